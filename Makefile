@@ -1,0 +1,46 @@
+# kaoping — two commands on a fresh machine: `make run`, `make test`.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PIP    := $(PY) -m pip
+STAMP  := $(VENV)/.installed
+TSTAMP := $(VENV)/.installed-test
+SAMPLE ?= samples/notice_2022.txt
+OUT    ?= outputs/notice_2022
+
+.PHONY: help run test lint bench install install-test clean
+
+help: ## list targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -e .
+	@touch $@
+
+$(TSTAMP): pyproject.toml $(STAMP)
+	$(PIP) install --quiet -e '.[test]'
+	@touch $@
+
+install: $(STAMP) ## create .venv and install kaoping into it
+
+install-test: $(TSTAMP) ## install kaoping with what the tests need
+
+run: $(STAMP) ## extract the sample notice into outputs/notice_2022/ and print a summary
+	$(VENV)/bin/kaoping extract $(SAMPLE) -o $(OUT)
+
+test: $(TSTAMP) ## install test dependencies and run the test suite
+	$(VENV)/bin/ruff check schema extract normalize kaoping tests
+	$(PY) -m pytest
+
+lint: $(TSTAMP) ## ruff
+	$(VENV)/bin/ruff check schema extract normalize kaoping tests
+
+bench: $(TSTAMP) ## wall time and peak memory per sample format; PDF overhead ratio; batch throughput
+	$(PY) -m kaoping.bench
+
+clean: ## remove the venv and outputs
+	rm -rf $(VENV) outputs/notice_* .pytest_cache .ruff_cache

@@ -1,0 +1,49 @@
+"""kaoping's dataset contract: pydantic models, the raw document model, errors, Arrow schemas."""
+
+from schema.errors import InputError, KaopingError, OutputError, UsageError
+from schema.models import (
+    SCHEMA_VERSION,
+    Accounting,
+    BodyPart,
+    Citation,
+    Indicator,
+    Issue,
+    Notice,
+    NoticeDocument,
+    Person,
+    Reference,
+    Role,
+    Source,
+    Step,
+    Target,
+    TotalRow,
+)
+from schema.raw import RawCell, RawDocument, RawParagraph, RawRow, RawTable, SourceInfo
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "Accounting",
+    "BodyPart",
+    "Citation",
+    "Indicator",
+    "InputError",
+    "Issue",
+    "KaopingError",
+    "Notice",
+    "NoticeDocument",
+    "OutputError",
+    "Person",
+    "RawCell",
+    "RawDocument",
+    "RawParagraph",
+    "RawRow",
+    "RawTable",
+    "Reference",
+    "Role",
+    "Source",
+    "SourceInfo",
+    "Step",
+    "Target",
+    "TotalRow",
+    "UsageError",
+]

@@ -1,0 +1,72 @@
+"""Derive Arrow schemas from the pydantic models, so Parquet tables never restate the contract."""
+
+from __future__ import annotations
+
+import datetime as dt
+import types
+import typing
+from typing import Any, Literal
+
+import pyarrow as pa
+from pydantic import BaseModel
+
+_SCALARS: dict[Any, pa.DataType] = {
+    str: pa.string(),
+    int: pa.int64(),
+    float: pa.float64(),
+    bool: pa.bool_(),
+    dt.date: pa.date32(),
+}
+
+
+def _unwrap_optional(tp: Any) -> tuple[Any, bool]:
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        if len(args) == 1:
+            return args[0], True
+    return tp, False
+
+
+def type_to_arrow(tp: Any) -> pa.DataType:
+    """Map one Python annotation to an Arrow type."""
+    tp, _ = _unwrap_optional(tp)
+    origin = typing.get_origin(tp)
+    if tp in _SCALARS:
+        return _SCALARS[tp]
+    if origin is Literal:
+        values = typing.get_args(tp)
+        return _SCALARS[type(values[0])]
+    if origin in (list, tuple):
+        args = [a for a in typing.get_args(tp) if a is not Ellipsis]
+        inner = type_to_arrow(args[0])
+        if origin is tuple and len(args) > 1:
+            return pa.list_(inner, len(args))
+        return pa.list_(inner)
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        return pa.struct(model_fields_to_arrow(tp))
+    raise TypeError(f"no Arrow type for {tp!r}")
+
+
+def model_fields_to_arrow(model: type[BaseModel], exclude: set[str] | frozenset[str] = frozenset()) -> list[pa.Field]:
+    fields = []
+    for name, info in model.model_fields.items():
+        if name in exclude:
+            continue
+        _, optional = _unwrap_optional(info.annotation)
+        fields.append(pa.field(name, type_to_arrow(info.annotation), nullable=optional or not info.is_required()))
+    return fields
+
+
+def model_to_arrow_schema(model: type[BaseModel], exclude: set[str] | frozenset[str] = frozenset()) -> pa.Schema:
+    """The Arrow schema of a Parquet table whose rows are ``model`` records."""
+    return pa.schema(model_fields_to_arrow(model, exclude))
+
+
+def records_to_table(
+    records: list[BaseModel], model: type[BaseModel], exclude: set[str] | frozenset[str] = frozenset()
+) -> pa.Table:
+    """Build an Arrow table with the derived schema (works for zero records too)."""
+    schema = model_to_arrow_schema(model, exclude)
+    rows = [r.model_dump(mode="python", exclude=set(exclude)) for r in records]
+    return pa.Table.from_pylist(rows, schema=schema)
