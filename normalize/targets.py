@@ -1,0 +1,299 @@
+"""Quantitative targets read out of an item's text (300个以上优质动态储备岗位 → ≥ 300 个 优质动态储备岗位).
+
+A target is a number followed by a unit from ``data/units.csv``. The rules:
+
+* **value** — Arabic (1.2, 300) or Chinese (四, 十五, 两) numerals, times the unit's multiplier:
+  2亿元 → 200000000 元; 6公里 → 6 公里. A lone Chinese 一 (一项, 一条) is read as the article
+  "a", not as a count, and is skipped; written as a digit (1项) it counts.
+* **comparator** — a word before the number (至少, 不少于, 超过 → ``>=``; 不超过 → ``<=``), also with a
+  short verb between (至少形成1项), or after the unit (以上 → ``>=``; 以内 → ``<=``); none → ``=``. The words live in ``data/target_words.yaml``.
+* **metric** — the noun phrase counted. For a count unit (个, 条, 辆 …) it is the text right after the
+  unit and comparator, up to clause punctuation (， 。 ； 、), a stop word (进行, 等 …), another number
+  or a comparator, and after the last 的 of the clause (1项具有创新性的创新成果 → 创新成果). When nothing
+  follows the unit, or for a measure unit (元, 公里, % …), it is the phrase before the number, from the
+  clause start or the previous number, from after the last verb listed in ``data/target_words.yaml``
+  (改造供水管网6公里 → 供水管网). A measure followed by 的 qualifies the noun after it
+  (规模2亿元以上的天使投资基金 → 天使投资基金).
+* **not targets** — years and dates (年 and 月 are not units: 2022年, 2021年度, 7月底前, 5年内), document
+  numbers (〔2022〕2号) and anything inside 《》 or 〔〕, codes and ranges (1-3-1, 2019-2021: a number
+  touching - / . is skipped), ordinals (第13页, 第五届), numbers touching Latin letters (C2), and fixed
+  expressions listed in ``not_targets`` (中央八项规定).
+* **percentages** (95%, 3个百分点) are targets: in these tables a printed percentage is a rate to reach.
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from schema.models import Indicator, Target
+
+log = logging.getLogger(__name__)
+
+DATA = Path(__file__).parent / "data"
+
+CHINESE_DIGITS = dict(zip("〇零一二两三四五六七八九", (0, 0, 1, 2, 2, 3, 4, 5, 6, 7, 8, 9), strict=True))
+CHINESE_SCALES = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000}
+FULLWIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
+CLAUSE_END = "，。；;,：:！？!?（）()【】\n"
+PHRASE_END = CLAUSE_END + "、"
+VERB_GAP = 2  # characters allowed between a comparator and its number (至少形成1项)
+ENCLOSURES = (("《", "》"), ("〔", "〕"), ("[", "]"))
+
+
+@dataclass(frozen=True)
+class Unit:
+    unit: str
+    multiplier: Decimal
+    base_unit: str
+    kind: str  # "count" or "measure"
+
+
+@dataclass(frozen=True)
+class ParsedTarget:
+    metric: str | None
+    comparator: str
+    value: float
+    unit: str | None
+    raw: str
+    start: int = 0
+    end: int = 0
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    units: dict[str, Unit]
+    before: dict[str, str]  # comparator word printed before the number -> comparator
+    after: dict[str, str]  # comparator word printed after the unit -> comparator
+    verbs: tuple[str, ...]
+    stop_words: tuple[str, ...]
+    not_targets: tuple[str, ...]
+    neighbours: str
+    pattern: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def load_lexicon(data_dir: Path = DATA) -> Lexicon:
+    """Read units.csv and target_words.yaml once."""
+    with open(data_dir / "units.csv", encoding="utf-8", newline="") as fh:
+        units = {
+            row["unit"]: Unit(row["unit"], Decimal(row["multiplier"]), row["base_unit"], row["kind"])
+            for row in csv.DictReader(fh)
+        }
+    words = yaml.safe_load((data_dir / "target_words.yaml").read_text(encoding="utf-8"))
+    before = {w: comp for comp, d in words["comparators"].items() for w in d.get("before", [])}
+    after = {w: comp for comp, d in words["comparators"].items() for w in d.get("after", [])}
+
+    def alternation(items: object) -> str:
+        return "|".join(re.escape(w) for w in sorted(items, key=len, reverse=True))  # type: ignore[arg-type]
+
+    cn = "".join(CHINESE_DIGITS) + "".join(CHINESE_SCALES)
+    pattern = re.compile(
+        rf"(?P<pre>{alternation(before)})?"
+        rf"(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|[{cn}]+)"
+        rf"(?P<unit>{alternation(units)})"
+        rf"(?P<post>{alternation(after)})?"
+    )
+    return Lexicon(
+        units=units,
+        before=before,
+        after=after,
+        verbs=tuple(words.get("verbs", [])),
+        stop_words=tuple(words.get("stop_words", [])),
+        not_targets=tuple(words.get("not_targets", [])),
+        neighbours=str(words.get("number_neighbours", "")),
+        pattern=pattern,
+    )
+
+
+def chinese_to_number(text: str) -> int | None:
+    """四 → 4, 十五 → 15, 两百 → 200, 一千二百三十 → 1230; None if it is not a numeral."""
+    total, section, digit = 0, 0, None
+    for ch in text:
+        if ch in CHINESE_DIGITS:
+            if digit and ch not in "〇零":
+                return None  # 二三 is not a numeral
+            digit = CHINESE_DIGITS[ch]
+        elif ch in CHINESE_SCALES:
+            scale = CHINESE_SCALES[ch]
+            if scale >= 10_000:
+                section = (section + (digit or 0)) * scale
+                total += section
+                section = 0
+            else:
+                section += (1 if digit is None else digit) * scale
+            digit = None
+        else:
+            return None
+    return total + section + (digit or 0)
+
+
+def _enclosed(text: str, pos: int) -> bool:
+    """Is ``pos`` inside 《…》 or 〔…〕?"""
+    for left, right in ENCLOSURES:
+        opened = text.rfind(left, 0, pos)
+        if opened != -1 and text.rfind(right, opened, pos) == -1 and text.find(right, pos) != -1:
+            return True
+    return False
+
+
+def _rejected(text: str, m: re.Match[str], lex: Lexicon) -> bool:
+    start, end = m.start("num"), m.end("num")
+    num = m.group("num")
+    before = text[start - 1] if start > 0 else ""
+    after = text[end] if end < len(text) else ""
+    if before and (before in lex.neighbours or before.isascii() and before.isalnum()):
+        return True
+    if after in lex.neighbours and after:
+        return True
+    if before == "第" or _enclosed(text, start):
+        return True
+    if num == "一" or (not num[0].isdigit() and before in CHINESE_DIGITS | CHINESE_SCALES):
+        return True
+    window = text[max(0, start - 4) : m.end() + 4]
+    return any(p in window and _covers(text, p, start) for p in lex.not_targets)
+
+
+def _covers(text: str, phrase: str, pos: int) -> bool:
+    i = text.find(phrase)
+    while i != -1:
+        if i <= pos < i + len(phrase):
+            return True
+        i = text.find(phrase, i + 1)
+    return False
+
+
+def _after_last_verb(phrase: str, lex: Lexicon) -> str:
+    """The part of ``phrase`` after the last verb in it (改造供水管网 → 供水管网)."""
+    cut = 0
+    for verb in lex.verbs:
+        i = phrase.rfind(verb)
+        if i != -1:
+            cut = max(cut, i + len(verb))
+    return phrase[cut:]
+
+
+def _cut(phrase: str, stops: str) -> str:
+    for i, ch in enumerate(phrase):
+        if ch in stops:
+            return phrase[:i]
+    return phrase
+
+
+def _phrase_after(text: str, end: int, lex: Lexicon) -> str:
+    clause = _cut(text[end:], CLAUSE_END)
+    if "的" in clause:
+        clause = clause[clause.rindex("的") + 1 :]
+    clause = _cut(clause, "、")
+    cut = len(clause)
+    for word in (*lex.stop_words, *lex.before, *lex.after):
+        i = clause.find(word)
+        if i != -1:
+            cut = min(cut, i)
+    digit = re.search(r"\d", clause)
+    if digit:
+        cut = min(cut, digit.start())
+    return clause[:cut].strip()
+
+
+def _phrase_before(text: str, start: int, floor: int, lex: Lexicon) -> str:
+    head = text[floor:start]
+    for i in range(len(head) - 1, -1, -1):
+        if head[i] in PHRASE_END:
+            head = head[i + 1 :]
+            break
+    head = head.strip()
+    if head.startswith("的"):
+        head = head[1:]
+    return _after_last_verb(head, lex).strip()
+
+
+def _metric(text: str, m: re.Match[str], floor: int, unit: Unit, lex: Lexicon) -> str | None:
+    end = m.end()
+    after = _phrase_after(text, end, lex)
+    qualifies_next = text[end : end + 1] == "的" and bool(after)
+    before = _phrase_before(text, m.start(), floor, lex)
+    if unit.kind == "count" or qualifies_next:
+        return after or before or None
+    return before or after or None
+
+
+def _comparator_before(text: str, start: int, floor: int, lex: Lexicon) -> tuple[str, int] | None:
+    """A comparator word a few characters before the number, with only a verb between (至少形成1项)."""
+    head = text[max(floor, start - len(max(lex.before, key=len)) - VERB_GAP) : start]
+    best: tuple[str, int] | None = None
+    for word, comparator in lex.before.items():
+        i = head.rfind(word)
+        gap = head[i + len(word) :] if i != -1 else ""
+        if i != -1 and len(gap) <= VERB_GAP and not any(ch in PHRASE_END or ch.isdigit() for ch in gap):
+            pos = start - len(head) + i
+            if best is None or pos > best[1]:
+                best = (comparator, pos)
+    return best
+
+
+def text_to_targets(text: str, data_dir: Path = DATA) -> list[ParsedTarget]:
+    """Every quantitative target printed in ``text``, in reading order."""
+    lex = load_lexicon(data_dir)
+    norm = text.translate(FULLWIDTH)
+    found: list[ParsedTarget] = []
+    floor = 0
+    for m in lex.pattern.finditer(norm):
+        if _rejected(norm, m, lex):
+            continue
+        num = m.group("num")
+        if num[0].isdigit():
+            amount = Decimal(num.replace(",", ""))
+        else:
+            parsed = chinese_to_number(num)
+            if not parsed:
+                continue
+            amount = Decimal(parsed)
+        unit = lex.units[m.group("unit")]
+        comparator, raw_start = "=", m.start()
+        if m.group("pre"):
+            comparator = lex.before[m.group("pre")]
+        elif gapped := _comparator_before(norm, m.start(), floor, lex):
+            comparator, raw_start = gapped
+        if m.group("post"):
+            comparator = lex.after[m.group("post")]
+        found.append(
+            ParsedTarget(
+                metric=_metric(norm, m, floor, unit, lex),
+                comparator=comparator,
+                value=float(amount * unit.multiplier),
+                unit=unit.base_unit,
+                raw=text[raw_start : m.end()],
+                start=raw_start,
+                end=m.end(),
+            )
+        )
+        floor = m.end()
+    return found
+
+
+def indicators_to_targets(indicators: list[Indicator], data_dir: Path = DATA) -> list[Indicator]:
+    """Copies of ``indicators`` with ``targets`` parsed from each item."""
+    out = []
+    for ind in indicators:
+        targets = [
+            Target(
+                seq=ind.seq,
+                code=ind.code,
+                metric=t.metric,
+                comparator=t.comparator,  # type: ignore[arg-type]
+                value=t.value,
+                unit=t.unit,
+                raw=t.raw,
+            )
+            for t in text_to_targets(ind.item, data_dir)
+        ]
+        out.append(ind.model_copy(update={"targets": targets}))
+    return out
