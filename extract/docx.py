@@ -36,6 +36,8 @@ MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 200
 #: the ratio check applies only to members that inflate to at least this many bytes
 RATIO_CHECK_MIN_BYTES = 10 * 1024 * 1024
+#: spans and grid offsets are clamped to this (Word itself allows 63 columns)
+MAX_GRID_SPAN = 1000
 
 #: transitional and strict WordprocessingML namespaces
 WORD_NAMESPACES = (
@@ -262,7 +264,7 @@ def _int_val(el: etree._Element | None, w: WordTags, default: int) -> int:
     if el is None:
         return default
     try:
-        return max(int(str(_val(el, w))), 0)
+        return min(max(int(str(_val(el, w))), 0), MAX_GRID_SPAN)
     except ValueError:
         return default
 

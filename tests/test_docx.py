@@ -358,6 +358,15 @@ def test_orphan_vmerge_continue_kept_with_warning() -> None:
                             "kept as its own cell"]
 
 
+def test_absurd_grid_span_is_clamped() -> None:
+    huge = tc("a", '<w:gridSpan w:val="99999999"/>')
+    junk = tc("b", '<w:gridSpan w:val="x"/>')
+    body = f"<w:tbl><w:tr>{huge}{junk}</w:tr></w:tbl>"
+    raw = read(zip_bytes({"word/document.xml": word_xml(body)})).tables[0]
+    assert [(c.col, c.colspan) for c in raw.cells] == [(0, dx.MAX_GRID_SPAN), (dx.MAX_GRID_SPAN, 1)]
+    assert raw.n_cols == dx.MAX_GRID_SPAN + 1
+
+
 def test_legacy_hmerge() -> None:
     restart = tc("a", "<w:hMerge w:val='restart'/>")
     body = (f'<w:tbl><w:tblGrid><w:gridCol/><w:gridCol/><w:gridCol/></w:tblGrid>'
