@@ -177,7 +177,9 @@ class TotalRow(Record):
 
     label: str
     value: float | None = None
-    category: str | None = None
+    grand: bool = Field(default=False, description="the grand total (得分/总分) rather than a category's 合计")
+    category: str | None = Field(default=None, description="the category a 合计 closes (None for the grand total)")
+    table: int = 0
     page: int | None = None
     line: int | None = None
     row: int | None = None

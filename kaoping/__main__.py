@@ -1,0 +1,5 @@
+import sys
+
+from kaoping.cli import main
+
+sys.exit(main())

@@ -1,0 +1,20 @@
+"""The library API the CLI is a thin layer over."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from normalize.pipeline import path_to_document
+from schema.models import NoticeDocument
+
+
+def extract(path: Path | str, aliases: dict[str, str] | None = None) -> NoticeDocument:
+    """Read one notice (PDF, DOCX or text) and return its full document (indicators, references, issues…)."""
+    return path_to_document(path, aliases)
+
+
+def summary(doc: NoticeDocument) -> dict[str, float | int]:
+    sev = {s: sum(1 for i in doc.issues if i.severity == s) for s in ("error", "warning", "info")}
+    total = sum(i.weight or 0 for i in doc.indicators)
+    return {"indicators": len(doc.indicators), "weight_total": round(total, 4), "references": len(doc.references),
+            "errors": sev["error"], "warnings": sev["warning"], "info": sev["info"]}

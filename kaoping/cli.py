@@ -1,0 +1,130 @@
+"""Command line: a thin layer over kaoping.api. Errors: one line on stderr, documented exit codes.
+
+Exit codes: 0 ok (findings allowed), 1 error findings with --strict / some files failed / internal error,
+2 usage, 3 input (unreadable notice), 4 output folder not writable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from schema.errors import KaopingError, UsageError
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INPUT, EXIT_OUTPUT = 0, 1, 2, 3, 4
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(message)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="kaoping", description="Chinese performance-evaluation notices → structured data.")
+    p.add_argument("--debug", action="store_true", help="show tracebacks and debug logging")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    ex = sub.add_parser("extract", help="extract one notice into OUTDIR")
+    ex.add_argument("input", type=Path, help="notice as PDF, Word (.docx) or plain text")
+    ex.add_argument("-o", "--out", type=Path, required=True, help="output folder (replaced atomically)")
+    ex.add_argument("--format", default="json,parquet,html",
+                    help="comma-separated outputs: json, parquet, html, xlsx, csv (default json,parquet,html)")
+    ex.add_argument("--strict", action="store_true", help="exit 1 when any error-severity finding exists")
+    ex.add_argument("--aliases", type=Path, help="CSV or YAML file: printed name variant → canonical name")
+    ex.add_argument("-q", "--quiet", action="store_true", help="no summary line")
+    ex.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    sub.add_parser("schema", help="print the JSON Schema of notice.json")
+    df = sub.add_parser("diff", help="compare two notices (any format, or notice.json outputs)")
+    df.add_argument("old", type=Path)
+    df.add_argument("new", type=Path)
+    df.add_argument("-o", "--out", type=Path, required=True)
+    df.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    ing = sub.add_parser("ingest", help="extract many notices into a Hive-partitioned Parquet dataset")
+    ing.add_argument("inputs", nargs="+", type=Path, help="files or folders")
+    ing.add_argument("-o", "--out", type=Path, required=True, help="dataset folder")
+    ing.add_argument("-j", "--jobs", type=int, default=None, help="worker processes (default: number of cores)")
+    ing.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    return p
+
+
+def _cmd_extract(args: argparse.Namespace) -> int:
+    from kaoping.api import extract, summary
+    from kaoping.emit import write_document
+
+    formats = tuple(f.strip() for f in args.format.split(",") if f.strip())
+    bad = [f for f in formats if f not in ("json", "parquet", "html", "xlsx", "csv")]
+    if bad:
+        raise UsageError(f"unknown output format {bad[0]!r} (choose from json, parquet, html, xlsx, csv)")
+    aliases = None
+    if args.aliases:
+        from normalize.people import load_aliases
+
+        aliases = load_aliases(args.aliases)
+    doc = extract(args.input, aliases=aliases)
+    write_document(doc, args.out, formats)
+    s = summary(doc)
+    if not args.quiet:
+        print(f"{args.input.name}: {s['indicators']} indicators, weight total {s['weight_total']:g}, "
+              f"{s['references']} references, {s['errors']} errors, {s['warnings']} warnings, "
+              f"{s['info']} info → {args.out}")
+    return EXIT_FINDINGS if args.strict and s["errors"] else EXIT_OK
+
+
+def _cmd_schema(args: argparse.Namespace) -> int:
+    from schema.models import NoticeDocument
+
+    print(json.dumps(NoticeDocument.model_json_schema(), ensure_ascii=False, indent=2))
+    return EXIT_OK
+
+
+def _cmd_diff(args: argparse.Namespace) -> int:
+    from kaoping.diffcmd import run_diff
+
+    return run_diff(args.old, args.new, args.out)
+
+
+def _cmd_ingest(args: argparse.Namespace) -> int:
+    from kaoping.ingest import run_ingest
+
+    return run_ingest(args.inputs, args.out, args.jobs)
+
+
+COMMANDS = {"extract": _cmd_extract, "schema": _cmd_schema, "diff": _cmd_diff, "ingest": _cmd_ingest}
+
+
+def _subject(args: argparse.Namespace | None, exc: KaopingError) -> str:
+    if exc.path:
+        return f"{exc.path}: "
+    path = getattr(args, "input", None) or getattr(args, "out", None)
+    return f"{path}: " if path else ""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in argv
+    logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    args: argparse.Namespace | None = None
+    try:
+        args = build_parser().parse_args(argv)
+        if not args.command:
+            raise UsageError("a command is required: extract, schema, diff or ingest (see kaoping --help)")
+        return COMMANDS[args.command](args)
+    except KaopingError as exc:
+        if debug:
+            raise
+        print(f"kaoping: error: {_subject(args, exc)}{exc.message}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("kaoping: error: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # an internal error: still one line unless --debug
+        if debug:
+            raise
+        where = getattr(args, "input", None) if args else None
+        prefix = f"{where}: " if where else ""
+        print(f"kaoping: error: {prefix}internal error: {type(exc).__name__}: {exc} (rerun with --debug)",
+              file=sys.stderr)
+        return EXIT_FINDINGS

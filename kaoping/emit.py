@@ -1,0 +1,107 @@
+"""Write a notice's outputs: notice.json, one Parquet file per table, report.html — atomically.
+
+Everything is written into a temporary sibling folder which then replaces OUTDIR in one rename,
+so a failure midway leaves the previous output (or nothing) in place, never a half-written one.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+from schema.arrow import records_to_table
+from schema.errors import OutputError
+from schema.models import (
+    Citation,
+    Indicator,
+    Issue,
+    Notice,
+    NoticeDocument,
+    Person,
+    Reference,
+    Target,
+    TotalRow,
+)
+
+log = logging.getLogger(__name__)
+
+#: table name → (record model, fields left out, how to get the records from a document)
+TABLES: dict[str, tuple[type, frozenset[str], Callable[[NoticeDocument], list]]] = {
+    "indicators": (Indicator, frozenset({"targets"}), lambda d: d.indicators),
+    "references": (Reference, frozenset(), lambda d: d.references),
+    "citations": (Citation, frozenset(), lambda d: d.citations),
+    "targets": (Target, frozenset(), lambda d: [t for i in d.indicators for t in i.targets]),
+    "issues": (Issue, frozenset(), lambda d: d.issues),
+    "people": (Person, frozenset(), lambda d: d.people),
+    "totals": (TotalRow, frozenset(), lambda d: d.totals),
+    "notice": (Notice, frozenset(), lambda d: [d.notice]),
+}
+
+
+def document_to_json(doc: NoticeDocument) -> str:
+    return json.dumps(doc.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n"
+
+
+def write_parquet(records: list, model: type, exclude: frozenset[str], path: Path) -> None:
+    table = records_to_table(records, model, exclude)
+    pq.write_table(table, path, compression="zstd")
+
+
+@contextmanager
+def atomic_dir(outdir: Path) -> Iterator[Path]:
+    """Yield a temp folder next to ``outdir``; on success it replaces ``outdir`` in one rename."""
+    outdir = Path(outdir)
+    parent = outdir.parent if str(outdir.parent) else Path(".")
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.tmp-", dir=parent))
+    except OSError as exc:
+        raise OutputError(f"cannot create output folder: {exc.strerror or exc}", str(outdir)) from None
+    try:
+        yield tmp
+        os.chmod(tmp, 0o755)
+        if outdir.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.old-", dir=parent))
+            os.replace(outdir, old / outdir.name)
+            os.replace(tmp, outdir)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(tmp, outdir)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def write_document(doc: NoticeDocument, outdir: Path, formats: tuple[str, ...] = ("json", "parquet", "html"),
+                   _fail_after: str | None = None) -> Path:
+    """Write every output of one notice into ``outdir`` (replaced atomically)."""
+    with atomic_dir(outdir) as tmp:
+        if "json" in formats:
+            (tmp / "notice.json").write_text(document_to_json(doc), encoding="utf-8")
+        if "parquet" in formats:
+            for name, (model, exclude, getter) in TABLES.items():
+                write_parquet(getter(doc), model, exclude, tmp / f"{name}.parquet")
+                if _fail_after == name:
+                    raise RuntimeError(f"injected failure after {name}.parquet")
+        if "html" in formats:
+            try:
+                from kaoping.report import document_to_html
+            except ImportError:  # the report module is optional during development
+                document_to_html = None  # type: ignore[assignment]
+            if document_to_html is not None:
+                (tmp / "report.html").write_text(document_to_html(doc), encoding="utf-8")
+        extra = [f for f in formats if f not in ("json", "parquet", "html")]
+        if extra:
+            from kaoping.tabular import write_tabular
+
+            for fmt in extra:
+                write_tabular(doc, tmp, fmt)
+    return outdir

@@ -1,0 +1,92 @@
+"""Dates as printed in notices → ISO dates: 12月底前, 2022年7月10日前, 2022年9月至12月, 2023年1月中旬."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+
+from normalize.textfold import squash
+
+_CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4}
+_YMD = re.compile(r"(?:(\d{4})年)?(\d{1,2})月(?:(\d{1,2})日|(上旬|中旬|下旬|底|末|初))?")
+_QUARTER = re.compile(r"(?:第)?([一二三四1-4])季度")
+_DATE_LINE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _safe(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def text_to_date_range(text: str | None, year: int | None) -> tuple[dt.date | None, dt.date | None]:
+    """The first date expression in ``text`` as (start, end); a single day gives start == end.
+
+    '2022年9月至12月' → (2022-09-01, 2022-12-31); '7月底前' → (None, 2022-07-31) ('前' = deadline).
+    """
+    s = squash(text)
+    if not s:
+        return None, None
+    matches = list(_YMD.finditer(s))
+    if not matches:
+        if year and ("年底" in s or "年末" in s):
+            return None, dt.date(year, 12, 31)
+        if year and "上半年" in s:
+            return None, dt.date(year, 6, 30)
+        if year and (q := _QUARTER.search(s)):
+            n = _CN_DIGITS.get(q.group(1)) or int(q.group(1))
+            return None, _month_end(year, n * 3)
+        return None, None
+    first = matches[0]
+    y = int(first.group(1)) if first.group(1) else year
+    if y is None:
+        return None, None
+    start, end = _span(y, first)
+    if start is None and end is None:
+        return None, None
+    tail = s[first.end():]
+    if len(matches) > 1 and re.match(r"^(至|到|-|—|～|~)", tail):
+        second = matches[1]
+        y2 = int(second.group(1)) if second.group(1) else y
+        end = _span(y2, second)[1]
+        return start, end
+    if tail.startswith("前") or tail.startswith("以前"):
+        return None, end
+    return start, end
+
+
+def _span(year: int, m: re.Match[str]) -> tuple[dt.date | None, dt.date | None]:
+    month = int(m.group(2))
+    if not 1 <= month <= 12:
+        return None, None
+    day, part = m.group(3), m.group(4)
+    if day:
+        d = _safe(year, month, int(day))
+        return d, d
+    last = _month_end(year, month)
+    if part in ("底", "末"):
+        return last, last
+    if part == "上旬" or part == "初":
+        return dt.date(year, month, 1), dt.date(year, month, 10)
+    if part == "中旬":
+        return dt.date(year, month, 11), dt.date(year, month, 20)
+    if part == "下旬":
+        return dt.date(year, month, 21), last
+    return dt.date(year, month, 1), last
+
+
+def deadline_to_date(deadline: str | None, year: int | None) -> dt.date | None:
+    """'12月底前' → 2022-12-31 (last day of that month in the notice's year); None when unparseable."""
+    return text_to_date_range(deadline, year)[1]
+
+
+def line_to_date(text: str | None) -> dt.date | None:
+    """A paragraph that is nothing but a date (成文日期, 2022年8月3日)."""
+    m = _DATE_LINE.match(squash(text))
+    return _safe(int(m.group(1)), int(m.group(2)), int(m.group(3))) if m else None

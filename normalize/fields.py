@@ -1,0 +1,45 @@
+"""Field-level steps: text folding, names, dates. Each is indicators → indicators, pure."""
+
+from __future__ import annotations
+
+from normalize.dates import deadline_to_date
+from normalize.names import split_names
+from normalize.textfold import fold_text
+from schema.models import Indicator, Issue
+
+TEXT_FIELDS = ("category", "group", "level1", "level1_note", "item", "deadline", "basis")
+
+
+def fold_indicator_texts(indicators: list[Indicator]) -> list[Indicator]:
+    """Remove the spaces a text export or a PDF wrap leaves inside Chinese words."""
+    out = []
+    for i in indicators:
+        update = {f: (fold_text(getattr(i, f)) or None) for f in TEXT_FIELDS}
+        update["item"] = update["item"] or ""
+        out.append(i.model_copy(update=update))
+    return out
+
+
+def split_indicator_names(indicators: list[Indicator]) -> list[Indicator]:
+    """'刘海祥 林 鹏' → ['刘海祥', '林鹏'] for leaders, departments and owners; printed forms kept."""
+    out = []
+    for i in indicators:
+        leaders = [n for t in i.leaders for n in split_names(t)]
+        owners = [n for t in i.owners for n in split_names(t)]
+        departments = [n for t in i.departments for n in split_names(t)]
+        out.append(i.model_copy(update={"leaders": leaders, "owners": owners, "departments": departments,
+                                        "leaders_printed": leaders, "owners_printed": owners}))
+    return out
+
+
+def date_indicators(indicators: list[Indicator], year: int | None) -> tuple[list[Indicator], list[Issue]]:
+    """deadline_date = last day of the printed month in the notice's year."""
+    out, issues = [], []
+    for i in indicators:
+        date = deadline_to_date(i.deadline, year)
+        if i.deadline and date is None:
+            issues.append(Issue(severity="warning", kind="deadline_unparsed", code=i.code,
+                                message=f"完成时限 {i.deadline!r} is not a date kaoping understands",
+                                page=(i.source.pages or [None])[0], line=(i.source.lines or [None])[0]))
+        out.append(i.model_copy(update={"deadline_date": date}))
+    return out, issues

@@ -1,0 +1,157 @@
+"""Grid repair: raw tables → body rows with fields placed, plus header/total/continuation accounting.
+
+Works on any format: true grids (DOCX, PDF) are expanded from their spans and placed by header;
+ragged text rows are placed by content. Repeated header rows are recognised by their wording
+(data/headers.csv), a row that a page break split is rejoined with the row above, and total rows
+(合计, 得分) are kept aside for the checks. Every raw row ends in exactly one bucket.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from normalize.columns import grid_row_to_fields, header_rows_to_roles, is_deadline, ragged_row_to_fields
+from normalize.headers import header_synonyms, looks_like_header_row, total_words, unknown_header_labels
+from normalize.rows import FieldRow, GridCell, Slot, TableRow
+from normalize.textfold import fold_code, parse_number, squash
+from schema.models import Accounting, Issue, TotalRow
+from schema.raw import RawTable
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class GridResult:
+    rows: list[FieldRow] = field(default_factory=list)
+    totals: list[TotalRow] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+    accounting: Accounting = field(default_factory=Accounting)
+
+
+def table_to_grid(table: RawTable) -> tuple[list[TableRow], list[GridCell]]:
+    """Expand spans: every row gets one slot per column pointing at the cell that covers it."""
+    cells = [GridCell(c.text, c.row, c.col, c.rowspan, c.colspan, c.page, c.line) for c in table.cells]
+    n_rows = len(table.rows)
+    slots: list[list[Slot | None]] = [[None] * table.n_cols for _ in range(n_rows)]
+    texts: list[list[str]] = [[] for _ in range(n_rows)]
+    for i, c in enumerate(cells):
+        if c.row < n_rows:
+            texts[c.row].append(c.text)
+        for r in range(c.row, min(c.row + c.rowspan, n_rows)):
+            for k in range(c.col, min(c.col + c.colspan, table.n_cols)):
+                slots[r][k] = Slot(i, origin=(r == c.row))
+    rows = [
+        TableRow(
+            table=table.index, index=r.index, page=r.page, line=r.line, texts=texts[r.index],
+            slots=slots[r.index], header=r.header, page_start=r.page_start,
+            pages=[r.page] if r.page else [], lines=[r.line] if r.line else [], rows=[r.index],
+        )
+        for r in table.rows
+    ]
+    return rows, cells
+
+
+def _row_issue(kind: str, message: str, row: TableRow, severity: str = "warning") -> Issue:
+    return Issue(severity=severity, kind=kind, message=message, page=row.page, line=row.line, row=row.index,  # type: ignore[arg-type]
+                 cells=list(row.texts))
+
+
+def _total_kind(row: TableRow) -> str | None:
+    if any(fold_code(t) for t in row.texts) or any(is_deadline(t) for t in row.texts):
+        return None
+    words = total_words()
+    for t in row.texts:
+        s = squash(t)
+        for word, kind in words.items():
+            if s.startswith(word) or (kind == "grand" and word in s) or (word == "合计" and word in s and len(s) <= 8):
+                return kind
+    return None
+
+
+def _row_to_total(row: TableRow, kind: str) -> TotalRow:
+    label = next(squash(t) for t in row.texts if squash(t) and parse_number(t) is None)
+    value = next((parse_number(t) for t in row.texts if parse_number(t) is not None), None)
+    return TotalRow(label=label, value=value, category=None, grand=kind == "grand",
+                    page=row.page, line=row.line, row=row.index)
+
+
+def _merge_continuation(prev: TableRow, cont: TableRow, later: list[TableRow], cells: list[GridCell]) -> None:
+    """Append a page-break continuation's cell texts to the row above; repoint merges that hung off it."""
+    for c, slot in enumerate(cont.slots):
+        target = prev.slots[c] if c < len(prev.slots) else None
+        if slot is None or target is None or not slot.origin or slot.cell == target.cell:
+            continue
+        extra = cells[slot.cell].text
+        if squash(extra):
+            cells[target.cell].text = f"{cells[target.cell].text}\n{extra}"
+        for row in later:
+            for k, s in enumerate(row.slots):
+                if s is not None and s.cell == slot.cell:
+                    row.slots[k] = Slot(target.cell, origin=False)
+    prev.texts = [*prev.texts, *cont.texts]
+    prev.pages += [p for p in cont.pages if p not in prev.pages]
+    prev.rows += cont.rows
+
+
+def _is_continuation(row: TableRow, roles: list[str | None], cells: list[GridCell]) -> bool:
+    def text_of(role: str) -> str:
+        for c, r in enumerate(roles):
+            slot = row.slots[c] if c < len(row.slots) else None
+            if r == role and slot is not None and slot.origin:
+                return squash(cells[slot.cell].text)
+        return ""
+    return not text_of("code") and not text_of("weight") and any(squash(t) for t in row.texts)
+
+
+def table_to_rows(table: RawTable, result: GridResult | None = None) -> GridResult:
+    """One raw table → placed body rows, totals, issues and row accounting (appended to ``result``)."""
+    result = result or GridResult()
+    rows, cells = table_to_grid(table)
+    roles: list[str | None] = []
+    header_block: list[TableRow] = []
+    body: list[TableRow] = []
+    after_page_break = False
+    acc = result.accounting
+    for i, row in enumerate(rows):
+        acc.rows_seen += 1
+        after_page_break = after_page_break or row.page_start
+        if row.header or looks_like_header_row(row.texts):
+            acc.header_rows += 1
+            header_block.append(row)
+            if not table.ragged:
+                roles = header_rows_to_roles(header_block, cells, header_synonyms())
+            for label in unknown_header_labels(row.texts):
+                message = f"unknown header label {squash(label)!r}"
+                if not any(x.kind == "unknown_header" and x.message == message for x in result.issues):
+                    result.issues.append(_row_issue("unknown_header", message, row))
+            continue
+        header_block = []
+        if not any(squash(t) for t in row.texts):
+            acc.blank_rows += 1
+            continue
+        if (kind := _total_kind(row)) is not None:
+            acc.total_rows += 1
+            result.totals.append(_row_to_total(row, kind))
+            after_page_break = False
+            continue
+        if after_page_break and body and not table.ragged and _is_continuation(row, roles, cells):
+            _merge_continuation(body[-1], row, rows[i + 1:], cells)
+            acc.continuation_rows += 1
+            after_page_break = False
+            continue
+        after_page_break = False
+        body.append(row)
+    result.rows.extend(_place(row, cells, roles, table.ragged) for row in body)
+    return result
+
+
+def _place(row: TableRow, cells: list[GridCell], roles: list[str | None], ragged: bool) -> FieldRow:
+    if ragged or not any(roles):
+        project, values = ragged_row_to_fields(row.texts)
+        merged: set[str] = set()
+    else:
+        project, values, merged = grid_row_to_fields(row, cells, roles)
+    return FieldRow(table=row.table, row=row.index, project=project, values=values, merged=merged,
+                    cells=list(row.texts), page=row.page, line=row.line, pages=row.pages, lines=row.lines,
+                    rows=row.rows)

@@ -1,0 +1,46 @@
+"""Header synonyms (from data/headers.csv): which column a header label stands for."""
+
+from __future__ import annotations
+
+import csv
+from functools import cache
+from importlib import resources
+
+from normalize.textfold import squash
+
+#: the leaf fields of an indicator row, in the usual left-to-right order of the table
+FIELD_ORDER = ("project", "code", "basis", "level1", "item", "weight", "deadline", "leaders", "departments", "owners")
+PARENT_ROLES = ("content", "responsibility")
+
+
+def _read_csv(name: str) -> list[dict[str, str]]:
+    text = resources.files("normalize").joinpath("data", name).read_text(encoding="utf-8")
+    return list(csv.DictReader(text.splitlines()))
+
+
+@cache
+def header_synonyms() -> dict[str, str]:
+    """squashed synonym → role"""
+    return {squash(r["synonym"]): r["role"] for r in _read_csv("headers.csv")}
+
+
+@cache
+def total_words() -> dict[str, str]:
+    return {r["word"]: r["kind"] for r in _read_csv("totals.csv")}
+
+
+def header_role(label: str) -> str | None:
+    return header_synonyms().get(squash(label))
+
+
+def looks_like_header_row(texts: list[str]) -> bool:
+    """At least two non-empty cells are known header labels, and they are most of the row."""
+    filled = [t for t in texts if squash(t)]
+    if not filled:
+        return False
+    known = sum(1 for t in filled if header_role(t))
+    return known >= 2 and known * 2 >= len(filled)
+
+
+def unknown_header_labels(texts: list[str]) -> list[str]:
+    return [t for t in texts if squash(t) and not header_role(t)]

@@ -1,0 +1,232 @@
+"""Hierarchy: placed rows → indicators with category, group, 一级指标 block, inheritance and codes.
+
+General rules only:
+- project cells hold one or two labels, each maybe with points: "职能工作目标（75分） 重点工作目标";
+  a label seen first in a pair is a category, second a group. Points printed with a lone group
+  label that equal its category's points belong to the category.
+- "text（属…）4分" splits into level-1 text, note and points.
+- blank cells inherit from the row above inside the same block (一级指标 block for 文件依据 and
+  一级指标; the group for the three responsibility columns) and are marked as inherited.
+- a missing code in a block is inferred from its sibling (1-15-1 → 1-15-2); a group that prints
+  no codes keeps code null.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from normalize.rows import FieldRow
+from normalize.textfold import fold_code, fold_text, parse_number, squash
+from schema.models import Indicator, Issue, Source
+from schema.raw import Format
+
+_LABEL = re.compile(r"([^\s（(）)]+)\s*(?:[（(]\s*(\d+(?:\.\d+)?)\s*分\s*[）)])?")
+_POINTS_TAIL = re.compile(r"[（(]?\s*(\d+(?:\.\d+)?)\s*分\s*[）)]?\s*$")
+RESPONSIBILITY = ("leaders", "departments", "owners")
+
+
+def text_to_labels(texts: list[str]) -> list[tuple[str, float | None]]:
+    """'职 能 工 作 目 标 (75分)' + '重点 工 作 目 标' → [('职能工作目标', 75.0), ('重点工作目标', None)]"""
+    out: list[tuple[str, float | None]] = []
+    for text in texts:
+        for m in _LABEL.finditer(fold_text(text).replace(" ", "")):
+            label, points = m.group(1), float(m.group(2)) if m.group(2) else None
+            if out and out[-1][0] == label:  # the same label printed twice (a repeated merged cell)
+                out[-1] = (label, out[-1][1] if points is None else points)
+            else:
+                out.append((label, points))
+    return out
+
+
+def split_level1(text: str) -> tuple[str, str | None, float | None]:
+    """'实施…目标。（属市《政府工作报告》任务65项）4分' → (text, note, 4.0)."""
+    s = fold_text(text)
+    points = None
+    if m := _POINTS_TAIL.search(s):
+        points = float(m.group(1))
+        s = s[: m.start()].rstrip()
+    note = None
+    start = next((i for i in range(len(s) - 1) if s[i] in "（(" and s[i + 1] == "属"), None)
+    if start is not None:
+        depth, end = 0, len(s)
+        for j in range(start, len(s)):
+            if s[j] in "（(":
+                depth += 1
+            elif s[j] in "）)":
+                depth -= 1
+                if depth == 0:
+                    end = j
+                    break
+        note = s[start + 1 : end].strip() or None
+        s = (s[:start] + s[end + 1 :]).strip()
+    return s, note, points
+
+
+@dataclass
+class _Known:
+    categories: dict[str, float | None] = field(default_factory=dict)
+    parent: dict[str, str] = field(default_factory=dict)  # group → category
+
+    def learn(self, labels: list[tuple[str, float | None]]) -> None:
+        if len(labels) >= 2:
+            (cat, cp), (grp, _) = labels[0], labels[1]
+            if cp is not None or cat not in self.categories:
+                self.categories[cat] = cp if cp is not None else self.categories.get(cat)
+            self.parent.setdefault(grp, cat)
+
+
+@dataclass
+class _State:
+    category: str | None = None
+    category_points: dict[str, float | None] = field(default_factory=dict)
+    group: str | None = None
+    group_points: dict[str, float | None] = field(default_factory=dict)
+
+
+def _apply_labels(state: _State, known: _Known, labels: list[tuple[str, float | None]]) -> None:
+    if len(labels) >= 2:
+        (cat, cp), (grp, gp) = labels[0], labels[1]
+        state.category, state.group = cat, grp
+        if cp is not None:
+            state.category_points[cat] = cp
+        if gp is not None:
+            state.group_points[grp] = gp
+        return
+    label, points = labels[0]
+    if label in known.categories and label not in known.parent:
+        state.category, state.group = label, None
+        if points is not None:
+            state.category_points[label] = points
+        return
+    parent = known.parent.get(label)
+    if parent is not None:
+        state.category = parent
+        cat_points = known.categories.get(parent)
+        if points is not None and (cat_points is None or cat_points == points):
+            state.category_points[parent] = points
+            points = None
+    elif state.category is None:
+        state.category = label
+        if points is not None:
+            state.category_points[label] = points
+        return
+    state.group = label
+    if points is not None:
+        state.group_points[label] = points
+
+
+def _prefix(code: str) -> str:
+    return code.rsplit("-", 1)[0]
+
+
+def _next_code(code: str) -> str:
+    head, last = code.rsplit("-", 1)
+    return f"{head}-{int(last) + 1}"
+
+
+def rows_to_indicators(rows: list[FieldRow], fmt: Format, file: str) -> tuple[list[Indicator], list[Issue]]:
+    known = _Known()
+    parsed = [text_to_labels(r.project) for r in rows]
+    for labels in parsed:
+        known.learn(labels)
+    state = _State()
+    issues: list[Issue] = []
+    out: list[Indicator] = []
+    prev: dict | None = None
+    for row, labels in zip(rows, parsed, strict=True):
+        inherited = set(row.merged)
+        if labels:
+            _apply_labels(state, known, labels)
+            if "project" in row.merged:
+                inherited |= {"category", "group"}
+        else:
+            inherited |= {"category", "group"}
+        inherited.discard("project")
+        v = {k: row.values.get(k, "") for k in ("code", "basis", "level1", "item", "weight", "deadline", *RESPONSIBILITY)}
+        if not squash(v["item"]) and squash(v["level1"]) and "level1" not in row.merged:
+            v["item"], v["level1"] = v["level1"], ""
+        if not squash(v["item"]) and not squash(v["weight"]):
+            continue  # not an indicator; the caller accounts for it
+        code = fold_code(v["code"])
+        code_inferred = False
+        same_group = prev is not None and prev["group"] == state.group and prev["category"] == state.category
+        if code is None and same_group and prev["code"] and prev["code"].count("-") >= 2 and not squash(v["level1"]):
+            code, code_inferred = _next_code(prev["code"]), True
+            issues.append(Issue(severity="info", kind="code_inferred", code=code, page=row.page, line=row.line,
+                                row=row.row, message=f"序号 missing; inferred {code} from its sibling {prev['code']}",
+                                cells=row.cells))
+        block = _prefix(code) if code and code.count("-") >= 2 else code
+        same_block = same_group and (
+            (block is not None and block == prev["block"]) or (block is None and prev["code"] is None and code is None)
+        )
+        level1_raw = v["level1"]
+        if squash(level1_raw):
+            level1, note, l1_points = split_level1(level1_raw)
+        elif same_block and prev["level1"]:
+            level1, note, l1_points = prev["level1"], prev["level1_note"], prev["level1_points"]
+            inherited.add("level1")
+        else:
+            level1, note, l1_points = None, None, None
+        basis = v["basis"]
+        if not squash(basis) and same_block and prev["basis"]:
+            basis = prev["basis"]
+            inherited.add("basis")
+        resp = {}
+        for name in RESPONSIBILITY:
+            resp[name] = v[name]
+            if not squash(v[name]) and same_group and prev[name]:
+                resp[name] = prev[name]
+                inherited.add(name)
+        ind = Indicator(
+            seq=len(out) + 1, code=code, code_inferred=code_inferred, category=state.category,
+            category_points=state.category_points.get(state.category or ""),
+            group=state.group, group_points=state.group_points.get(state.group or ""),
+            level1=level1 or None, level1_points=l1_points, level1_note=note, item=v["item"],
+            weight=parse_number(v["weight"]), deadline=v["deadline"] or None,
+            leaders=[resp["leaders"]] if squash(resp["leaders"]) else [],
+            departments=[resp["departments"]] if squash(resp["departments"]) else [],
+            owners=[resp["owners"]] if squash(resp["owners"]) else [],
+            basis=basis or None,
+            source=Source(format=fmt, file=file, pages=row.pages, lines=row.lines, rows=row.rows, table=row.table,
+                          inherited=sorted(inherited)),
+        )
+        if squash(v["weight"]) and ind.weight is None:
+            issues.append(Issue(severity="warning", kind="bad_weight", code=code, page=row.page, line=row.line,
+                                row=row.row, message=f"权重 {squash(v['weight'])!r} is not a number", cells=row.cells))
+        out.append(ind)
+        prev = {"group": state.group, "category": state.category, "code": code, "block": block, "level1": level1,
+                "level1_note": note, "level1_points": l1_points, "basis": basis,
+                **{name: resp[name] for name in RESPONSIBILITY}}
+    return _set_level1_codes(_backfill_points(out)), issues
+
+
+def _backfill_points(indicators: list[Indicator]) -> list[Indicator]:
+    """Points printed once (on any row) hold for the whole category / group."""
+    cat_points = {i.category: i.category_points for i in indicators if i.category_points is not None}
+    grp_points = {(i.category, i.group): i.group_points for i in indicators if i.group_points is not None}
+    return [
+        i.model_copy(update={"category_points": cat_points.get(i.category),
+                             "group_points": grp_points.get((i.category, i.group))})
+        for i in indicators
+    ]
+
+
+def _set_level1_codes(indicators: list[Indicator]) -> list[Indicator]:
+    """'1-3-1' → '1-3'; a two-part code is a level-1 itself in a group that has three-part codes."""
+    depth: dict[tuple[str | None, str | None], int] = {}
+    for i in indicators:
+        if i.code:
+            key = (i.category, i.group)
+            depth[key] = max(depth.get(key, 0), i.code.count("-") + 1)
+    out = []
+    for i in indicators:
+        l1 = None
+        if i.code:
+            d, max_d = i.code.count("-") + 1, depth[(i.category, i.group)]
+            if d >= 3:
+                l1 = _prefix(i.code)
+            elif max_d >= 3:
+                l1 = i.code
+        out.append(i.model_copy(update={"level1_code": l1}))
+    return out

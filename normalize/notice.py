@@ -1,0 +1,121 @@
+"""Notice metadata from the paragraphs around the table (GB/T 9704 elements) and the body as data."""
+
+from __future__ import annotations
+
+import csv
+import re
+from functools import cache
+from importlib import resources
+
+from normalize.dates import line_to_date, text_to_date_range
+from normalize.textfold import fold_text, squash
+from schema.models import BodyPart, Notice, Role, Step
+from schema.raw import RawDocument
+
+DOC_NUMBER = re.compile(r"^\s*([\u4e00-\u9fff]{2,12})\s*[〔\[(（【［]\s*(\d{4})\s*[〕\])）】］]\s*第?\s*0*(\d+)\s*号\s*$")
+PART = re.compile(r"^([一二三四五六七八九十]+)、\s*(.+)$")
+SUBPART = re.compile(r"^[（(]([一二三四五六七八九十]+)[）)]\s*([^。；;]+?)[。；;]\s*(.*)$")
+ROLE = re.compile(r"(副?组长|成员)由(.+?)(?:担任|组成)")
+YEAR = re.compile(r"(20\d{2}|19\d{2})\s*年")
+PRINTED = re.compile(r"^(.*?)\s*(\d{4}年\d{1,2}月\d{1,2}日)\s*印发$")
+
+
+@cache
+def _positions() -> list[str]:
+    text = resources.files("normalize").joinpath("data", "positions.csv").read_text(encoding="utf-8")
+    return sorted((r["word"] for r in csv.DictReader(text.splitlines())), key=len, reverse=True)
+
+
+def _role_person(role: str, phrase: str) -> Role:
+    """'市国资委党委书记、主任黄金顺' → Role(组长, 黄金顺, 市国资委党委书记、主任)."""
+    phrase = fold_text(phrase)
+    cut = -1
+    for word in _positions():
+        pos = phrase.rfind(word)
+        if pos >= 0 and pos + len(word) > cut:
+            cut = pos + len(word)
+    name = phrase[cut:] if cut >= 0 else ""
+    if 2 <= len(name) <= 4 and re.fullmatch(r"[\u4e00-\u9fff]+", name):
+        return Role(role=role, name=name, position=phrase[:cut] or None)
+    return Role(role=role, name=None, position=phrase)
+
+
+def _doc_number(text: str) -> str | None:
+    m = DOC_NUMBER.match(squash(text))
+    return f"{m.group(1)}〔{m.group(2)}〕{int(m.group(3))}号" if m else None
+
+
+def paragraphs_to_notice(raw: RawDocument) -> Notice:
+    paras = [fold_text(p.text) for p in raw.paragraphs]
+    split = raw.tables[0].paragraphs_before if raw.tables else len(paras)
+    before, after = paras[:split], paras[split:]
+    fields: dict = {}
+    number_at = next((i for i, p in enumerate(before) if _doc_number(p)), None)
+    if number_at is not None:
+        fields["doc_number"] = _doc_number(before[number_at])
+        fields["issuer_mark"] = next((p for p in reversed(before[:number_at]) if p), None)
+        fields["title"] = next((p for p in before[number_at + 1:] if p), None)
+    elif before:
+        fields["title"] = before[0]
+    fields["addressee"] = next((p.rstrip("：:") for p in before if p.endswith(("：", ":")) and len(p) <= 40), None)
+    date_at = next((i for i, p in enumerate(before) if line_to_date(p)), None)
+    if date_at is not None:
+        fields["date"] = line_to_date(before[date_at])
+        if date_at > 0 and len(before[date_at - 1]) <= 30:
+            fields["signer"] = before[date_at - 1]
+    note = next((p for p in before if re.match(r"^附件\s*[:：]", p)), None)
+    if note:
+        fields["attachment_note"] = re.sub(r"^附件\s*[:：]\s*", "", note)
+    titles = [p for p in before if p.endswith("表") and not p.startswith("附件")]
+    if titles:
+        fields["attachment_title"] = titles[-1]
+        tail = before[before.index(titles[-1]) + 1:]
+        unit = next((p for p in tail if p.startswith("参评单位")), None)
+        if unit:
+            fields["table_unit"] = re.split(r"[:：]", unit, maxsplit=1)[-1].strip() or None
+        fields["table_date"] = next((line_to_date(p) for p in tail if line_to_date(p)), None)
+    for i, p in enumerate(after):
+        if p.startswith("抄送"):
+            body = re.split(r"[:：]", p, maxsplit=1)[-1].rstrip("。")
+            fields["cc"] = [x.strip() for x in re.split(r"[，,、]", body) if x.strip()]
+        if m := PRINTED.match(p):
+            printer = m.group(1) or (after[i - 1] if i > 0 else "")
+            fields["printer"] = printer or None
+            fields["print_date"] = line_to_date(m.group(2))
+    fields.update(_body(before))
+    fields["year"] = _year(fields)
+    src = raw.source
+    return Notice(**fields, source_file=src.file, source_format=src.format, sha256=src.sha256, pages=src.pages)
+
+
+def _year(fields: dict) -> int | None:
+    for key in ("attachment_title", "title", "doc_number"):
+        if fields.get(key) and (m := YEAR.search(fields[key]) or re.search(r"〔(\d{4})〕", fields[key])):
+            return int(m.group(1))
+    return fields["date"].year if fields.get("date") else None
+
+
+def _body(paras: list[str]) -> dict:
+    """Numbered parts (一、…), the dated implementation steps (（一）…。2022年7月10日前…), the leadership group."""
+    parts: list[BodyPart] = []
+    subparts: dict[int, list[Step]] = {}
+    roles: list[Role] = []
+    year = next((int(m.group(1)) for p in paras if (m := YEAR.search(p))), None)
+    for p in paras:
+        if m := PART.match(p):
+            parts.append(BodyPart(number=m.group(1), title=m.group(2).rstrip("。"), text=""))
+            continue
+        if parts:
+            parts[-1].text = f"{parts[-1].text}\n{p}".strip()
+        for m in ROLE.finditer(p):
+            roles.append(_role_person(m.group(1), m.group(2)))
+        if (m := SUBPART.match(p)) and parts:
+            start, end = text_to_date_range(m.group(3)[:24], year)
+            lead = re.match(r"^([^，,。]*)", m.group(3))
+            date_text = lead.group(1) if (start or end) and lead else None
+            subparts.setdefault(len(parts) - 1, []).append(
+                Step(number=m.group(1), title=m.group(2), date_text=date_text, date_start=start, date_end=end,
+                     text=m.group(3)))
+    # the steps are the sub-items of the part(s) whose sub-items mostly carry dates
+    steps = [s for group in subparts.values() if 2 * sum(1 for s in group if s.date_text) >= len(group) for s in group]
+    return {"parts": parts, "steps": steps, "leadership": roles}

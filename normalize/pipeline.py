@@ -1,0 +1,128 @@
+"""The normalisation pipeline: one explicit, ordered list of small steps, raw document → records.
+
+Each step takes the draft and returns a new one; the order is the contract:
+grid repair → hierarchy → text folding → names → dates → notice → references → targets → checks.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from normalize.fields import date_indicators, fold_indicator_texts, split_indicator_names
+from normalize.grid import GridResult, table_to_rows
+from normalize.hierarchy import rows_to_indicators
+from normalize.notice import paragraphs_to_notice
+from schema.errors import InputError
+from schema.models import (
+    Accounting,
+    Citation,
+    Indicator,
+    Issue,
+    Notice,
+    NoticeDocument,
+    Person,
+    Reference,
+    TotalRow,
+)
+from schema.raw import RawDocument
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Draft:
+    raw: RawDocument
+    grid: GridResult = field(default_factory=GridResult)
+    notice: Notice | None = None
+    indicators: list[Indicator] = field(default_factory=list)
+    references: list[Reference] = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
+    people: list[Person] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+    aliases: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def year(self) -> int | None:
+        return self.notice.year if self.notice else None
+
+
+def step_grid(d: Draft) -> Draft:
+    grid = GridResult()
+    for table in d.raw.tables:
+        table_to_rows(table, grid)
+    if not grid.rows:
+        raise InputError("no 考评表 found: the document has no table with indicator rows")
+    return replace(d, grid=grid, issues=[*d.issues, *grid.issues])
+
+
+def step_notice(d: Draft) -> Draft:
+    notice = paragraphs_to_notice(d.raw)
+    return replace(d, notice=notice)
+
+
+def step_hierarchy(d: Draft) -> Draft:
+    indicators, issues = rows_to_indicators(d.grid.rows, d.raw.source.format, d.raw.source.file)
+    used = {(i.source.table, r) for i in indicators for r in i.source.rows}
+    unparsed = [r for r in d.grid.rows if (r.table, r.row) not in used]
+    for r in unparsed:
+        issues.append(Issue(severity="warning", kind="unparsed_row", page=r.page, line=r.line, row=r.row,
+                            cells=r.cells, message="row has neither an item text nor a weight; kept here unparsed"))
+    acc = d.grid.accounting.model_copy(update={"indicators": len(indicators), "unparsed_rows": len(unparsed)})
+    totals = _assign_total_categories(d.grid.totals, indicators)
+    grid = replace(d.grid, accounting=acc, totals=totals)
+    return replace(d, grid=grid, indicators=indicators, issues=[*d.issues, *issues])
+
+
+def _assign_total_categories(totals: list[TotalRow], indicators: list[Indicator]) -> list[TotalRow]:
+    out = []
+    for t in totals:
+        before = [i for i in indicators if i.source.table == t.table and i.source.rows and i.source.rows[0] < (t.row or 0)]
+        category = before[-1].category if before and not t.grand else None
+        out.append(t.model_copy(update={"category": category}))
+    return out
+
+
+def step_fold(d: Draft) -> Draft:
+    return replace(d, indicators=fold_indicator_texts(d.indicators))
+
+
+def step_names(d: Draft) -> Draft:
+    return replace(d, indicators=split_indicator_names(d.indicators))
+
+
+def step_dates(d: Draft) -> Draft:
+    indicators, issues = date_indicators(d.indicators, d.year)
+    return replace(d, indicators=indicators, issues=[*d.issues, *issues])
+
+
+STEPS: list[Callable[[Draft], Draft]] = [
+    step_grid,
+    step_notice,
+    step_hierarchy,
+    step_fold,
+    step_names,
+    step_dates,
+]
+
+
+def raw_to_document(raw: RawDocument, aliases: dict[str, str] | None = None) -> NoticeDocument:
+    """Run every step in order and assemble ``notice.json``'s document."""
+    draft = Draft(raw=raw, aliases=aliases or {})
+    for step in STEPS:
+        log.debug("step %s", step.__name__)
+        draft = step(draft)
+    assert draft.notice is not None
+    accounting: Accounting = draft.grid.accounting
+    return NoticeDocument(
+        notice=draft.notice, indicators=draft.indicators, references=draft.references, citations=draft.citations,
+        issues=draft.issues, people=draft.people, totals=draft.grid.totals, accounting=accounting,
+    )
+
+
+def path_to_document(path: Path | str, aliases: dict[str, str] | None = None) -> NoticeDocument:
+    from extract import extract_document
+
+    return raw_to_document(extract_document(path), aliases)

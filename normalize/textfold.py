@@ -1,0 +1,47 @@
+"""Text folding: the whitespace a plain-text export or a PDF wrap leaves inside Chinese words."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# CJK ideographs, CJK symbols/punctuation, full-width forms, general punctuation used in Chinese text.
+_CJK = r"\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef\u2018-\u201f\u2026\u00b7"
+_CJK_CLASS = f"[{_CJK}]"
+_WS = re.compile(r"\s+")
+_SPACE_BETWEEN = re.compile(rf"(?<={_CJK_CLASS})\s+(?={_CJK_CLASS})|(?<={_CJK_CLASS})\s+(?=[0-9])|(?<=[0-9])\s+(?={_CJK_CLASS})")
+_DASHES = str.maketrans({"‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "－": "-", "―": "-"})
+CODE_RE = re.compile(r"^\d+(?:-\d+)+$")
+NUMBER_RE = re.compile(r"^\d+(?:\.\d+)?$")
+
+
+def is_cjk(ch: str) -> bool:
+    return bool(re.match(_CJK_CLASS, ch))
+
+
+def fold_text(text: str | None) -> str:
+    """Remove whitespace between CJK characters and between CJK and digits; collapse the rest to one space."""
+    if not text:
+        return ""
+    text = _WS.sub(" ", text.replace("\u3000", " ")).strip()
+    return _SPACE_BETWEEN.sub("", text)
+
+
+def squash(text: str | None) -> str:
+    """All whitespace removed and NFKC-folded: for matching labels, never for output."""
+    if not text:
+        return ""
+    return _WS.sub("", unicodedata.normalize("NFKC", text))
+
+
+def fold_code(text: str | None) -> str | None:
+    """'1-10-\\n1' or '１－１０－１' → '1-10-1'; None when the text is not a 序号."""
+    s = squash(text).translate(_DASHES)
+    return s if CODE_RE.match(s) else None
+
+
+def parse_number(text: str | None) -> float | None:
+    s = squash(text)
+    if s.endswith("分"):
+        s = s[:-1]
+    return float(s) if NUMBER_RE.match(s) else None
