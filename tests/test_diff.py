@@ -1,0 +1,278 @@
+"""Year-over-year diff (kaoping/diff.py): a later notice built from the 2022 records inside the test."""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kaoping.diff import diff_documents, diff_to_rows, load_notice_document, match_indicators
+from schema.errors import InputError
+from schema.models import Indicator, Notice, NoticeDocument, Source
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+FIELDS = set(Indicator.model_fields) - {"seq", "source", "targets"}
+
+
+def records_2022() -> list[dict[str, Any]]:
+    return json.loads((SAMPLES / "notice_2022.expected.json").read_text(encoding="utf-8"))
+
+
+def records_to_document(records: list[dict[str, Any]], year: int) -> NoticeDocument:
+    indicators = [
+        Indicator(
+            seq=i, source=Source(format="text", file="x"), **{k: v for k, v in r.items() if k in FIELDS}
+        )
+        for i, r in enumerate(records, 1)
+    ]
+    notice = Notice(source_file=f"notice_{year}.json", source_format="text", sha256="0" * 64, year=year)
+    return NoticeDocument(notice=notice, indicators=indicators)
+
+
+def shift_code(code: str | None, start: int) -> str | None:
+    """1-13-1 → 1-12-1 for every level-1 block numbered from ``start`` on."""
+    m = re.fullmatch(r"1-(\d+)(.*)", code or "")
+    if m and int(m.group(1)) >= start:
+        return f"1-{int(m.group(1)) - 1}{m.group(2)}"
+    return code
+
+
+def by_code(records: list[dict[str, Any]], code: str) -> dict[str, Any]:
+    [r] = [r for r in records if r["code"] == code]
+    return r
+
+
+NEW_BLOCK_LEVEL1 = "实施国企数字化转型行动，推进数据要素市场化配置。"
+NEW_ITEMS = [
+    "建成国资国企在线监管平台二期，接入所出资企业财务、投资、产权等数据，实现实时监测预警。",
+    "培育数字经济企业5家以上，推动数据资产入表试点，打造国资数据共享中心。",
+]
+REWORDED_1_9_2 = "深化国企智慧停车项目建设，新建800个以上公共停车位，推动停车资源共享。"
+REPLACED_1_14_2 = "组织所出资企业参加全市职工运动会，举办国资系统青年干部读书分享会和书画摄影展。"
+
+
+def records_2023() -> list[dict[str, Any]]:
+    """The 2022 table, one year on."""
+    recs = copy.deepcopy(records_2022())
+    # a whole level-1 block is dropped, so every later 1-x code shifts down by one
+    recs = [r for r in recs if r["level1_code"] != "1-12"]
+    for r in recs:
+        r["code"], r["level1_code"] = shift_code(r["code"], 13), shift_code(r["level1_code"], 13)
+    # numbers rise
+    r = by_code(recs, "1-8-2")
+    r["item"] = r["item"].replace("300个以上", "500个以上")
+    by_code(recs, "1-9-2")["item"] = REWORDED_1_9_2  # rewritten, and the number rises
+    r = by_code(recs, "1-14-2")  # was 1-15-2
+    r["item"] = r["item"].replace("6公里以上", "8公里以上")
+    # a deadline, a weight, a person
+    r = by_code(recs, "1-1-1")
+    r["deadline"], r["deadline_date"] = "6月底前", "2023-06-30"
+    by_code(recs, "1-1-2")["weight"] = 3.0
+    by_code(recs, "1-3-1")["owners"] = ["王明"]
+    by_code(recs, "1-15-2")["leaders"] = ["周俊杰", "陈志强"]  # was 1-16-2
+    # a reworded item that is still the same target
+    r = by_code(recs, "1-10-2")
+    r["item"] = (
+        r["item"].replace("办好各类文旅节庆活动", "举办各类文旅节庆活动").replace("构筑智慧旅游云平台，", "")
+    )
+    # an item replaced by an unrelated one inside the same block
+    by_code(recs, "1-13-2")["item"] = REPLACED_1_14_2  # was 1-14-2
+    # a new block after the last 重点工作目标 block
+    template = by_code(recs, "1-16")  # was 1-17
+    new_block = []
+    for k, item in enumerate(NEW_ITEMS, 1):
+        r = copy.deepcopy(template)
+        r.update(code=f"1-17-{k}", level1_code="1-17", level1=NEW_BLOCK_LEVEL1, item=item, weight=2.0)
+        new_block.append(r)
+    at = recs.index(template) + 1
+    recs[at:at] = new_block
+    # an uncoded row reworded for the new year
+    uncoded = [r for r in recs if r["code"] is None]
+    uncoded[2]["item"] = (
+        uncoded[2]["item"]
+        .replace("2021年度和任期（2019-2021年度）", "2022年度")
+        .replace("2022年委管", "2023年委管")
+    )
+    # 4-5 dropped (it is nearly identical to 4-4: content, not position, must decide)
+    recs = [r for r in recs if r["code"] != "4-5"]
+    # 5-1 and 5-2 trade places: the codes swap, the contents do not change
+    a, b = by_code(recs, "5-1"), by_code(recs, "5-2")
+    ia, ib = recs.index(a), recs.index(b)
+    recs[ia], recs[ib] = b, a
+    a["code"], b["code"] = "5-2", "5-1"
+    return recs
+
+
+@pytest.fixture(scope="module")
+def diff() -> dict[str, Any]:
+    return diff_documents(
+        records_to_document(records_2022(), 2022), records_to_document(records_2023(), 2023)
+    )
+
+
+def key(code: str | None, seq: int) -> str:
+    return code or f"#{seq}"
+
+
+def test_every_indicator_is_accounted_for_once(diff: dict[str, Any]) -> None:
+    old, new = records_2022(), records_2023()
+    old_seqs = [p["old_seq"] for p in diff["pairs"]] + [r["seq"] for r in diff["removed"]]
+    new_seqs = [p["new_seq"] for p in diff["pairs"]] + [a["seq"] for a in diff["added"]]
+    assert sorted(old_seqs) == list(range(1, len(old) + 1))
+    assert sorted(new_seqs) == list(range(1, len(new) + 1))
+
+
+def test_added_and_removed(diff: dict[str, Any]) -> None:
+    old = records_2022()
+    assert [(r["code"], r["item"]) for r in diff["removed"]] == [
+        ("1-12-1", by_code(old, "1-12-1")["item"]),
+        ("1-12-2", by_code(old, "1-12-2")["item"]),
+        ("1-14-2", by_code(old, "1-14-2")["item"]),
+        ("4-5", by_code(old, "4-5")["item"]),
+    ]
+    assert diff["removed"][0]["item"].startswith("根据市疫情防控指挥部统一部署")
+    assert [(a["code"], a["item"]) for a in diff["added"]] == [
+        ("1-13-2", REPLACED_1_14_2),
+        ("1-17-1", NEW_ITEMS[0]),
+        ("1-17-2", NEW_ITEMS[1]),
+    ]
+
+
+def expected_pairs() -> dict[tuple[str, str], set[str]]:
+    """(old code, new code) → changed fields, for every pair."""
+    old = records_2022()
+    gone = {"1-12-1", "1-12-2", "1-14-2", "4-5"}
+    pairs: dict[tuple[str, str], set[str]] = {}
+    for seq, r in enumerate(old, 1):
+        if r["code"] in gone:
+            continue
+        new_code = {"5-1": "5-2", "5-2": "5-1"}.get(r["code"], shift_code(r["code"], 13))
+        pairs[(key(r["code"], seq), new_code or "")] = set()  # uncoded rows: "#seq" → ""
+    pairs[("1-8-2", "1-8-2")] = {"item", "targets"}
+    pairs[("1-9-2", "1-9-2")] = {"item", "targets"}
+    pairs[("1-15-2", "1-14-2")] = {"item", "targets"}
+    pairs[("1-1-1", "1-1-1")] = {"deadline"}
+    pairs[("1-1-2", "1-1-2")] = {"weight"}
+    pairs[("1-3-1", "1-3-1")] = {"owners"}
+    pairs[("1-16-2", "1-15-2")] = {"leaders"}
+    pairs[("1-10-2", "1-10-2")] = {"item"}
+    pairs[("#36", "")] = {"item"}  # the third uncoded row
+    return pairs
+
+
+def test_pairs_and_changed_fields_exactly(diff: dict[str, Any]) -> None:
+    got = {(key(p["old_code"], p["old_seq"]), p["new_code"] or ""): set(p["changes"]) for p in diff["pairs"]}
+    assert len(got) == len(diff["pairs"])
+    assert got == expected_pairs()
+
+
+def test_uncoded_rows_pair_in_order(diff: dict[str, Any]) -> None:
+    uncoded = [(p["old_seq"], p["new_seq"]) for p in diff["pairs"] if p["old_code"] is None]
+    # two rows dropped from 1-12 and two added in 1-17 before them: the seqs happen to line up
+    assert uncoded == [(34, 34), (35, 35), (36, 36), (37, 37)]
+
+
+def test_change_values(diff: dict[str, Any]) -> None:
+    pairs = {(p["old_code"], p["new_code"]): p for p in diff["pairs"] if p["old_code"]}
+    assert pairs[("1-1-1", "1-1-1")]["changes"] == {"deadline": {"old": "7月底前", "new": "6月底前"}}
+    assert pairs[("1-1-2", "1-1-2")]["changes"] == {"weight": {"old": 2.0, "new": 3.0}}
+    assert pairs[("1-3-1", "1-3-1")]["changes"]["owners"] == {"old": ["李昫"], "new": ["王明"]}
+    assert pairs[("1-16-2", "1-15-2")]["changes"]["leaders"] == {
+        "old": ["周俊杰", "刘振华"],
+        "new": ["周俊杰", "陈志强"],
+    }
+    [moved] = pairs[("1-8-2", "1-8-2")]["changes"]["targets"]["moved"]
+    assert moved["metric"] == "优质动态储备岗位"
+    assert (moved["old"]["value"], moved["new"]["value"]) == (300.0, 500.0)
+    assert moved["old"]["comparator"] == moved["new"]["comparator"] == ">="
+    [moved] = pairs[("1-15-2", "1-14-2")]["changes"]["targets"]["moved"]
+    assert (moved["metric"], moved["old"]["raw"], moved["new"]["raw"]) == (
+        "供水管网",
+        "6公里以上",
+        "8公里以上",
+    )
+    # renumbering alone is not a change
+    assert pairs[("1-13-1", "1-12-1")]["changes"] == {}
+    assert pairs[("1-17", "1-16")]["changes"] == {}
+    assert pairs[("5-1", "5-2")]["changes"] == {}
+    assert pairs[("1-13-1", "1-12-1")]["similarity"] == 1.0
+
+
+def test_summary(diff: dict[str, Any]) -> None:
+    s = diff["summary"]
+    assert (s["old_indicators"], s["new_indicators"]) == (61, 60)
+    assert (s["pairs"], s["added"], s["removed"]) == (57, 3, 4)
+    assert (s["changed"], s["unchanged"]) == (9, 48)
+    # 1-13-1 1-13-2 1-14-1 1-15-1 1-15-2 1-16-1 1-16-2 1-17 shifted, 5-1 and 5-2 swapped
+    assert s["renumbered"] == 10
+    assert s["changes_by_field"] == {
+        "item": 5,
+        "weight": 1,
+        "deadline": 1,
+        "leaders": 1,
+        "owners": 1,
+        "targets": 3,
+    }
+    assert (s["old_year"], s["new_year"]) == (2022, 2023)
+
+
+def test_rows(diff: dict[str, Any]) -> None:
+    rows = diff_to_rows(diff)
+    assert len(rows) == 12 + 3 + 4
+    assert all(isinstance(r["old"], str | None) and isinstance(r["new"], str | None) for r in rows)
+    target_rows = [r for r in rows if r["field"] == "targets"]
+    assert {(r["old_code"], r["new_code"], r["metric"], r["old"], r["new"]) for r in target_rows} == {
+        ("1-8-2", "1-8-2", "优质动态储备岗位", "≥300 个", "≥500 个"),
+        ("1-9-2", "1-9-2", "公共停车位", "≥500 个", "≥800 个"),
+        ("1-15-2", "1-14-2", "供水管网", "≥6 公里", "≥8 公里"),
+    }
+    [w] = [r for r in rows if r["field"] == "weight"]
+    assert (w["old"], w["new"]) == ("2", "3")
+    [o] = [r for r in rows if r["field"] == "owners"]
+    assert (o["old"], o["new"]) == ("李昫", "王明")
+    assert [r["new_code"] for r in rows if r["field"] == "added"] == ["1-13-2", "1-17-1", "1-17-2"]
+    assert [r["old_code"] for r in rows if r["field"] == "removed"] == ["1-12-1", "1-12-2", "1-14-2", "4-5"]
+
+
+def test_unrelated_items_are_not_forced_into_pairs() -> None:
+    old = records_to_document(records_2022()[:3], 2022)
+    new_records = copy.deepcopy(records_2022()[40:43])
+    new = records_to_document(new_records, 2023)
+    d = diff_documents(old, new)
+    assert d["pairs"] == []
+    assert [r["code"] for r in d["removed"]] == ["1-1-1", "1-1-2", "1-2-1"]
+    assert [a["code"] for a in d["added"]] == [r["code"] for r in new_records]
+
+
+def test_empty_documents() -> None:
+    old = records_to_document(records_2022()[:2], 2022)
+    empty = records_to_document([], 2023)
+    d = diff_documents(old, empty)
+    assert (d["pairs"], d["added"], [r["code"] for r in d["removed"]]) == ([], [], ["1-1-1", "1-1-2"])
+    assert match_indicators([], old.indicators) == []
+
+
+def test_whitespace_and_width_are_not_changes() -> None:
+    recs = records_2022()[:1]
+    later = copy.deepcopy(recs)
+    later[0]["item"] = later[0]["item"].replace("，", ",", 2).replace("三年行动", "三年\n行动")
+    d = diff_documents(records_to_document(recs, 2022), records_to_document(later, 2023))
+    assert [p["changes"] for p in d["pairs"]] == [{}]
+
+
+def test_load_notice_document(tmp_path: Path) -> None:
+    doc = records_to_document(records_2022(), 2022)
+    path = tmp_path / "notice.json"
+    path.write_text(doc.model_dump_json(), encoding="utf-8")
+    loaded = load_notice_document(path)
+    assert loaded == doc
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"indicators": []}', encoding="utf-8")
+    with pytest.raises(InputError, match="not a kaoping notice.json"):
+        load_notice_document(bad)
+    with pytest.raises(InputError, match="cannot read"):
+        load_notice_document(tmp_path / "missing.json")
