@@ -151,11 +151,9 @@ def rows_to_indicators(rows: list[FieldRow], fmt: Format, file: str) -> tuple[li
         code = fold_code(v["code"])
         code_inferred = False
         same_group = prev is not None and prev["group"] == state.group and prev["category"] == state.category
-        if code is None and same_group and prev["code"] and prev["code"].count("-") >= 2 and not squash(v["level1"]):
-            code, code_inferred = _next_code(prev["code"]), True
-            issues.append(Issue(severity="info", kind="code_inferred", code=code, page=row.page, line=row.line,
-                                row=row.row, message=f"序号 missing; inferred {code} from its sibling {prev['code']}",
-                                cells=row.cells))
+        if code is None and same_group and prev["code"] and prev["code"].count("-") >= 2 \
+                and (not squash(v["level1"]) or "level1" in row.merged):
+            code, code_inferred = _next_code(prev["code"]), True  # reported by the structure checks
         block = _prefix(code) if code and code.count("-") >= 2 else code
         same_block = same_group and (
             (block is not None and block == prev["block"]) or (block is None and prev["code"] is None and code is None)

@@ -1,7 +1,8 @@
 """The normalisation pipeline: one explicit, ordered list of small steps, raw document → records.
 
 Each step takes the draft and returns a new one; the order is the contract:
-grid repair → hierarchy → text folding → names → dates → notice → references → targets → checks.
+grid repair → notice metadata → hierarchy → text folding → names (→ aliases) → dates → references
+→ targets → checks (arithmetic, structure, people).
 """
 
 from __future__ import annotations
@@ -11,10 +12,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from normalize.checks import indicators_to_check_issues
 from normalize.fields import date_indicators, fold_indicator_texts, split_indicator_names
 from normalize.grid import GridResult, table_to_rows
 from normalize.hierarchy import rows_to_indicators
 from normalize.notice import paragraphs_to_notice
+from normalize.people import apply_aliases, indicators_to_people
+from normalize.references import indicators_to_references
+from normalize.targets import indicators_to_targets
+from normalize.textfold import fold_text
 from schema.errors import InputError
 from schema.models import (
     Accounting,
@@ -98,13 +104,39 @@ def step_dates(d: Draft) -> Draft:
     return replace(d, indicators=indicators, issues=[*d.issues, *issues])
 
 
+def step_aliases(d: Draft) -> Draft:
+    if not d.aliases:
+        return d
+    return replace(d, indicators=apply_aliases(d.indicators, d.aliases))
+
+
+def step_references(d: Draft) -> Draft:
+    body = [fold_text(p.text) for p in d.raw.paragraphs]
+    indicators, refs, citations, issues = indicators_to_references(d.indicators, body, d.year)
+    return replace(d, indicators=indicators, references=refs, citations=citations, issues=[*d.issues, *issues])
+
+
+def step_targets(d: Draft) -> Draft:
+    return replace(d, indicators=indicators_to_targets(d.indicators))
+
+
+def step_checks(d: Draft) -> Draft:
+    people, people_issues = indicators_to_people(d.indicators)
+    issues = indicators_to_check_issues(d.indicators, d.grid.totals)
+    return replace(d, people=people, issues=[*d.issues, *issues, *people_issues])
+
+
 STEPS: list[Callable[[Draft], Draft]] = [
     step_grid,
     step_notice,
     step_hierarchy,
     step_fold,
     step_names,
+    step_aliases,
     step_dates,
+    step_references,
+    step_targets,
+    step_checks,
 ]
 
 
