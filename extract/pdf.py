@@ -1,0 +1,424 @@
+"""PDF input: ruled tables via pdfplumber, rebuilt as a span-aware grid, plus the text around them.
+
+pdfplumber parses each page once: ``find_tables()`` gives the cell boxes and ``page.chars`` the
+glyphs. Everything after that is plain geometry on those two lists: cell boxes become a grid with
+row/column spans, glyphs are dealt to the cell (or the paragraph flow) their centre falls in, and
+the lines of a cell are joined with the soft-wrap rules of :func:`join_wrapped_lines`. Fragments of
+one table on consecutive pages are stitched into one :class:`RawTable`.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+import unicodedata
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+from schema.errors import InputError
+from schema.raw import BBox, RawCell, RawDocument, RawParagraph, RawRow, RawTable, SourceInfo
+
+log = logging.getLogger(__name__)
+
+#: glyph: text, x0, x1, top, bottom, font size
+Char = tuple[str, float, float, float, float, float]
+
+SNAP = 1.5  # points: cell edges closer than this are one grid line
+EARLY_END = 0.8  # a line ending this many font sizes short of the cell edge ended early
+EXTENT_TOL = 6.0  # points: fragments whose left/right edges differ less continue one table
+OPENING = set("([{（［｛〔【〖《〈「『“‘")
+CLOSING = set(")]}）］｝〕】〗》〉」』”’，。、；：！？,.;:!?…%％")
+SOFT = "\ue000"  # private-use mark for an ambiguous wrap inside a space-separated list cell
+PAGE_NUMBER = re.compile(r"^[\s\-—–－~·.第页共/|PpageOf]*\d+[\s\-—–－~·.第页共/|PpageOf\d]*$")
+
+
+@dataclass
+class Fragment:
+    """One table as found on one page: a grid of cells with spans and their text."""
+
+    page: int
+    top: float
+    xs: list[float]
+    ys: list[float]
+    cells: list[RawCell] = field(default_factory=list)
+
+
+@dataclass
+class PageLayout:
+    number: int
+    height: float
+    chars: list[Char]
+    tables: list[list[BBox]]  # cell boxes of each table found on the page
+
+
+# ---------------------------------------------------------------- reading the file
+
+
+def bytes_to_layouts(data: bytes) -> list[PageLayout]:
+    """Parse every page once; turn every pdfminer/pdfplumber failure into an InputError."""
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+    except Exception as exc:  # pdfplumber wraps pdfminer errors; never leak a third-party traceback
+        raise _open_error(exc) from None
+    layouts: list[PageLayout] = []
+    try:
+        with pdf:
+            for number, page in enumerate(pdf.pages, start=1):
+                tables = [list(t.cells) for t in page.find_tables()]
+                chars = [
+                    (c["text"], float(c["x0"]), float(c["x1"]), float(c["top"]), float(c["bottom"]),
+                     float(c["size"]))
+                    for c in page.chars
+                ]
+                layouts.append(PageLayout(number, float(page.height), chars, tables))
+                page.close()
+    except (PDFPasswordIncorrect, PDFEncryptionError):
+        raise InputError("encrypted PDF: remove the password first") from None
+    except Exception as exc:
+        raise _open_error(exc) from None
+    if not layouts:
+        raise InputError("corrupt or truncated PDF: no pages")
+    return layouts
+
+
+def _open_error(exc: BaseException) -> InputError:
+    chain: list[BaseException] = [exc]
+    while chain[-1].__cause__ is not None or chain[-1].__context__ is not None:
+        nxt = chain[-1].__cause__ or chain[-1].__context__
+        if nxt is None or nxt in chain:
+            break
+        chain.append(nxt)
+    for err in chain:
+        name = type(err).__name__
+        if name in {"PDFPasswordIncorrect", "PDFEncryptionError"} or "password" in str(err).lower():
+            return InputError("encrypted PDF: remove the password first")
+    reason = " ".join(str(chain[-1]).split())[:120] or type(chain[-1]).__name__
+    return InputError(f"corrupt or truncated PDF: {reason}")
+
+
+# ---------------------------------------------------------------- geometry
+
+
+def values_to_bounds(values: list[float], tol: float = SNAP) -> list[float]:
+    """Cluster coordinates closer than ``tol`` into grid lines (sorted)."""
+    bounds: list[float] = []
+    for v in sorted(values):
+        if bounds and v - bounds[-1] <= tol:
+            continue
+        bounds.append(v)
+    return bounds
+
+
+def nearest(bounds: list[float], v: float) -> int:
+    i = bisect_right(bounds, v)
+    if i == 0:
+        return 0
+    if i == len(bounds):
+        return len(bounds) - 1
+    return i if bounds[i] - v < v - bounds[i - 1] else i - 1
+
+
+def boxes_to_fragment(boxes: list[BBox], page: int) -> Fragment:
+    """Cell boxes -> grid lines and one RawCell (empty text) per distinct box, with its spans."""
+    xs = values_to_bounds([b[0] for b in boxes] + [b[2] for b in boxes])
+    ys = values_to_bounds([b[1] for b in boxes] + [b[3] for b in boxes])
+    frag = Fragment(page=page, top=ys[0], xs=xs, ys=ys)
+    seen: set[tuple[int, int]] = set()
+    for b in sorted(boxes, key=lambda b: (b[1], b[0])):
+        r, c = nearest(ys, b[1]), nearest(xs, b[0])
+        if (r, c) in seen:
+            continue
+        seen.add((r, c))
+        rs, cs = max(1, nearest(ys, b[3]) - r), max(1, nearest(xs, b[2]) - c)
+        frag.cells.append(RawCell(row=r, col=c, rowspan=rs, colspan=cs, page=page,
+                                  bbox=tuple(round(v, 2) for v in b)))
+    return frag
+
+
+def cell_at(frag: Fragment, slots: dict[tuple[int, int], int], x: float, y: float) -> int | None:
+    """Index of the cell whose box holds point (x, y), or None."""
+    if not (frag.xs[0] <= x <= frag.xs[-1] and frag.ys[0] <= y <= frag.ys[-1]):
+        return None
+    c = min(bisect_right(frag.xs, x) - 1, len(frag.xs) - 2)
+    r = min(bisect_right(frag.ys, y) - 1, len(frag.ys) - 2)
+    return slots.get((r, c))
+
+
+def fragment_slots(frag: Fragment) -> dict[tuple[int, int], int]:
+    slots: dict[tuple[int, int], int] = {}
+    for i, cell in enumerate(frag.cells):
+        for r in range(cell.row, cell.row + cell.rowspan):
+            for c in range(cell.col, cell.col + cell.colspan):
+                slots.setdefault((r, c), i)
+    return slots
+
+
+# ---------------------------------------------------------------- text
+
+
+def chars_to_lines(chars: list[Char]) -> list[list[Char]]:
+    """Group glyphs into lines (top within tolerance), each sorted left to right, lines top-down."""
+    lines: list[list[Char]] = []
+    for ch in sorted(chars, key=lambda c: (c[3], c[1])):
+        if lines and abs(ch[3] - lines[-1][0][3]) <= max(2.0, 0.4 * ch[5]):
+            lines[-1].append(ch)
+        else:
+            lines.append([ch])
+    return [sorted(line, key=lambda c: c[1]) for line in lines]
+
+
+def line_to_text(line: list[Char]) -> str:
+    """Glyphs of one line -> text; a gap wider than ~0.3 em becomes one space."""
+    out: list[str] = []
+    prev_x1: float | None = None
+    for text, x0, x1, _top, _bottom, size in line:
+        if prev_x1 is not None and x0 - prev_x1 > 0.3 * size and out and out[-1] != " ":
+            out.append(" ")
+        out.append(text)
+        prev_x1 = x1
+    return re.sub(r"\s+", " ", "".join(out)).strip()
+
+
+def is_cjk(ch: str) -> bool:
+    if not ch:
+        return False
+    o = ord(ch[0])
+    return (0x2E80 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF or 0xFF00 <= o <= 0xFFEF
+            or 0x3000 <= o <= 0x303F or 0x20000 <= o <= 0x2FFFF) or ch in "“”‘’…—"
+
+
+def first_unit_width(line: list[Char]) -> float:
+    """Width of the leading piece a line breaker will not split: opening marks, a CJK glyph or a
+    Latin word, then any run of punctuation (an opening mark in it pulls the next glyph/word in)."""
+    glyphs = [c for c in line if not c[0].isspace()]
+    if not glyphs:
+        return 0.0
+    i = -1
+    while i + 1 < len(glyphs):
+        i += 1
+        while i < len(glyphs) - 1 and glyphs[i][0] in OPENING:
+            i += 1
+        if not is_cjk(glyphs[i][0]) and glyphs[i][0].isalnum():
+            while (i + 1 < len(glyphs) and glyphs[i + 1][0].isalnum() and not is_cjk(glyphs[i + 1][0])
+                   and glyphs[i + 1][1] - glyphs[i][2] < 0.3 * glyphs[i][5]):
+                i += 1
+        while i + 1 < len(glyphs) and glyphs[i + 1][0] in CLOSING | OPENING:
+            i += 1
+        if glyphs[i][0] not in OPENING:
+            break
+    return glyphs[i][2] - glyphs[0][1]
+
+
+def is_list_cell(texts: list[str]) -> bool:
+    """Space-separated CJK tokens (names, departments): a line that ends early ended at a space."""
+    return any(re.search(r"[^\x00-\xff] +[^\x00-\xff]", t) for t in texts)
+
+
+def join_wrapped_lines(lines: list[list[Char]], box: BBox) -> str:
+    """Join the lines of one cell: soft wraps vanish, wraps that fell at a space keep one space.
+
+    A line "ended early" when it keeps a trailing space glyph, or when the gap to the cell's right
+    edge (less the cell padding) is at least 0.8 font sizes and either the cell is a space-separated
+    list or the next line's first unbreakable piece would have fitted there with room to spare: then
+    the break fell at a space (or a paragraph end) and one space is kept. Otherwise the wrap was
+    forced: CJK on either side joins directly, Latin words keep their space, a trailing hyphen joins.
+    """
+    texts = [line_to_text(line) for line in lines]
+    kept = [(line, text) for line, text in zip(lines, texts, strict=True) if text]
+    if not kept:
+        return ""
+    ink = [[c for c in line if not c[0].isspace()] for line, _ in kept]
+    left_pad = min(g[0][1] for g in ink) - box[0]
+    right_pad = box[2] - max(g[-1][2] for g in ink)
+    pad = max(0.0, min(left_pad, right_pad))
+    right_edge = box[2] - pad
+    out = kept[0][1]
+    listy = is_list_cell([t for _, t in kept])
+    for k, ((prev, prev_text), (line, text)) in enumerate(zip(kept, kept[1:], strict=False)):
+        last = ink[k][-1]
+        gap = right_edge - last[2]
+        early = gap >= EARLY_END * last[5] and (listy or first_unit_width(line) + 0.5 * last[5] <= gap)
+        a, b = prev_text[-1], text[0]
+        if prev[-1][0].isspace() or early:
+            sep = " "
+        elif listy and is_cjk(a) and is_cjk(b):
+            sep = SOFT  # a name may be cut here, or a space was swallowed: resolve_soft_wraps decides
+        elif is_cjk(a) or is_cjk(b) or a in "-‐/" or " " not in prev_text:
+            sep = ""  # forced wrap: CJK, after a hyphen, or a word longer than the cell
+        else:
+            sep = " "  # forced wrap between Latin words fell at a space
+        out += sep + text
+    return out
+
+
+def resolve_soft_wraps(cells: list[RawCell]) -> None:
+    """Settle the SOFT marks of list cells column by column: a wrap joins two pieces when the result
+    is no longer than the longest whole token of that column, else the wrap swallowed a space."""
+    longest: dict[int, int] = {}
+    for cell in cells:
+        for tok in cell.text.split(" "):
+            if tok and SOFT not in tok:
+                longest[cell.col] = max(longest.get(cell.col, 0), len(tok))
+    for cell in cells:
+        if SOFT not in cell.text:
+            continue
+        limit = longest.get(cell.col, 0)
+        out = []
+        for tok in cell.text.split(" "):
+            pieces = tok.split(SOFT)
+            word = pieces[0]
+            for piece in pieces[1:]:
+                if limit and len(word.rsplit(" ", 1)[-1]) + len(piece) > limit:
+                    word += " " + piece
+                else:
+                    word += piece
+            out.append(word)
+        cell.text = " ".join(out)
+
+
+def page_number_like(text: str) -> bool:
+    return bool(PAGE_NUMBER.match(unicodedata.normalize("NFKC", text)))
+
+
+# ---------------------------------------------------------------- pages -> document
+
+
+def layout_to_items(layout: PageLayout) -> list[tuple[float, str | Fragment]]:
+    """One page -> its text lines and table fragments (cells filled), top to bottom."""
+    frags = [boxes_to_fragment(boxes, layout.number) for boxes in layout.tables if boxes]
+    slot_maps = [fragment_slots(f) for f in frags]
+    cell_chars: list[list[list[Char]]] = [[[] for _ in f.cells] for f in frags]
+    free: list[Char] = []
+    for ch in layout.chars:
+        cx, cy = (ch[1] + ch[2]) / 2, (ch[3] + ch[4]) / 2
+        for fi, frag in enumerate(frags):
+            idx = cell_at(frag, slot_maps[fi], cx, cy)
+            if idx is not None:
+                cell_chars[fi][idx].append(ch)
+                break
+        else:
+            free.append(ch)
+    for frag, per_cell in zip(frags, cell_chars, strict=True):
+        for cell, chars in zip(frag.cells, per_cell, strict=True):
+            if chars and cell.bbox is not None:
+                cell.text = join_wrapped_lines(chars_to_lines(chars), cell.bbox)
+    items: list[tuple[float, str | Fragment]] = []
+    for line in chars_to_lines(free):
+        text = line_to_text(line)
+        if text:
+            items.append((min(c[3] for c in line), text))
+    items.extend((f.top, f) for f in frags)
+    items.sort(key=lambda it: (it[0], isinstance(it[1], str)))
+    return items
+
+
+def running_lines(pages: list[list[tuple[float, str | Fragment]]], heights: list[float]) -> set[str]:
+    """Running heads/feet: lines (digits ignored) that recur in the top or bottom 10% of 2+ pages."""
+    seen: dict[str, set[int]] = {}
+    for n, (items, height) in enumerate(zip(pages, heights, strict=True)):
+        for top, item in items:
+            if isinstance(item, str) and (top < 0.1 * height or top > 0.9 * height):
+                seen.setdefault(re.sub(r"\d+", "#", item), set()).add(n)
+    return {text for text, where in seen.items() if len(where) >= 2}
+
+
+def is_marginal(text: str, running: set[str]) -> bool:
+    """Page numbers and running heads/feet: lines that may sit between two fragments of one table."""
+    return page_number_like(text) or re.sub(r"\d+", "#", text) in running
+
+
+def continues(prev: Fragment, frag: Fragment) -> bool:
+    return (frag.page == prev.page + 1 and abs(frag.xs[0] - prev.xs[0]) <= EXTENT_TOL
+            and abs(frag.xs[-1] - prev.xs[-1]) <= EXTENT_TOL)
+
+
+def remap_columns(frag: Fragment, ref: list[float]) -> list[RawCell]:
+    """Put a fragment's cells on the reference column grid (by index if counts agree, else nearest)."""
+    if len(frag.xs) == len(ref):
+        return frag.cells
+    out = []
+    for cell in frag.cells:
+        col = nearest(ref, frag.xs[cell.col])
+        end = nearest(ref, frag.xs[cell.col + cell.colspan])
+        out.append(cell.model_copy(update={"col": col, "colspan": max(1, end - col)}))
+    return out
+
+
+def row_signature(cells: list[RawCell], row: int) -> tuple:
+    return tuple(sorted((c.col, c.colspan, c.rowspan, c.text) for c in cells if c.row == row))
+
+
+def repeated_header_rows(frags: list[list[RawCell]], n_rows: list[int]) -> int:
+    """How many leading rows every later fragment repeats verbatim from the first (0 if none)."""
+    if len(frags) < 2:
+        return 0
+    counts = []
+    for cells, n in zip(frags[1:], n_rows[1:], strict=True):
+        k = 0
+        while k < min(n - 1, n_rows[0] - 1):
+            sig = row_signature(cells, k)
+            if not any(t for *_, t in sig) or sig != row_signature(frags[0], k):
+                break
+            k += 1
+        counts.append(k)
+    return min(counts)
+
+
+def fragments_to_table(frags: list[Fragment], index: int, paragraphs_before: int,
+                       warnings: list[str]) -> RawTable:
+    ref = max(frags, key=lambda f: len(f.xs)).xs
+    placed = []
+    for f in frags:
+        if len(f.xs) != len(ref):
+            warnings.append(f"page {f.page}: table fragment with {len(f.xs) - 1} columns "
+                            f"mapped onto {len(ref) - 1}")
+        placed.append(remap_columns(f, ref))
+    resolve_soft_wraps([c for fcells in placed for c in fcells])
+    n_rows = [len(f.ys) - 1 for f in frags]
+    n_head = repeated_header_rows(placed, n_rows)
+    rows: list[RawRow] = []
+    cells: list[RawCell] = []
+    for j, (f, fcells) in enumerate(zip(frags, placed, strict=True)):
+        offset = len(rows)
+        rows.extend(RawRow(index=offset + r, page=f.page, header=r < n_head, page_start=j > 0 and r == 0)
+                    for r in range(n_rows[j]))
+        cells.extend(c.model_copy(update={"row": c.row + offset}) for c in fcells)
+    return RawTable(index=index, n_cols=len(ref) - 1, rows=rows, cells=cells,
+                    paragraphs_before=paragraphs_before)
+
+
+def layouts_to_document(layouts: list[PageLayout], source: SourceInfo) -> RawDocument:
+    paragraphs: list[RawParagraph] = []
+    groups: list[tuple[int, list[Fragment]]] = []  # (paragraphs before, fragments)
+    open_group: list[Fragment] | None = None
+    pages = [layout_to_items(layout) for layout in layouts]
+    running = running_lines(pages, [layout.height for layout in layouts])
+    for layout, items in zip(layouts, pages, strict=True):
+        for _top, item in items:
+            if isinstance(item, str):
+                paragraphs.append(RawParagraph(index=len(paragraphs), text=item, page=layout.number))
+                if open_group is not None and not is_marginal(item, running):
+                    open_group = None
+            elif open_group is not None and continues(open_group[-1], item):
+                open_group.append(item)
+            else:
+                open_group = [item]
+                groups.append((len(paragraphs), open_group))
+    warnings: list[str] = []
+    tables = [fragments_to_table(frags, i, before, warnings) for i, (before, frags) in enumerate(groups)]
+    source = source.model_copy(update={"pages": len(layouts)})
+    return RawDocument(source=source, paragraphs=paragraphs, tables=tables, warnings=warnings)
+
+
+def pdf_to_raw(data: bytes, source: SourceInfo) -> RawDocument:
+    """Read a PDF: paragraphs line by line, ruled tables stitched across pages with spans."""
+    layouts = bytes_to_layouts(data)
+    if not any(ch[0].strip() for layout in layouts for ch in layout.chars):
+        raise InputError("PDF has no text layer (scanned image?): run OCR first")
+    doc = layouts_to_document(layouts, source)
+    log.debug("pdf: %d pages, %d paragraphs, %d tables", len(layouts), len(doc.paragraphs), len(doc.tables))
+    return doc

@@ -1,0 +1,334 @@
+"""PDF extractor (extract/pdf.py): the 2022 sample, plus small PDFs written by the test itself.
+
+The small PDFs are built by hand (no PDF library needed): ruled cells are stroked lines, ASCII is set
+in Courier (every glyph 0.6 em wide) and everything else in the predefined CID font STSong-Light
+(every glyph 1 em wide), which pdfminer maps back to Unicode through its bundled CMaps.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import random
+import zlib
+from pathlib import Path
+
+import pytest
+
+from extract.pdf import Fragment, first_unit_width, pdf_to_raw, remap_columns
+from schema.errors import InputError
+from schema.raw import RawCell, RawDocument, RawTable, SourceInfo
+
+SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "notice_2022.pdf"
+
+
+# ---------------------------------------------------------------- a tiny PDF writer
+
+
+class Page:
+    def __init__(self, width: float = 600.0, height: float = 400.0) -> None:
+        self.width, self.height, self.ops = width, height, []
+
+    def box(self, x0: float, top: float, x1: float, bottom: float) -> None:
+        h = self.height
+        self.ops.append(f"0.5 w {x0} {h - bottom} {x1 - x0} {bottom - top} re S")
+
+    def text(self, x: float, baseline: float, s: str, size: float = 9.0) -> float:
+        """Write ``s`` with its baseline ``baseline`` points below the page top; return the end x."""
+        y = self.height - baseline
+        runs: list[tuple[bool, str]] = []
+        for ch in s:
+            if runs and runs[-1][0] == (ord(ch) < 128):
+                runs[-1] = (runs[-1][0], runs[-1][1] + ch)
+            else:
+                runs.append((ord(ch) < 128, ch))
+        for ascii_run, run in runs:
+            if ascii_run:
+                esc = run.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+                self.ops.append(f"BT /F1 {size} Tf 1 0 0 1 {x:.2f} {y:.2f} Tm ({esc}) Tj ET")
+                x += 0.6 * size * len(run)
+            else:
+                hexs = "".join(f"{ord(c):04X}" for c in run)
+                self.ops.append(f"BT /F2 {size} Tf 1 0 0 1 {x:.2f} {y:.2f} Tm <{hexs}> Tj ET")
+                x += size * len(run)
+        return x
+
+    def cell(self, x0: float, top: float, x1: float, bottom: float, *lines: str, pad: float = 3.0) -> None:
+        """A ruled cell with one text line per argument, 12 points apart."""
+        self.box(x0, top, x1, bottom)
+        for i, line in enumerate(lines):
+            self.text(x0 + pad, top + pad + 9 + 12 * i, line)
+
+
+def build_pdf(pages: list[Page]) -> bytes:
+    objs: list[bytes] = []
+
+    def add(body: str | bytes) -> int:
+        objs.append(body.encode() if isinstance(body, str) else body)
+        return len(objs)
+
+    f1 = add("<< /Type /Font /Subtype /Type1 /BaseFont /Courier /Encoding /WinAnsiEncoding >>")
+    desc = add("<< /Type /FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox [-25 -254 1000 880] "
+               "/ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 880 /StemV 93 >>")
+    cid = add("<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /CIDSystemInfo "
+              f"<< /Registry (Adobe) /Ordering (GB1) /Supplement 4 >> /FontDescriptor {desc} 0 R /DW 1000 >>")
+    f2 = add("<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H "
+             f"/DescendantFonts [{cid} 0 R] >>")
+    pages_id = len(objs) + 2 * len(pages) + 1
+    kids = []
+    for p in pages:
+        data = zlib.compress("\n".join(p.ops).encode("ascii"))
+        c = add(b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(data) + data + b"\nendstream")
+        kids.append(add(f"<< /Type /Page /Parent {pages_id} 0 R /MediaBox [0 0 {p.width} {p.height}] "
+                        f"/Resources << /Font << /F1 {f1} 0 R /F2 {f2} 0 R >> >> /Contents {c} 0 R >>"))
+    refs = " ".join(f"{k} 0 R" for k in kids)
+    add(f"<< /Type /Pages /Kids [{refs}] /Count {len(kids)} >>")
+    root = add(f"<< /Type /Catalog /Pages {pages_id} 0 R >>")
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for i, body in enumerate(objs, start=1):
+        offsets.append(len(out))
+        out += f"{i} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode()
+    out += "".join(f"{o:010d} 00000 n \n" for o in offsets).encode()
+    out += f"trailer\n<< /Size {len(objs) + 1} /Root {root} 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)
+
+
+def read(data: bytes) -> RawDocument:
+    info = SourceInfo(format="pdf", file="t.pdf", sha256=hashlib.sha256(data).hexdigest(), size=len(data))
+    return pdf_to_raw(data, info)
+
+
+def cell(table: RawTable, row: int, col: int) -> RawCell:
+    found = [c for c in table.cells if c.row == row and c.col == col]
+    assert len(found) == 1, (row, col, found)
+    return found[0]
+
+
+# ---------------------------------------------------------------- small made-up notices
+
+# columns: group | code | item | weight | names
+XS = [40.0, 90.0, 124.0, 280.0, 300.0, 351.0]
+
+
+def header(p: Page, top: float) -> float:
+    """Two header rows: 'group' and 'weight' merged vertically, 'detail' over code+item."""
+    p.cell(XS[0], top, XS[1], top + 36, "Group")
+    p.cell(XS[1], top, XS[3], top + 18, "Detail")
+    p.cell(XS[3], top, XS[4], top + 36, "权", "重")
+    p.cell(XS[4], top, XS[5], top + 36, "Names")
+    p.cell(XS[1], top + 18, XS[2], top + 36, "Code")
+    p.cell(XS[2], top + 18, XS[3], top + 36, "Item")
+    return top + 36
+
+
+def two_page_notice() -> bytes:
+    p1, p2 = Page(), Page()
+    p1.text(40, 30, "Notice title 2099")
+    p1.text(40, 45, "附件")
+    top = header(p1, 60)
+    p1.cell(XS[0], top, XS[1], top + 100, "重点工作")  # group cell: vertical merge over two rows
+    p1.cell(XS[1], top, XS[2], top + 60, "1-10-", "1")  # "1-10-" runs to the right edge
+    p1.cell(XS[2], top, XS[3], top + 60, "first item")
+    p1.cell(XS[3], top, XS[4], top + 60, "2")
+    p1.cell(XS[4], top, XS[5], top + 60, "刘海祥 汪", "亚彬 李维", "芳 林鹏", "周俊杰")
+    p1.cell(XS[1], top + 60, XS[2], top + 100, "1-11")
+    p1.cell(XS[2], top + 60, XS[4], top + 100, "spans item", "and weight")  # horizontal merge
+    p1.cell(XS[4], top + 60, XS[5], top + 100, "李昀 苏颖慧", "黄华明")
+    p1.text(280, 385, "— 1 —")
+    top = header(p2, 20)
+    p2.cell(XS[0], top, XS[1], top + 30)
+    p2.cell(XS[1], top, XS[2], top + 30)  # row broken by the page: code and weight empty
+    p2.cell(XS[2], top, XS[3], top + 30, "the rest of", "the item")
+    p2.cell(XS[3], top, XS[4], top + 30)
+    p2.cell(XS[4], top, XS[5], top + 30)
+    p2.text(40, top + 50, "抄送：各单位。")
+    p2.text(280, 385, "— 2 —")
+    return build_pdf([p1, p2])
+
+
+@pytest.fixture(scope="module")
+def made() -> RawDocument:
+    return read(two_page_notice())
+
+
+def test_made_fragments_stitched_into_one_table(made: RawDocument) -> None:
+    assert made.source.pages == 2
+    assert len(made.tables) == 1
+    table = made.tables[0]
+    assert table.n_cols == 5
+    assert [r.page for r in table.rows] == [1, 1, 1, 1, 2, 2, 2]
+    assert [r.index for r in table.rows] == list(range(7))
+    assert [r.page_start for r in table.rows] == [False] * 4 + [True, False, False]
+    # the header rows repeat verbatim on page 2, so both copies are marked without knowing any wording
+    assert [r.header for r in table.rows] == [True, True, False, False, True, True, False]
+
+
+def test_made_spans_and_text(made: RawDocument) -> None:
+    t = made.tables[0]
+    assert (cell(t, 0, 1).text, cell(t, 0, 1).colspan) == ("Detail", 2)
+    assert (cell(t, 0, 3).text, cell(t, 0, 3).rowspan) == ("权重", 2)
+    assert (cell(t, 2, 0).text, cell(t, 2, 0).rowspan) == ("重点工作", 2)
+    assert cell(t, 2, 1).text == "1-10-1"
+    assert (cell(t, 3, 2).text, cell(t, 3, 2).colspan) == ("spans item and weight", 2)
+    assert not [c for c in t.cells if c.row == 3 and c.col == 3]  # covered by the merge: no cell
+    assert cell(t, 2, 4).text == "刘海祥 汪亚彬 李维芳 林鹏 周俊杰"
+    assert cell(t, 3, 4).text == "李昀 苏颖慧 黄华明"  # the space swallowed by the wrap comes back
+    assert [c.text for c in sorted((c for c in t.cells if c.row == 6), key=lambda c: c.col)] == [
+        "", "", "the rest of the item", "", ""]
+    assert all(c.page in (1, 2) and c.bbox is not None for c in t.cells)
+    assert cell(t, 6, 2).bbox == (124.0, 56.0, 280.0, 86.0)
+
+
+def test_made_paragraphs_around_the_table(made: RawDocument) -> None:
+    texts = [p.text for p in made.paragraphs]
+    assert texts == ["Notice title 2099", "附件", "— 1 —", "抄送：各单位。", "— 2 —"]
+    assert [p.page for p in made.paragraphs] == [1, 1, 1, 2, 2]
+    assert made.tables[0].paragraphs_before == 2
+
+
+def test_text_between_pages_starts_a_new_table() -> None:
+    pages = []
+    for title in ("Table one", "Table two"):
+        p = Page()
+        p.text(40, 30, title)
+        header(p, 60)
+        pages.append(p)
+    doc = read(build_pdf(pages))
+    assert [t.paragraphs_before for t in doc.tables] == [1, 2]
+    assert all(not r.page_start for t in doc.tables for r in t.rows)
+
+
+def test_text_without_ruled_table_is_not_an_error() -> None:
+    p = Page()
+    p.text(40, 30, "只有正文，没有表格。")
+    doc = read(build_pdf([p]))
+    assert doc.tables == []
+    assert [p.text for p in doc.paragraphs] == ["只有正文，没有表格。"]
+
+
+def test_remap_columns_maps_a_fragment_with_fewer_columns_by_nearest_boundary() -> None:
+    frag = Fragment(page=2, top=0.0, xs=[0.0, 51.0, 149.0], ys=[0.0, 10.0],
+                    cells=[RawCell(row=0, col=0), RawCell(row=0, col=1)])
+    cells = remap_columns(frag, [0.0, 50.0, 100.0, 150.0])
+    assert [(c.col, c.colspan) for c in cells] == [(0, 1), (1, 2)]
+
+
+def test_first_unit_width_keeps_brackets_and_punctuation_with_their_glyph() -> None:
+    def glyphs(s: str, x: float = 0.0) -> list[tuple[str, float, float, float, float, float]]:
+        out = []
+        for ch in s:
+            w = 4.5 if ord(ch) < 128 else 9.0
+            out.append((ch, x, x + w, 0.0, 9.0, 9.0))
+            x += w
+        return out
+
+    assert first_unit_width(glyphs("周俊杰")) == 9.0
+    assert first_unit_width(glyphs("〔2022〕3号")) == 9 + 18 + 9
+    assert first_unit_width(glyphs("页；“抓开放")) == 36.0
+    assert first_unit_width(glyphs("40项")) == 9.0
+
+
+# ---------------------------------------------------------------- errors
+
+
+def test_encrypted_pdf() -> None:
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(two_page_notice())))
+    writer.encrypt("secret", algorithm="AES-128")
+    buf = io.BytesIO()
+    writer.write(buf)
+    with pytest.raises(InputError, match=r"^encrypted PDF: remove the password first$"):
+        read(buf.getvalue())
+
+
+def test_truncated_pdf() -> None:
+    data = SAMPLE.read_bytes()
+    with pytest.raises(InputError, match=r"^corrupt or truncated PDF: \S"):
+        read(data[: len(data) // 2])
+
+
+@pytest.mark.parametrize("n", [0, 200, 20000])
+def test_random_bytes_after_pdf_header(n: int) -> None:
+    data = b"%PDF-1.7\n" + random.Random(n).randbytes(n)
+    with pytest.raises(InputError, match=r"^corrupt or truncated PDF: "):
+        read(data)
+
+
+def test_pdf_without_text_layer() -> None:
+    p = Page()
+    p.box(50, 50, 300, 200)
+    p.box(300, 50, 500, 200)
+    with pytest.raises(InputError, match=r"^PDF has no text layer \(scanned image\?\): run OCR first$"):
+        read(build_pdf([p]))
+
+
+# ---------------------------------------------------------------- the 2022 sample
+
+
+@pytest.fixture(scope="module")
+def sample() -> RawDocument:
+    return read(SAMPLE.read_bytes())
+
+
+def row_of(table: RawTable, code: str) -> int:
+    rows = [c.row for c in table.cells if c.text == code]
+    assert len(rows) == 1, code
+    return rows[0]
+
+
+def test_sample_one_table_of_eleven_columns(sample: RawDocument) -> None:
+    assert sample.source.pages == 13
+    assert len(sample.tables) == 1
+    t = sample.tables[0]
+    assert t.n_cols == 11
+    assert {r.page for r in t.rows} == set(range(4, 14))
+    starts = [r for r in t.rows if r.page_start]
+    assert [r.page for r in starts] == list(range(5, 14))
+    assert all(r == next(x for x in t.rows if x.page == r.page) for r in starts)
+    assert sum(r.header for r in t.rows) == 2 * 10
+    assert all(c.page is not None and c.bbox is not None for c in t.cells)
+
+
+def test_sample_cells(sample: RawDocument) -> None:
+    t = sample.tables[0]
+    assert cell(t, 0, 6).text == "权重"
+    r = row_of(t, "1-10-1")
+    assert cell(t, r, 8).text == "刘海祥 林鹏"
+    r = row_of(t, "1-1-1")
+    level1 = cell(t, r, 4)
+    assert level1.rowspan == 2 and level1.text.startswith("实施国企发展赶超计划，如期完成")
+    assert level1.text.endswith("附件2第40项）4分")
+    assert cell(t, r, 8).text == "刘海祥 汪亚彬 李维芳 林鹏 周俊杰"
+    assert cell(t, r, 10).text == "李昀 陈瑞典 苏颖慧 黄华明 陈建新 陈天铃 苏大庆"
+    assert cell(t, r, 3).text.endswith("（泉政办〔2022〕2号）；泉州市人民政府办公室关于印发2022年省政府工作"
+                                       "涉及泉州市主要任务责任分工方案的通知（泉政办明传〔2022〕7号）")
+    r = row_of(t, "1-17")
+    assert (cell(t, r, 4).text, cell(t, r, 4).colspan) == ("全国文明城市创建工作", 2)
+    r = row_of(t, "4-1")
+    assert cell(t, r, 3).colspan == 3
+    assert cell(t, r, 3).text.startswith("落实从严治党主体责任")
+    assert cell(t, r, 3).page == 10 and cell(t, r, 3).bbox is not None
+
+
+def test_sample_page_break_continuation_row(sample: RawDocument) -> None:
+    t = sample.tables[0]
+    first5 = next(r for r in t.rows if r.page == 5)
+    assert first5.page_start
+    assert cell(t, first5.index, 2).text == "序号" or cell(t, first5.index, 0).text == "项目"
+    body = first5.index + 2  # after the two repeated header rows
+    assert cell(t, body, 2).text == "" and cell(t, body, 6).text == ""
+    assert cell(t, body, 3).text.startswith("〔2022〕2号）；关于印发《泉州市“抓开放招商促项目落地”")
+
+
+def test_sample_paragraphs(sample: RawDocument) -> None:
+    paras = sample.paragraphs
+    texts = [p.text for p in paras]
+    assert "泉国资办〔2022〕196号" in texts
+    before = sample.tables[0].paragraphs_before
+    assert texts[before - 1] == "2022年7月27日" and paras[before - 1].page == 3
+    assert texts[before:] == ["抄送：驻委纪检监察组，各所出资企业。", "泉州市国资委办公室", "2022年8月3日印发"]
+    assert paras[before].page == 13
