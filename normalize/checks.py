@@ -146,7 +146,9 @@ def category_subtotals(indicators: list[Indicator], totals: Iterable[TotalRow] =
             sub.printed = ind.category_points
         sub.items.append(ind)
     for row in totals:
-        if row.category is not None and row.category in cats and cats[row.category].total is None:
+        if row.grand or row.category is None:
+            continue
+        if row.category in cats and cats[row.category].total is None:
             cats[row.category].total = row
     return list(cats.values())
 
@@ -182,6 +184,8 @@ def arithmetic_issues(indicators: list[Indicator], totals: list[TotalRow]) -> li
     weights_known = all(i.weight is not None for i in indicators)
     grand = sum(i.weight for i in indicators if i.weight is not None)
     for row in totals:
+        if row.grand and row.category is not None:
+            row = row.model_copy(update={"category": None})
         if row.category is not None and row.category not in categories:
             issues.append(Issue(severity="warning", kind="total_row_unmatched",
                                 message=f"{row.label} row names category {row.category!r}, which has no items",
@@ -254,7 +258,7 @@ def sequence_issues(indicators: list[Indicator]) -> list[Issue]:
                 if prefix not in seen:
                     seen.add(prefix)
                     children[prefix[:-1]].append((prefix[-1], ind))
-    issues: list[Issue] = []
+    found: list[tuple[int, Issue]] = []
     for parent, kids in children.items():
         name = "-".join(map(str, parent))
         expected = 1
@@ -262,17 +266,15 @@ def sequence_issues(indicators: list[Indicator]) -> list[Issue]:
             child = f"{name}-{number}"
             if number > expected:
                 missing = ", ".join(f"{name}-{n}" for n in range(expected, number))
-                issues.append(issue_at(ind, "warning", "code_gap",
-                                       f"{child} follows {_before(name, expected)}: {missing} missing", child))
+                where = f"follows {name}-{expected - 1}" if expected > 1 else f"is the first under {name}"
+                found.append((ind.seq, issue_at(ind, "warning", "code_gap", f"{child} {where}: {missing} missing",
+                                                child)))
             elif number < expected:
-                issues.append(issue_at(ind, "warning", "code_jump",
-                                       f"{child} comes after {name}-{expected - 1}: numbers go backwards", child))
+                found.append((ind.seq, issue_at(ind, "warning", "code_jump",
+                                                f"{child} comes after {name}-{expected - 1}: numbers go backwards",
+                                                child)))
             expected = max(expected, number + 1)
-    return issues
-
-
-def _before(parent: str, expected: int) -> str:
-    return f"{parent}-{expected - 1}" if expected > 1 else f"the start of {parent}"
+    return [issue for _, issue in sorted(found, key=lambda pair: pair[0])]
 
 
 # ---------------------------------------------------------------- entry point
