@@ -17,7 +17,7 @@ _CLOSE = "〕])）】］〗｝}"
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _TAIL = (
     rf"\s*[{re.escape(_OPEN)}]\s*(?P<year>[0-9０-９]{{4}})\s*[{re.escape(_CLOSE)}]"
-    r"\s*(?:第\s*)?(?P<serial>[0-9０-９]{1,6})\s*"
+    r"\s*(?:第\s*)?(?P<serial>[0０]*[0-9０-９]{1,6})\s*"
 )
 # In running text the 代字 is the run of Han characters right before the bracket (no spaces: a
 # space there more often separates the number from the words before it).
