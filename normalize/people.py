@@ -271,7 +271,11 @@ def _people(indicators: list[Indicator], roster: Roster, leader_variants: dict[s
             if sole_leader:
                 for dept in ind.departments:
                     _add(p.departments, dept)
+        for printed, name in _printed_pairs(ind.leaders_printed, ind.leaders):
+            _add(person(leader_variants.get(name, name), "leader").variants, printed)
         paired = len(ind.departments) == len(ind.owners)
+        for printed, name in _printed_pairs(ind.owners_printed, ind.owners):
+            _add(person(owner_variants.get(name, name), "owner").variants, printed)
         for k, name in enumerate(ind.owners):
             canonical = roster.canonical(ind.departments[k], name) if paired else owner_variants.get(name, name)
             p = person(canonical, "owner")
@@ -286,6 +290,13 @@ def _people(indicators: list[Indicator], roster: Roster, leader_variants: dict[s
     leaders = [p for (role, _), p in people.items() if role == "leader"]
     owners = [p for (role, _), p in people.items() if role == "owner"]
     return leaders + owners
+
+
+def _printed_pairs(printed: list[str], names: list[str]) -> list[tuple[str, str]]:
+    """(printed, canonical) where an alias file changed a name."""
+    if len(printed) != len(names):
+        return []
+    return [(p, n) for p, n in zip(printed, names, strict=True) if p != n]
 
 
 def _add(values: list[str], value: str) -> None:
