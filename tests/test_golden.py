@@ -1,0 +1,90 @@
+"""The checked-in expected records (samples/notice_2022.expected.json) are the golden file.
+
+Compared field by field with the same folding as the shared scorer (NFKC, whitespace removed,
+numbers as numbers). Never regenerated: a mismatch is a failure to look at.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from functools import cache
+
+import pytest
+
+from kaoping.api import extract
+from schema.models import NoticeDocument
+from tests.conftest import EXPECTED, SAMPLES
+
+FORMATS = ("txt", "docx", "pdf")
+
+
+def _norm(v):
+    if v is None or v == "" or v == []:
+        return None
+    if isinstance(v, bool):
+        return v
+    if isinstance(v, int | float):
+        return round(float(v), 4)
+    if isinstance(v, list):
+        return [_norm(x) for x in v]
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(v))).replace("—", "-").replace("–", "-")
+
+
+@cache
+def _doc(fmt: str) -> NoticeDocument:
+    return extract(SAMPLES / f"notice_2022.{fmt}")
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_sample_matches_golden_records(fmt: str) -> None:
+    expected = json.loads(EXPECTED.read_text(encoding="utf-8"))
+    got = _doc(fmt).model_dump(mode="json")["indicators"]
+    assert len(got) == len(expected) == 61
+    misses = [
+        (e.get("code") or e["item"][:10], field, e[field], g.get(field))
+        for e, g in zip(expected, got, strict=True)
+        for field in e
+        if _norm(e[field]) != _norm(g.get(field))
+    ]
+    assert misses == []
+
+
+def test_three_formats_give_identical_indicators() -> None:
+    def strip(doc: NoticeDocument) -> list[dict]:
+        return [i.model_dump(mode="json", exclude={"source"}) for i in doc.indicators]
+
+    assert strip(_doc("txt")) == strip(_doc("docx")) == strip(_doc("pdf"))
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_sample_notice_metadata(fmt: str) -> None:
+    n = _doc(fmt).notice
+    assert n.doc_number == "泉国资办〔2022〕196号"
+    assert n.title is not None and n.title.startswith("泉州市国资委关于印发2022年度")
+    assert (n.year, n.date.isoformat() if n.date else None) == (2022, "2022-08-03")
+    assert n.addressee == "本委各科室"
+    assert n.attachment_title == "2022年度泉州市直机关政府系列和部分省部属驻泉单位绩效目标考评表"
+    assert n.cc == ["驻委纪检监察组", "各所出资企业"]
+    assert (n.printer, str(n.print_date)) == ("泉州市国资委办公室", "2022-08-03")
+    assert [p.title for p in n.parts] == ["组织机构", "实施步骤", "工作要求"]
+    assert [(s.number, s.title, str(s.date_end)) for s in n.steps][:2] == [
+        ("一", "制定工作方案", "2022-07-10"), ("二", "推进公布实施", "2022-07-31")]
+    assert [(r.role, r.name) for r in n.leadership][:2] == [("组长", "黄金顺"), ("副组长", "汪亚彬")]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_sample_rows_all_accounted_for(fmt: str) -> None:
+    acc = _doc(fmt).accounting
+    assert acc.indicators == 61 and acc.total_rows == 3 and acc.unparsed_rows == 0
+    assert acc.rows_seen == (acc.indicators + acc.header_rows + acc.total_rows + acc.continuation_rows
+                             + acc.blank_rows + acc.unparsed_rows)
+
+
+def test_pdf_continuation_rows_are_merged() -> None:
+    acc = _doc("pdf").accounting
+    assert acc.continuation_rows >= 5  # rows split by page breaks are rejoined, not lost
+    by_code = {i.code: i for i in _doc("pdf").indicators}
+    assert by_code["6-3"].leaders == ["刘海祥", "汪亚彬", "李维芳", "林鹏", "周俊杰"]
+    assert by_code["6-3"].source.pages == [11, 12]

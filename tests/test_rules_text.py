@@ -1,0 +1,111 @@
+"""Each normalisation rule on small synthetic text notices (not the 2022 sample)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from kaoping.api import extract
+from tests.conftest import HEADER
+
+ROWS = [
+    "业务工作目标（80分） 重点任务\t2-1-1\t某市人民政府关于印发某方案的通知（某政〔2024〕5号）\t推进某项改革。（属某方案第3项）4分\t完成改革 任务\t2\t6月底前\t张 三\t综合科\t王 五",
+    "\t2-1-2\t\t\t开展评估工作\t2\t12月底前\t张三\t综合科\t王五",
+    "\t2-2-1\t三定方案\t加强某项管理。3分\t建立制度\t1.5\t12月底前\t张三 李四\t综合科 财务科\t王五 赵六",
+    "\t\t\t\t推进信息化\t1.5\t12月底前\t李四\t财务科\t赵六",
+    *HEADER,  # a header row repeated in the middle of the table
+    "\t2-3\t\t\t专项工作\t5\t12月底前\t李四\t财务科\t赵六",
+    "业务工作目标（80分）\t日常任务\t三定方案\t做好日常工作。3分\t日常一\t1.5\t12月底前\t张三\t综合科\t王五",
+    "\t三定方案\t做好其他工作。3分\t日常二\t1.5\t12月底前\t张三\t综合科\t王五",
+    "合计\t\t\t\t\t80\t\t\t\t",
+    "能力建设目标 (20分)\t作风建设 (5分)\t3-1\t落实作风建设责任。\t\t2\t12月底前\t李四\t财务科\t赵六",
+    "\t\t3-2\t完成学习任务。\t\t3\t12月底前\t\t\t",
+    "合计\t\t\t\t\t20\t\t\t\t",
+    "考评得分（业务+能力）\t\t\t\t\t100\t\t\t\t",
+]
+
+
+def test_synthetic_notice_hierarchy(write_notice) -> None:
+    doc = extract(write_notice(ROWS))
+    inds = doc.indicators
+    assert [i.code for i in inds] == ["2-1-1", "2-1-2", "2-2-1", "2-2-2", "2-3", None, None, "3-1", "3-2"]
+    first = inds[0]
+    assert (first.category, first.category_points, first.group, first.group_points) == ("业务工作目标", 80, "重点任务", None)
+    assert (first.level1_code, first.level1, first.level1_note, first.level1_points) == (
+        "2-1", "推进某项改革。", "属某方案第3项", 4.0)
+    assert first.item == "完成改革任务"  # spaces between CJK folded
+    assert first.leaders == ["张三"] and first.owners == ["王五"]  # split names rejoined
+    assert first.deadline_date == dt.date(2024, 6, 30)
+    assert first.basis_refs == ["某政〔2024〕5号"]
+    # blank 文件依据 and 一级指标 inherit inside the block, and are marked as inherited
+    second = inds[1]
+    assert second.level1 == "推进某项改革。" and second.basis == first.basis
+    assert {"level1", "basis"} <= set(second.source.inherited)
+    assert "weight" not in second.source.inherited and "item" not in second.source.inherited
+    # a missing code in a block is inferred from its sibling
+    assert inds[3].code_inferred and inds[3].level1_code == "2-2" and inds[3].level1 == "加强某项管理。"
+    assert any(i.kind == "code_inferred" and i.code == "2-2-2" for i in doc.issues)
+    # a two-part code among three-part codes is a level-1 of its own: nothing inherited from the block above
+    lone = inds[4]
+    assert (lone.level1_code, lone.level1, lone.basis, lone.item) == ("2-3", None, None, "专项工作")
+    # a group that prints no codes keeps code null; a row missing its 序号 cell (shifted left) still places right
+    daily = inds[5:7]
+    assert [i.group for i in daily] == ["日常任务", "日常任务"]
+    assert [i.level1 for i in daily] == ["做好日常工作。", "做好其他工作。"]
+    assert [i.item for i in daily] == ["日常一", "日常二"] and daily[1].basis == "三定方案"
+    # single-text rows of a scored group: the text is the item, no level-1
+    ability = inds[7:]
+    assert [(i.category, i.category_points, i.group, i.group_points) for i in ability] == [
+        ("能力建设目标", 20, "作风建设", 5)] * 2
+    assert ability[0].item == "落实作风建设责任。" and ability[0].level1 is None and ability[0].level1_code is None
+    # blank responsibility cells inherit inside the group
+    assert ability[1].leaders == ["李四"] and "leaders" in ability[1].source.inherited
+    # totals kept, header rows counted, every row accounted for
+    assert [(t.label, t.value, t.category, t.grand) for t in doc.totals] == [
+        ("合计", 80, "业务工作目标", False), ("合计", 20, "能力建设目标", False),
+        ("考评得分(业务+能力)", 100, None, True)]
+    acc = doc.accounting
+    assert (acc.indicators, acc.header_rows, acc.total_rows, acc.unparsed_rows) == (9, 4, 3, 0)
+    assert acc.rows_seen == acc.indicators + acc.header_rows + acc.total_rows + acc.blank_rows + acc.unparsed_rows
+    assert doc.notice.doc_number == "某局办〔2024〕9号" and doc.notice.year == 2024
+
+
+def test_lone_group_label_points_belong_to_category(write_notice) -> None:
+    rows = [
+        "重点任务（80分）\t2-1-1\t三定方案\t推进改革。4分\t任务甲\t2\t12月底前\t张三\t综合科\t王五",
+        "\t2-1-2\t\t\t任务乙\t2\t12月底前\t张三\t综合科\t王五",
+        "业务工作目标（80分） 重点任务\t2-2-1\t三定方案\t推进管理。4分\t任务丙\t4\t12月底前\t张三\t综合科\t王五",
+    ]
+    inds = extract(write_notice(rows)).indicators
+    assert [(i.category, i.category_points, i.group, i.group_points) for i in inds] == [
+        ("业务工作目标", 80, "重点任务", None)] * 3
+
+
+def test_unparsed_row_is_an_issue_with_its_cells(write_notice) -> None:
+    rows = [
+        "业务目标（10分） 重点\t1-1\t三定方案\t\t任务甲\t10\t12月底前\t张三\t综合科\t王五",
+        "\t\t备注：以上由办公室汇总\t\t\t\t\t\t\t",
+    ]
+    doc = extract(write_notice(rows))
+    assert len(doc.indicators) == 1
+    unparsed = [i for i in doc.issues if i.kind == "unparsed_row"]
+    assert len(unparsed) == 1 and "备注：以上由办公室汇总" in unparsed[0].cells
+    assert unparsed[0].line is not None and doc.accounting.unparsed_rows == 1
+
+
+def test_unknown_header_label_is_reported(write_notice) -> None:
+    header = ["项目\t目标内容\t\t\t\t权重\t完成时限\t责任分解\t\t\t备注栏",
+              "\t序号\t文件依据\t一级指标\t二级指标\t\t\t分管领导\t责任部门\t责任人"]
+    rows = ["业务目标（10分） 重点\t1-1\t三定方案\t\t任务甲\t10\t12月底前\t张三\t综合科\t王五"]
+    doc = extract(write_notice(rows, header=header))
+    assert [i.message for i in doc.issues if i.kind == "unknown_header"] == ["unknown header label '备注栏'"]
+
+
+def test_header_synonyms_and_gbk_input(write_notice) -> None:
+    header = ["项目\t考评内容\t\t\t\t分值\t完成时间\t责任落实\t\t",
+              "\t编号\t依据\t一级目标\t二级目标\t\t\t分管委领导\t责任科室\t责任人"]
+    rows = ["业务目标（10分） 重点\t1-1-1\t三定方案\t推进改革。10分\t任务甲\t10\t9月底前\t张 三\t综合科\t王五"]
+    doc = extract(write_notice(rows, header=header, encoding="gb18030"))
+    (ind,) = doc.indicators
+    assert (ind.code, ind.weight, ind.deadline, ind.leaders, ind.level1_points) == ("1-1-1", 10, "9月底前", ["张三"], 10)
+    assert not [i for i in doc.issues if i.kind == "unknown_header"]
+    assert doc.accounting.header_rows == 2
