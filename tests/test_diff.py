@@ -5,12 +5,15 @@ from __future__ import annotations
 import copy
 import json
 import re
+from collections import Counter
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from kaoping.diff import diff_documents, diff_to_rows, load_notice_document, match_indicators
+from kaoping.diff_html import diff_to_html, mark_changes
 from schema.errors import InputError
 from schema.models import Indicator, Notice, NoticeDocument, Source
 
@@ -276,3 +279,73 @@ def test_load_notice_document(tmp_path: Path) -> None:
         load_notice_document(bad)
     with pytest.raises(InputError, match="cannot read"):
         load_notice_document(tmp_path / "missing.json")
+
+
+# --- diff.html -------------------------------------------------------------------------------
+
+
+class TagCounter(HTMLParser):
+    """Counts start tags by (tag, class) and checks that block tags are balanced."""
+
+    VOID = {"meta", "input", "br", "link", "img"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.starts: Counter[tuple[str, str]] = Counter()
+        self.stack: list[str] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.starts[(tag, dict(attrs).get("class") or "")] += 1
+        if tag not in self.VOID:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        assert self.stack and self.stack[-1] == tag, (tag, self.stack[-5:])
+        self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def test_mark_changes() -> None:
+    assert mark_changes("提供300个以上", "提供500个以上") == (
+        "提供<del>3</del>00个以上",
+        "提供<ins>5</ins>00个以上",
+    )
+    assert mark_changes("a<b", "a<c") == ("a&lt;<del>b</del>", "a&lt;<ins>c</ins>")
+
+
+def test_html_structure(diff: dict[str, Any]) -> None:
+    old, new = records_to_document(records_2022(), 2022), records_to_document(records_2023(), 2023)
+    page = diff_to_html(diff, old, new)
+    parser = TagCounter()
+    parser.feed(page)
+    parser.close()
+    assert parser.stack == []
+    rows = {cls: n for (tag, cls), n in parser.starts.items() if tag == "tr"}
+    assert rows == {"added": 3, "removed": 4, "changed": 9, "same": 48}
+    assert parser.starts[("h2", "")] == 2  # 职能工作目标, 行政能力目标
+    assert parser.starts[("h3", "")] == 7  # 重点工作目标, 常规工作目标, 思想建设, 依法办事 … 管理创新
+    # counts at the top, before any row
+    counts = page.index('class="counts"')
+    assert counts < page.index("<tr")
+    assert "<b>57</b>配对" in page and "<b>3</b>新增" in page and "<b>4</b>删除" in page
+    # the moved number is highlighted on both sides
+    assert "提供<del>3</del>00个以上" in page and "提供<ins>5</ins>00个以上" in page
+    assert "优质动态储备岗位：≥300 个" in page and "优质动态储备岗位：≥500 个" in page
+    # self-contained: no scripts, stylesheets, images or links to elsewhere
+    for needle in ("<script", "<link", "src=", "http://", "https://", "url("):
+        assert needle not in page
+
+
+def test_html_escapes_text() -> None:
+    recs = records_2022()[:1]
+    later = copy.deepcopy(recs)
+    later[0]["item"] = recs[0]["item"] + "<script>alert(1)</script>&"
+    later[0]["owners"] = ["<b>王明</b>"]
+    old, new = records_to_document(recs, 2022), records_to_document(later, 2023)
+    page = diff_to_html(diff_documents(old, new), old, new)
+    assert "<script" not in page and "<b>王明" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;&amp;" in page
+    assert "&lt;b&gt;王明&lt;/b&gt;" in page
