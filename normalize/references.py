@@ -27,7 +27,7 @@ ISSUERS_FILE = Path(__file__).parent / "data" / "issuers.csv"
 # GB/T 9704 titles read 发文机关 + 关于 + 事由 + 文种; an issuer name ends in an organ word.
 _TITLE_VERB_RE = re.compile(r"关于|印发|转发|批转|通报|决定")
 _ORG_ENDINGS = ("办公室", "政府", "小组", "委员会", "指挥部", "中心", "委", "局", "厅", "部", "办", "院", "会", "组", "处", "司")
-_PIECE_SPLIT_RE = re.compile(r"[；;\n]+")
+_PIECE_SPLIT_RE = re.compile(r"[；;]+")
 _EDGE = "\t 　，,。.：:、（(）)"
 _OPEN = "（("
 _CLOSE = "）)"
@@ -103,10 +103,24 @@ def text_to_mentions(text: str | None, where: str, issuers: dict[str, Issuer]) -
         if not found:
             mentions.append(_mention(None, piece, where, names))
             continue
-        for i, hit in enumerate(found):
-            wording = piece[: hit.start].rstrip(_OPEN + " ") if i == 0 else ""
+        start = 0  # each number's title is the text since the previous number
+        for hit in found:
+            wording = piece[start : hit.start].rstrip(_OPEN + " ")
             mentions.append(_mention(hit.number, wording, where, names))
+            start = hit.end
     return mentions
+
+
+def _join_open_titles(body: Sequence[str]) -> list[str]:
+    """Paragraphs, with a line that leaves a 《 open joined to the lines that close it (a wrapped title)."""
+    joined: list[str] = []
+    for para in body:
+        text = fold_spaces(para)
+        if joined and joined[-1].count("《") > joined[-1].count("》"):
+            joined[-1] += text
+        else:
+            joined.append(text)
+    return joined
 
 
 def body_to_mentions(body: Sequence[str], issuers: dict[str, Issuer]) -> list[Mention]:
@@ -114,8 +128,7 @@ def body_to_mentions(body: Sequence[str], issuers: dict[str, Issuer]) -> list[Me
     A bare number (the notice's own 发文字号 line) is not a citation."""
     names = [i.name for i in issuers.values()]
     mentions: list[Mention] = []
-    for para in body:
-        text = fold_spaces(para)
+    for text in _join_open_titles(body):
         for hit in find_docnumbers(text, issuers):
             before, after = text[: hit.start].rstrip(), text[hit.end :].lstrip()
             if not (before.endswith(tuple(_OPEN)) and after.startswith(tuple(_CLOSE))):

@@ -176,3 +176,17 @@ def test_sample_does_not_load_jieba() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
+
+
+def test_wrapped_and_unseparated_basis() -> None:
+    basis = "泉州市人民政府办公室关于印发某某\n方案的通知（泉政办〔2022〕 2 号）\n关于做好某事的通知(泉政文(2022)第07号)"
+    out, refs, _, _ = indicators_to_references([_ind(1, basis, code="1-1")], [], 2022)
+    assert out[0].basis_refs == ["泉政办〔2022〕2号", "泉政文〔2022〕7号"]
+    assert [r.title for r in refs] == ["关于印发某某方案的通知", "关于做好某事的通知"]
+
+
+def test_body_title_wrapped_over_two_lines() -> None:
+    body = ["泉国资办〔2022〕196号", "根据《泉州市机关效能建设领导小组关于印发某某", "工作的通知》（泉效综〔2022〕3号）等文件"]
+    _, refs, _, _ = indicators_to_references([], body, 2022)
+    assert [(r.id, r.title, r.issuer, r.cited_in) for r in refs] == [
+        ("泉效综〔2022〕3号", "关于印发某某工作的通知", "泉州市机关效能建设领导小组", ["body"])]
