@@ -81,9 +81,13 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 
 
 def _cmd_diff(args: argparse.Namespace) -> int:
-    from kaoping.diffcmd import run_diff
+    from kaoping.diffcmd import diff_paths
 
-    return run_diff(args.old, args.new, args.out)
+    diff = diff_paths(args.old, args.new, args.out)
+    changed = sum(1 for p in diff["pairs"] if p["changes"])
+    print(f"{args.old.name} → {args.new.name}: {len(diff['pairs'])} paired ({changed} changed), "
+          f"{len(diff['added'])} added, {len(diff['removed'])} removed → {args.out}")
+    return EXIT_OK
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:

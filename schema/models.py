@@ -208,3 +208,16 @@ class NoticeDocument(Record):
     people: list[Person] = Field(default_factory=list)
     totals: list[TotalRow] = Field(default_factory=list)
     accounting: Accounting = Field(default_factory=Accounting)
+
+
+class DiffChange(Record):
+    """diff.parquet: one row per change between two notices (added/removed indicators included)."""
+
+    old_code: str | None = None
+    new_code: str | None = None
+    old_seq: int | None = None
+    new_seq: int | None = None
+    field: str = Field(description="item, weight, deadline, leaders, … targets, or added / removed")
+    metric: str | None = Field(default=None, description="for targets: the metric that moved")
+    old: str | None = None
+    new: str | None = None
