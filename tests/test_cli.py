@@ -74,3 +74,49 @@ def test_python_dash_m_runs(tmp_path: Path) -> None:
                           capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stderr
     assert "61 indicators" in proc.stdout
+
+
+def _sample_with_weight(tmp_path: Path, code: str, weight: str) -> Path:
+    lines = SAMPLE.read_text(encoding="utf-8").split("\n")
+    for n, line in enumerate(lines):
+        cells = line.split("\t")
+        if code in cells:
+            w = next(i for i, c in enumerate(cells) if i > cells.index(code) and c.strip().replace(".", "").isdigit())
+            cells[w] = weight
+            lines[n] = "\t".join(cells)
+            break
+    path = tmp_path / "changed.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def test_changed_weight_is_an_error_and_strict_exits_1(tmp_path: Path) -> None:
+    changed = _sample_with_weight(tmp_path, "1-2-1", "3")
+    assert main(["extract", str(changed), "-o", str(tmp_path / "a"), "-q"]) == 0
+    assert main(["extract", str(changed), "-o", str(tmp_path / "b"), "-q", "--strict"]) == 1
+    doc = json.loads((tmp_path / "b" / "notice.json").read_text(encoding="utf-8"))
+    errors = [i for i in doc["issues"] if i["severity"] == "error"]
+    assert any(i["kind"] == "level1_sum" and "1-2" in i["message"] and "5" in i["message"] and "4分" in i["message"]
+               for i in errors)
+    assert {i["kind"] for i in errors} == {"level1_sum", "category_sum", "total_row_sum", "grand_total_sum"}
+    assert main(["extract", str(SAMPLE), "-o", str(tmp_path / "c"), "-q", "--strict"]) == 0
+
+
+def test_aliases_file_corrects_names_and_keeps_printed(tmp_path: Path) -> None:
+    aliases = tmp_path / "aliases.csv"
+    aliases.write_text("variant,canonical\n李昫,李昀\n李响,李昀\n", encoding="utf-8")
+    out = tmp_path / "o"
+    assert main(["extract", str(SAMPLE), "-o", str(out), "-q", "--aliases", str(aliases)]) == 0
+    doc = json.loads((out / "notice.json").read_text(encoding="utf-8"))
+    by_code = {i["code"]: i for i in doc["indicators"]}
+    assert by_code["1-3-1"]["owners"] == ["李昀"] and by_code["1-3-1"]["owners_printed"] == ["李昫"]
+    assert not [i for i in doc["issues"] if i["kind"] == "name_variant"]
+
+
+def test_bad_aliases_file_is_an_input_error(tmp_path: Path, capsys) -> None:
+    aliases = tmp_path / "aliases.txt"
+    aliases.write_text("nonsense", encoding="utf-8")
+    assert main(["extract", str(SAMPLE), "-o", str(tmp_path / "o"), "--aliases", str(aliases)]) == 3
+    err = capsys.readouterr().err
+    assert err.startswith(f"kaoping: error: {aliases}") and err.count("\n") == 1
+    assert not (tmp_path / "o").exists()
