@@ -4,7 +4,9 @@ pdfplumber parses each page once: ``find_tables()`` gives the cell boxes and ``p
 glyphs. Everything after that is plain geometry on those two lists: cell boxes become a grid with
 row/column spans, glyphs are dealt to the cell (or the paragraph flow) their centre falls in, and
 the lines of a cell are joined with the soft-wrap rules of :func:`join_wrapped_lines`. Fragments of
-one table on consecutive pages are stitched into one :class:`RawTable`.
+one table on consecutive pages are stitched into one :class:`RawTable`; leading rows that every later
+fragment repeats verbatim are marked ``header`` (no wording involved), and the first row of each later
+fragment ``page_start``. Text outside the tables becomes one paragraph per printed line.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ EXTENT_TOL = 6.0  # points: fragments whose left/right edges differ less continu
 OPENING = set("([{（［｛〔【〖《〈「『“‘")
 CLOSING = set(")]}）］｝〕】〗》〉」』”’，。、；：！？,.;:!?…%％")
 SOFT = "\ue000"  # private-use mark for an ambiguous wrap inside a space-separated list cell
+ENCRYPTION_ERRORS = {"PDFPasswordIncorrect", "PDFEncryptionError", "PDFEncryptionWarning"}
 PAGE_NUMBER = re.compile(r"^[\s\-—–－~·.第页共/|PpageOf]*\d+[\s\-—–－~·.第页共/|PpageOf\d]*$")
 
 
@@ -58,44 +61,30 @@ class PageLayout:
 def bytes_to_layouts(data: bytes) -> list[PageLayout]:
     """Parse every page once; turn every pdfminer/pdfplumber failure into an InputError."""
     import pdfplumber
-    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
-    try:
-        pdf = pdfplumber.open(io.BytesIO(data))
-    except Exception as exc:  # pdfplumber wraps pdfminer errors; never leak a third-party traceback
-        raise _open_error(exc) from None
     layouts: list[PageLayout] = []
-    try:
-        with pdf:
+    try:  # pdfplumber wraps pdfminer errors; never let a third-party traceback escape
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
             for number, page in enumerate(pdf.pages, start=1):
                 tables = [list(t.cells) for t in page.find_tables()]
-                chars = [
-                    (c["text"], float(c["x0"]), float(c["x1"]), float(c["top"]), float(c["bottom"]),
-                     float(c["size"]))
-                    for c in page.chars
-                ]
+                chars = [(c["text"], float(c["x0"]), float(c["x1"]), float(c["top"]), float(c["bottom"]),
+                          float(c["size"])) for c in page.chars]
                 layouts.append(PageLayout(number, float(page.height), chars, tables))
                 page.close()
-    except (PDFPasswordIncorrect, PDFEncryptionError):
-        raise InputError("encrypted PDF: remove the password first") from None
     except Exception as exc:
-        raise _open_error(exc) from None
+        raise exception_to_input_error(exc) from None
     if not layouts:
         raise InputError("corrupt or truncated PDF: no pages")
     return layouts
 
 
-def _open_error(exc: BaseException) -> InputError:
-    chain: list[BaseException] = [exc]
-    while chain[-1].__cause__ is not None or chain[-1].__context__ is not None:
-        nxt = chain[-1].__cause__ or chain[-1].__context__
-        if nxt is None or nxt in chain:
-            break
+def exception_to_input_error(exc: BaseException) -> InputError:
+    """A parser exception -> the pinned 'encrypted' message or 'corrupt or truncated PDF: <reason>'."""
+    chain = [exc]
+    while (nxt := chain[-1].__cause__ or chain[-1].__context__) is not None and nxt not in chain:
         chain.append(nxt)
-    for err in chain:
-        name = type(err).__name__
-        if name in {"PDFPasswordIncorrect", "PDFEncryptionError"} or "password" in str(err).lower():
-            return InputError("encrypted PDF: remove the password first")
+    if any(type(e).__name__ in ENCRYPTION_ERRORS or "password" in str(e).lower() for e in chain):
+        return InputError("encrypted PDF: remove the password first")
     reason = " ".join(str(chain[-1]).split())[:120] or type(chain[-1]).__name__
     return InputError(f"corrupt or truncated PDF: {reason}")
 
