@@ -201,6 +201,21 @@ def test_text_between_pages_starts_a_new_table() -> None:
     assert all(not r.page_start for t in doc.tables for r in t.rows)
 
 
+def test_running_head_and_page_footer_do_not_split_a_table() -> None:
+    pages = []
+    for n in (1, 2):
+        p = Page()
+        p.text(40, 20, "考评表 2099")  # running head, repeated on every page
+        top = header(p, 40)
+        p.cell(XS[0], top, XS[5], top + 20, f"row {n}")
+        p.text(280, 385, f"第 {n} 页")
+        pages.append(p)
+    doc = read(build_pdf(pages))
+    assert len(doc.tables) == 1
+    assert [r.page_start for r in doc.tables[0].rows] == [False, False, False, True, False, False]
+    assert [p.text for p in doc.paragraphs] == ["考评表 2099", "第 1 页", "考评表 2099", "第 2 页"]
+
+
 def test_text_without_ruled_table_is_not_an_error() -> None:
     p = Page()
     p.text(40, 30, "只有正文，没有表格。")
