@@ -349,3 +349,81 @@ def test_html_escapes_text() -> None:
     assert "<script" not in page and "<b>王明" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;&amp;" in page
     assert "&lt;b&gt;王明&lt;/b&gt;" in page
+
+
+# --- through the real pipeline: the later notice written as text ----------------------------
+
+
+def shift_cell(cell: str) -> str:
+    return shift_code(cell, 13) if re.fullmatch(r"1-\d+(-\d+)?", cell) else cell  # type: ignore[return-value]
+
+
+def text_2023() -> str:
+    """samples/notice_2022.txt edited line by line into next year's table."""
+    out = []
+    for line in (SAMPLES / "notice_2022.txt").read_text(encoding="utf-8").splitlines():
+        cells = line.split("\t")
+        code = next((c for c in cells if re.fullmatch(r"\d+-\d+(-\d+)?", c)), None)
+        if code in ("1-12-1", "1-12-2", "4-5"):
+            continue
+        k = cells.index(code) if code else -1
+        if code == "1-1-1":
+            cells[k + 5] = "6月底前"
+        elif code == "1-1-2":
+            cells[k + 4] = "3"
+        elif code == "1-3-1":
+            cells[k + 8] = "王 明"
+        elif code == "1-8-2":
+            cells[k + 3] = cells[k + 3].replace("300个以上", "500个以上")
+        elif code == "1-10-2":
+            cells[k + 3] = cells[k + 3].replace("办好各类文旅节庆活动", "举办各类文旅节庆活动")
+        out.append("\t".join(shift_cell(c) for c in cells))
+        if code == "1-17":
+            out.append(
+                "\t".join(["", "1-17", "", "", NEW_ITEMS[1], "2", "12月底前", "林鹏", "资本科", "苏颖慧", ""])
+            )
+    return "\n".join(out) + "\n"
+
+
+def test_later_notice_as_text_through_the_pipeline(tmp_path: Path) -> None:
+    from kaoping.api import extract
+
+    path = tmp_path / "notice_2023.txt"
+    path.write_text(text_2023(), encoding="utf-8")
+    old, new = extract(SAMPLES / "notice_2022.txt"), extract(path)
+    assert len(new.indicators) == len(old.indicators) - 3 + 1
+    d = diff_documents(old, new)
+    assert [r["code"] for r in d["removed"]] == ["1-12-1", "1-12-2", "4-5"]
+    assert [(a["code"], a["item"]) for a in d["added"]] == [("1-17", NEW_ITEMS[1])]
+    changed = {(p["old_code"], p["new_code"]): p["changes"] for p in d["pairs"] if p["changes"]}
+    assert changed.keys() == {
+        ("1-1-1", "1-1-1"),
+        ("1-1-2", "1-1-2"),
+        ("1-3-1", "1-3-1"),
+        ("1-8-2", "1-8-2"),
+        ("1-10-2", "1-10-2"),
+    }
+    assert changed[("1-1-1", "1-1-1")] == {"deadline": {"old": "7月底前", "new": "6月底前"}}
+    assert changed[("1-1-2", "1-1-2")] == {"weight": {"old": 2.0, "new": 3.0}}
+    assert changed[("1-3-1", "1-3-1")]["owners"]["new"] == ["王明"]
+    assert set(changed[("1-8-2", "1-8-2")]) == {"item", "targets"}
+    [moved] = changed[("1-8-2", "1-8-2")]["targets"]["moved"]
+    assert (moved["metric"], moved["old"]["value"], moved["new"]["value"]) == (
+        "优质动态储备岗位",
+        300.0,
+        500.0,
+    )
+    assert set(changed[("1-10-2", "1-10-2")]) == {"item"}
+    renumbered = {(p["old_code"], p["new_code"]) for p in d["pairs"] if p["old_code"] != p["new_code"]}
+    assert renumbered == {
+        ("1-13-1", "1-12-1"),
+        ("1-13-2", "1-12-2"),
+        ("1-14-1", "1-13-1"),
+        ("1-14-2", "1-13-2"),
+        ("1-15-1", "1-14-1"),
+        ("1-15-2", "1-14-2"),
+        ("1-16-1", "1-15-1"),
+        ("1-16-2", "1-15-2"),
+        ("1-17", "1-16"),
+    }
+    assert d["summary"]["pairs"] == len(old.indicators) - 3
