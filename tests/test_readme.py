@@ -1,0 +1,35 @@
+"""The README documents the contract: every field of every output model is named there."""
+
+from pathlib import Path
+
+import pytest
+
+from schema.models import (
+    Accounting,
+    Citation,
+    DiffChange,
+    Indicator,
+    Issue,
+    Notice,
+    Person,
+    Reference,
+    Source,
+    Step,
+    Target,
+    TotalRow,
+)
+
+README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "model", [Indicator, Source, Notice, Step, Reference, Citation, Target, Issue, Person, TotalRow, Accounting,
+              DiffChange]
+)
+def test_every_field_is_documented(model) -> None:
+    missing = [name for name in model.model_fields if f"`{name}`" not in README]
+    assert missing == []
+
+
+def test_readme_gives_the_two_setup_commands() -> None:
+    assert "make run" in README and "make test" in README
