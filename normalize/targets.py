@@ -4,9 +4,11 @@ A target is a number followed by a unit from ``data/units.csv``. The rules:
 
 * **value** — Arabic (1.2, 300) or Chinese (四, 十五, 两) numerals, times the unit's multiplier:
   2亿元 → 200000000 元; 6公里 → 6 公里. A lone Chinese 一 (一项, 一条) is read as the article
-  "a", not as a count, and is skipped; written as a digit (1项) it counts.
+  "a", not as a count, and a numeral that starts with 百/千/万 is idiom (千家万户), not a count;
+  written as digits (1项, 1000家) they count.
 * **comparator** — a word before the number (至少, 不少于, 超过 → ``>=``; 不超过 → ``<=``), also with a
-  short verb between (至少形成1项), or after the unit (以上 → ``>=``; 以内 → ``<=``); none → ``=``. The words live in ``data/target_words.yaml``.
+  short verb between (至少形成1项), or after the unit (以上 → ``>=``; 以内 → ``<=``); none → ``=``.
+  The words live in ``data/target_words.yaml``.
 * **metric** — the noun phrase counted. For a count unit (个, 条, 辆 …) it is the text right after the
   unit and comparator, up to clause punctuation (， 。 ； 、), a stop word (进行, 等 …), another number
   or a comparator, and after the last 的 of the clause (1项具有创新性的创新成果 → 创新成果). When nothing
@@ -155,7 +157,11 @@ def _rejected(text: str, m: re.Match[str], lex: Lexicon) -> bool:
         return True
     if before == "第" or _enclosed(text, start):
         return True
-    if num == "一" or (not num[0].isdigit() and before in CHINESE_DIGITS | CHINESE_SCALES):
+    if (
+        num == "一"
+        or num[0] in "百千万亿"
+        or (not num[0].isdigit() and before in CHINESE_DIGITS | CHINESE_SCALES)
+    ):
         return True
     window = text[max(0, start - 4) : m.end() + 4]
     return any(p in window and _covers(text, p, start) for p in lex.not_targets)

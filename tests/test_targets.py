@@ -73,6 +73,7 @@ def test_examples(text: str, expected: tuple) -> None:
         "作为一项基本制度",
         "推动交发集团争创信用评级AAA级",
         "做好党的二十大代表候选人初步人选推荐工作",
+        "把服务送到千家万户",
     ],
 )
 def test_not_targets(text: str) -> None:
