@@ -1,0 +1,187 @@
+"""kaoping ingest: a Hive-partitioned dataset over many notices; idempotent, one notice per 发文字号."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+from kaoping.cli import main
+from kaoping.ingest import (
+    MANIFEST,
+    IngestedSource,
+    choose_primary,
+    collect_inputs,
+    notice_stem,
+)
+from tests.conftest import SAMPLES
+
+TEXT_2022 = (SAMPLES / "notice_2022.txt").read_text(encoding="utf-8")
+
+
+def later_year_text() -> str:
+    """The 2022 notice turned into a 2023 one: every year shifted (incl. the 发文字号), two items dropped,
+    one reworded."""
+    text = TEXT_2022.replace("2023", "2024").replace("2022", "2023").replace("〕196号", "〕58号")
+    lines = [ln for ln in text.split("\n") if not ln.startswith(("\t1-1-2\t", "\t1-2-2\t"))]
+    return "\n".join(lines).replace("开展决战决胜国企改革三年行动", "巩固深化国企改革三年行动成果")
+
+
+def corrected_2022_text() -> str:
+    """Same 发文字号, later 成文日期, one item dropped: a corrected re-issue."""
+    text = TEXT_2022.replace("\n2022年8月3日\n", "\n2022年9月1日\n", 1)
+    assert text != TEXT_2022
+    return "\n".join(ln for ln in text.split("\n") if not ln.startswith("\t1-1-2\t"))
+
+
+def digests(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def query(dataset: Path, sql: str) -> list[tuple]:
+    """Run SQL where ``T(name)`` stands for the dataset table ``name`` read with hive partitioning."""
+    import re
+
+    sql = re.sub(r"T\((\w+)\)", lambda m: f"read_parquet('{dataset}/{m.group(1)}/*/*.parquet', "
+                 "hive_partitioning=true)", sql)
+    return duckdb.sql(sql).fetchall()
+
+
+@pytest.fixture
+def inbox(tmp_path: Path) -> Path:
+    folder = tmp_path / "inbox"
+    (folder / "2023").mkdir(parents=True)
+    shutil.copy(SAMPLES / "notice_2022.txt", folder / "notice_2022.txt")
+    shutil.copy(SAMPLES / "notice_2022.docx", folder / "notice_2022.docx")
+    (folder / "2023" / "notice_2023.txt").write_text(later_year_text(), encoding="utf-8")
+    (folder / ".hidden.txt").write_text(TEXT_2022, encoding="utf-8")  # never read: hidden
+    (folder / "notes.md").write_text("not a notice", encoding="utf-8")  # unsupported suffix when walking
+    return folder
+
+
+def test_ingest_years_sources_and_idempotence(inbox: Path, tmp_path: Path, capsys) -> None:
+    ds = tmp_path / "ds"
+    assert main(["ingest", str(inbox), "-o", str(ds), "-j", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "泉国资办〔2022〕196号 (2022): rows from notice_2022.docx (over notice_2022.txt)" in out
+    assert ".hidden" not in out and "notes.md" not in out
+
+    per_year = query(ds, "select year, count(*), sum(weight) from T(indicators) group by year order by year")
+    assert per_year == [(2022, 61, 100.0), (2023, 59, 96.0)]
+    notices = query(ds, "select year, notice_id, doc_number, notice_year from T(notices) order by year")
+    assert notices == [(2022, "泉国资办〔2022〕196号", "泉国资办〔2022〕196号", 2022),
+                       (2023, "泉国资办〔2023〕58号", "泉国资办〔2023〕58号", 2023)]
+    # both sources of the 2022 notice are listed, the Word file gives the rows
+    sources = query(ds, 'select year, file, format, "primary" from T(sources) order by year, file')
+    assert sources == [(2022, "notice_2022.docx", "docx", True), (2022, "notice_2022.txt", "text", False),
+                       (2023, "notice_2023.txt", "text", True)]
+    assert query(ds, "select distinct source.format from T(indicators) where year = 2022") == [("docx",)]
+    # every table has its notice_id; a record's own year never collides with the partition
+    refs = query(ds, "select count(*), count(distinct notice_id), min(reference_year) from T(references) "
+                     "where year = 2023")
+    assert refs[0][0] > 0 and refs[0][1] == 1 and refs[0][2] <= 2023
+    changed = query(ds, "select item from T(indicators) where year = 2023 and code = '1-1-1'")[0][0]
+    assert changed.startswith("巩固深化国企改革三年行动成果")
+    # pandas reads the folder as is
+    df = pd.read_parquet(ds / "indicators")
+    assert sorted(df.groupby(df["year"].astype(int), observed=True).size().items()) == [(2022, 61), (2023, 59)]
+
+    manifest = json.loads((ds / MANIFEST).read_text(encoding="utf-8"))
+    assert sorted(manifest["notices"]) == ["泉国资办〔2022〕196号", "泉国资办〔2023〕58号"]
+    assert (ds / MANIFEST).read_text(encoding="utf-8") == json.dumps(manifest, ensure_ascii=False,
+                                                                     sort_keys=True, indent=1) + "\n"
+
+    before = digests(ds)
+    assert main(["ingest", str(inbox), "-o", str(ds), "-j", "2"]) == 0
+    assert digests(ds) == before
+    # a renamed copy (elsewhere, under another name) changes nothing either
+    copy = tmp_path / "elsewhere" / "国资委考评表.txt"
+    copy.parent.mkdir()
+    shutil.copy(inbox / "notice_2022.txt", copy)
+    assert main(["ingest", str(copy), "-o", str(ds), "-j", "1"]) == 0
+    assert "unchanged (already ingested as notice_2022.txt" in capsys.readouterr().out
+    assert digests(ds) == before
+
+
+def test_failed_file_is_reported_and_the_others_land(tmp_path: Path, capsys) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy(SAMPLES / "notice_2022.txt", inbox / "a.txt")
+    (inbox / "broken.pdf").write_bytes(b"%PDF-1.4\nthis is not really a pdf\n")
+    (inbox / "empty.txt").write_bytes(b"")
+    ds = tmp_path / "ds"
+    assert main(["ingest", str(inbox), str(tmp_path / "missing.pdf"), "-o", str(ds), "-j", "1"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 3 and all(line.startswith("kaoping: error: ") for line in err)
+    assert any("broken.pdf: " in line for line in err) and any("empty.txt: empty file" in line for line in err)
+    assert any("missing.pdf: no such file or folder" in line for line in err)
+    assert query(ds, "select year, count(*) from T(indicators) group by year") == [(2022, 61)]
+    manifest = json.loads((ds / MANIFEST).read_text(encoding="utf-8"))
+    assert [s["file"] for s in manifest["sources"].values()] == ["a.txt"]
+
+
+def test_corrected_version_replaces_rows_and_old_copy_does_not_win_back(tmp_path: Path) -> None:
+    ds = tmp_path / "ds"
+    original = tmp_path / "original.txt"
+    original.write_text(TEXT_2022, encoding="utf-8")
+    corrected = tmp_path / "corrected.txt"
+    corrected.write_text(corrected_2022_text(), encoding="utf-8")
+    assert main(["ingest", str(original), "-o", str(ds), "-j", "1"]) == 0
+    assert query(ds, "select count(*) from T(indicators)") == [(61,)]
+    assert main(["ingest", str(corrected), "-o", str(ds), "-j", "1"]) == 0
+    assert query(ds, "select count(*), min(notice_id) from T(indicators)") == [(60, "泉国资办〔2022〕196号")]
+    assert query(ds, "select date from T(notices)")[0][0].isoformat() == "2022-09-01"
+    assert query(ds, 'select file, "primary" from T(sources) order by file') == [
+        ("corrected.txt", True), ("original.txt", False)]
+    # ingesting both again changes nothing; and in the other order the earlier 成文日期 still loses
+    before = digests(ds)
+    assert main(["ingest", str(original), str(corrected), "-o", str(ds), "-j", "1"]) == 0
+    assert digests(ds) == before
+    ds2 = tmp_path / "ds2"
+    assert main(["ingest", str(corrected), "-o", str(ds2), "-j", "1"]) == 0
+    assert main(["ingest", str(original), "-o", str(ds2), "-j", "1"]) == 0
+    assert query(ds2, "select count(*) from T(indicators)") == [(60,)]
+    assert query(ds2, 'select file from T(sources) where "primary"') == [("corrected.txt",)]
+
+
+def _src(sha: str, fmt: str, fingerprint: str = "v1", date: str = "2022-08-03", generation: int = 1) -> IngestedSource:
+    return IngestedSource(sha256=sha, file=f"{sha}.{fmt}", format=fmt, size=1, notice_id="n", date=date,
+                          fingerprint=fingerprint, generation=generation)
+
+
+def test_choose_primary_rules() -> None:
+    # one version: docx > pdf > text, then the smallest sha256
+    assert choose_primary([_src("c", "text"), _src("b", "pdf"), _src("d", "docx")]).sha256 == "d"
+    assert choose_primary([_src("f", "pdf"), _src("e", "pdf")]).sha256 == "e"
+    # two versions: the later 成文日期 wins whatever the format or the generation
+    newer = _src("z", "text", "v2", date="2022-09-01", generation=1)
+    assert choose_primary([_src("a", "docx", generation=2), newer]).sha256 == "z"
+    # same dates: the later ingest generation is the correction
+    assert choose_primary([_src("a", "docx"), _src("z", "text", "v2", generation=2)]).sha256 == "z"
+    # full tie: the version whose best source wins the format rule
+    assert choose_primary([_src("y", "text", "v2"), _src("x", "pdf", "v1")]).sha256 == "x"
+    # order of the input never matters
+    items = [_src("y", "text", "v2"), _src("x", "pdf", "v1"), _src("w", "docx", "v1", generation=3)]
+    assert choose_primary(items).sha256 == choose_primary(items[::-1]).sha256 == "w"
+
+
+def test_collect_inputs_skips_hidden_lock_unsupported_and_the_dataset(tmp_path: Path) -> None:
+    root = tmp_path / "in"
+    for rel in ["b.pdf", "a/c.docx", "a/.git/x.txt", ".h.txt", "~$lock.docx", "x.json", "ds/notes.txt", "d.TXT"]:
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_bytes(b"x")
+    files, missing = collect_inputs([root, root / "b.pdf", tmp_path / "nope"], root / "ds")
+    assert [str(f.relative_to(root)) for f in files] == ["b.pdf", "d.TXT", "a/c.docx"]
+    assert missing == [(tmp_path / "nope", "no such file or folder")]
+
+
+def test_notice_stem_is_safe_and_distinct() -> None:
+    assert notice_stem("泉国资办〔2022〕196号") == "泉国资办〔2022〕196号"
+    assert "/" not in notice_stem("a/b") and notice_stem("a/b") != notice_stem("a_b")
+    assert not notice_stem(".x").startswith(".")
