@@ -17,6 +17,7 @@ import re
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from schema.errors import InputError
 from schema.raw import BBox, RawCell, RawDocument, RawParagraph, RawRow, RawTable, SourceInfo
@@ -45,6 +46,13 @@ class Fragment:
     xs: list[float]
     ys: list[float]
     cells: list[RawCell] = field(default_factory=list)
+
+
+class TextLine(NamedTuple):
+    """A line of text outside the tables, with its box (x0, top, x1, bottom)."""
+
+    text: str
+    bbox: BBox
 
 
 @dataclass
@@ -276,7 +284,7 @@ def page_number_like(text: str) -> bool:
 # ---------------------------------------------------------------- pages -> document
 
 
-def layout_to_items(layout: PageLayout) -> list[tuple[float, str | Fragment]]:
+def layout_to_items(layout: PageLayout) -> list[tuple[float, TextLine | Fragment]]:
     """One page -> its text lines and table fragments (cells filled), top to bottom."""
     frags = [boxes_to_fragment(boxes, layout.number) for boxes in layout.tables if boxes]
     slot_maps = [fragment_slots(f) for f in frags]
@@ -295,23 +303,24 @@ def layout_to_items(layout: PageLayout) -> list[tuple[float, str | Fragment]]:
         for cell, chars in zip(frag.cells, per_cell, strict=True):
             if chars and cell.bbox is not None:
                 cell.text = join_wrapped_lines(chars_to_lines(chars), cell.bbox)
-    items: list[tuple[float, str | Fragment]] = []
+    items: list[tuple[float, TextLine | Fragment]] = []
     for line in chars_to_lines(free):
         text = line_to_text(line)
         if text:
-            items.append((min(c[3] for c in line), text))
+            box = (min(c[1] for c in line), min(c[3] for c in line), max(c[2] for c in line), max(c[4] for c in line))
+            items.append((box[1], TextLine(text, box)))
     items.extend((f.top, f) for f in frags)
-    items.sort(key=lambda it: (it[0], isinstance(it[1], str)))
+    items.sort(key=lambda it: (it[0], isinstance(it[1], TextLine)))
     return items
 
 
-def running_lines(pages: list[list[tuple[float, str | Fragment]]], heights: list[float]) -> set[str]:
+def running_lines(pages: list[list[tuple[float, TextLine | Fragment]]], heights: list[float]) -> set[str]:
     """Running heads/feet: lines (digits ignored) that recur in the top or bottom 10% of 2+ pages."""
     seen: dict[str, set[int]] = {}
     for n, (items, height) in enumerate(zip(pages, heights, strict=True)):
         for top, item in items:
-            if isinstance(item, str) and (top < 0.1 * height or top > 0.9 * height):
-                seen.setdefault(re.sub(r"\d+", "#", item), set()).add(n)
+            if isinstance(item, TextLine) and (top < 0.1 * height or top > 0.9 * height):
+                seen.setdefault(re.sub(r"\d+", "#", item.text), set()).add(n)
     return {text for text, where in seen.items() if len(where) >= 2}
 
 
@@ -388,9 +397,10 @@ def layouts_to_document(layouts: list[PageLayout], source: SourceInfo) -> RawDoc
     running = running_lines(pages, [layout.height for layout in layouts])
     for layout, items in zip(layouts, pages, strict=True):
         for _top, item in items:
-            if isinstance(item, str):
-                paragraphs.append(RawParagraph(index=len(paragraphs), text=item, page=layout.number))
-                if open_group is not None and not is_marginal(item, running):
+            if isinstance(item, TextLine):
+                paragraphs.append(RawParagraph(index=len(paragraphs), text=item.text, page=layout.number,
+                                               bbox=item.bbox))
+                if open_group is not None and not is_marginal(item.text, running):
                     open_group = None
             elif open_group is not None and continues(open_group[-1], item):
                 open_group.append(item)

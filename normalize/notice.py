@@ -8,6 +8,7 @@ from functools import cache
 from importlib import resources
 
 from normalize.dates import line_to_date, text_to_date_range
+from normalize.paragraphs import join_wrapped_paragraphs
 from normalize.textfold import fold_text, squash
 from schema.models import BodyPart, Notice, Role, Step
 from schema.raw import RawDocument
@@ -46,9 +47,9 @@ def _doc_number(text: str) -> str | None:
 
 
 def paragraphs_to_notice(raw: RawDocument) -> Notice:
-    paras = [fold_text(p.text) for p in raw.paragraphs]
-    split = raw.tables[0].paragraphs_before if raw.tables else len(paras)
-    before, after = paras[:split], paras[split:]
+    split = raw.tables[0].paragraphs_before if raw.tables else len(raw.paragraphs)
+    before = join_wrapped_paragraphs(raw.paragraphs[:split])
+    after = join_wrapped_paragraphs(raw.paragraphs[split:])
     fields: dict = {}
     number_at = next((i for i, p in enumerate(before) if _doc_number(p)), None)
     if number_at is not None:

@@ -17,10 +17,10 @@ from normalize.fields import date_indicators, fold_indicator_texts, split_indica
 from normalize.grid import GridResult, table_to_rows
 from normalize.hierarchy import rows_to_indicators
 from normalize.notice import paragraphs_to_notice
+from normalize.paragraphs import join_wrapped_paragraphs
 from normalize.people import apply_aliases, indicators_to_people
 from normalize.references import indicators_to_references
 from normalize.targets import indicators_to_targets
-from normalize.textfold import fold_text
 from schema.errors import InputError
 from schema.models import (
     Accounting,
@@ -111,7 +111,7 @@ def step_aliases(d: Draft) -> Draft:
 
 
 def step_references(d: Draft) -> Draft:
-    body = [fold_text(p.text) for p in d.raw.paragraphs]
+    body = join_wrapped_paragraphs(d.raw.paragraphs)
     indicators, refs, citations, issues = indicators_to_references(d.indicators, body, d.year)
     return replace(d, indicators=indicators, references=refs, citations=citations, issues=[*d.issues, *issues])
 

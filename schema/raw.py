@@ -52,10 +52,13 @@ class RawTable(BaseModel):
 
 
 class RawParagraph(BaseModel):
+    """One line or paragraph of text outside the tables (PDF: one printed line, with its box)."""
+
     index: int
     text: str
     page: int | None = None
     line: int | None = None
+    bbox: BBox | None = None
 
 
 class SourceInfo(BaseModel):

@@ -88,3 +88,14 @@ def test_pdf_continuation_rows_are_merged() -> None:
     by_code = {i.code: i for i in _doc("pdf").indicators}
     assert by_code["6-3"].leaders == ["刘海祥", "汪亚彬", "李维芳", "林鹏", "周俊杰"]
     assert by_code["6-3"].source.pages == [11, 12]
+
+
+def test_notice_body_is_the_same_from_every_format() -> None:
+    """PDF lines that wrap a paragraph are rejoined, so steps and roles match the text export."""
+    txt = _doc("txt").notice
+    for fmt in ("docx", "pdf"):
+        other = _doc(fmt).notice
+        assert other.steps == txt.steps
+        assert other.leadership == txt.leadership
+        assert [p.title for p in other.parts] == [p.title for p in txt.parts]
+    assert len(txt.steps) == 7 and txt.leadership[2].position == "各科室负责人"
