@@ -1,0 +1,184 @@
+"""``make bench``: wall time and peak memory of ``kaoping extract`` per sample format, the PDF overhead over a
+bare pdfplumber pass, and batch throughput of ``kaoping ingest`` with 1 and 2 workers. Prints tables; asserts nothing.
+
+Every figure is measured on a separate child process (``os.wait4`` gives that child's own rusage, so one
+large child does not mask the next as the cumulative RUSAGE_CHILDREN would).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+FORMATS = ("txt", "docx", "pdf")
+REPEATS = 3
+BATCH_COPIES = 50
+BARE_PDF = """import sys, pdfplumber
+with pdfplumber.open(sys.argv[1]) as pdf:
+    for page in pdf.pages:
+        page.extract_tables()
+"""
+
+
+def kaoping_command() -> list[str]:
+    exe = Path(sys.executable).parent / "kaoping"
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "kaoping"]
+
+
+def run_child(cmd: list[str]) -> tuple[float, int, int]:
+    """(wall seconds, peak RSS in KiB, exit code) of one child process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    err = proc.stderr.read().decode("utf-8", "replace").strip() if proc.stderr else ""
+    if proc.stderr:
+        proc.stderr.close()
+    if proc.returncode:
+        sys.stderr.write(f"bench: {' '.join(cmd)} exited {proc.returncode}: {err[-300:]}\n")
+    rss = usage.ru_maxrss if sys.platform != "darwin" else usage.ru_maxrss // 1024  # macOS reports bytes
+    return wall, rss, proc.returncode
+
+
+def median_run(make_cmd: Callable[[int], list[str]], repeats: int = REPEATS) -> tuple[float, int]:
+    """Median wall time and the largest peak RSS over ``repeats`` runs."""
+    runs = [run_child(make_cmd(i)) for i in range(repeats)]
+    return statistics.median(r[0] for r in runs), max(r[1] for r in runs)
+
+
+def table(headers: list[str], rows: list[list[str]]) -> str:
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=True)))
+
+    return "\n".join([line(headers), line(["-" * w for w in widths]), *(line(r) for r in rows)]) + "\n"
+
+
+# ---------------------------------------------------------------- content-varied copies
+
+
+def sample_identity() -> tuple[str, list[str]]:
+    """The sample's 发文字号 and its item texts, read by kaoping itself (nothing about the sample is hard-coded)."""
+    from kaoping.api import extract
+
+    doc = extract(SAMPLES / "notice_2022.txt")
+    return doc.notice.doc_number or "", [i.item for i in doc.indicators]
+
+
+def vary_text(text: str, doc_number: str, items: list[str], n: int) -> str:
+    """A distinct notice: another serial in the 发文字号 and one item reworded."""
+    new_number = re.sub(r"\d+(?=号$)", str(1000 + n), doc_number)
+    text = text.replace(doc_number, new_number)
+    for item in items[n % len(items):] + items:  # the first item whose opening words are found verbatim
+        head = item[:8]
+        if head and head in text:
+            return text.replace(head, f"{head}（第{n}稿）", 1)
+    return text
+
+
+def vary_docx(data: bytes, doc_number: str, items: list[str], n: int) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename == "word/document.xml":
+                body = vary_text(body.decode("utf-8"), doc_number, items, n).encode("utf-8")
+            dst.writestr(info, body)
+    return out.getvalue()
+
+
+def make_batch(folder: Path, copies: int) -> dict[str, int]:
+    """``copies`` files rotating over the sample formats. Text and Word copies are distinct notices (another
+    发文字号, one item changed); PDF copies differ in bytes only (a trailing comment), since rewriting PDF text
+    needs a PDF writer: they are extracted like any file and fold into one notice."""
+    doc_number, items = sample_identity()
+    text = (SAMPLES / "notice_2022.txt").read_text(encoding="utf-8")
+    docx = (SAMPLES / "notice_2022.docx").read_bytes()
+    pdf = (SAMPLES / "notice_2022.pdf").read_bytes()
+    counts = dict.fromkeys(FORMATS, 0)
+    for n in range(copies):
+        fmt = FORMATS[n % len(FORMATS)]
+        counts[fmt] += 1
+        path = folder / f"copy_{n:03d}.{fmt}"
+        if fmt == "txt":
+            path.write_text(vary_text(text, doc_number, items, n), encoding="utf-8")
+        elif fmt == "docx":
+            path.write_bytes(vary_docx(docx, doc_number, items, n))
+        else:
+            path.write_bytes(pdf + f"\n%kaoping bench copy {n}\n".encode())
+    return counts
+
+
+# ---------------------------------------------------------------- the benchmark
+
+
+def bench_formats(tmp: Path) -> tuple[str, dict[str, float]]:
+    rows, times = [], {}
+    for fmt in FORMATS:
+        sample = SAMPLES / f"notice_2022.{fmt}"
+        wall, rss = median_run(lambda i, s=sample, f=fmt: [*kaoping_command(), "extract", str(s), "-q",
+                                                         "-o", str(tmp / f"extract_{f}_{i}")])
+        times[fmt] = wall
+        rows.append([sample.name, f"{wall:.2f}", f"{rss / 1024:.0f}"])
+    return table(["kaoping extract", "wall s (median of 3)", "peak RSS MiB"], rows), times
+
+
+def bench_pdf_ratio(tmp: Path, extract_wall: float) -> str:
+    script = tmp / "bare_pdfplumber.py"
+    script.write_text(BARE_PDF, encoding="utf-8")
+    pdf = SAMPLES / "notice_2022.pdf"
+    bare, rss = median_run(lambda i: [sys.executable, str(script), str(pdf)])
+    ratio = extract_wall / bare if bare else float("nan")
+    rows = [["kaoping extract (whole process)", f"{extract_wall:.2f}", ""],
+            ["bare pdfplumber extract_tables()", f"{bare:.2f}", f"{rss / 1024:.0f}"],
+            ["ratio (goal <= 1.3)", f"{ratio:.2f}", ""]]
+    return table(["PDF overhead", "wall s (median of 3)", "peak RSS MiB"], rows)
+
+
+def bench_batch(tmp: Path, copies: int = BATCH_COPIES) -> str:
+    inbox = tmp / "batch"
+    inbox.mkdir()
+    counts = make_batch(inbox, copies)
+    rows, rates = [], {}
+    for jobs in (1, 2):
+        dataset = tmp / f"dataset_j{jobs}"
+        wall, rss, code = run_child([*kaoping_command(), "ingest", str(inbox), "-o", str(dataset), "-j", str(jobs)])
+        notices = len(list((dataset / "notices").glob("*/*.parquet"))) if dataset.exists() else 0
+        rates[jobs] = copies / wall
+        rows.append([f"-j {jobs}", f"{wall:.1f}", f"{rates[jobs]:.2f}", str(notices), f"{rss / 1024:.0f}",
+                     "" if code == 0 else f"exit {code}"])
+    mix = ", ".join(f"{n} {fmt}" for fmt, n in counts.items())
+    speedup = rates[2] / rates[1] if rates[1] else float("nan")
+    return (table(["kaoping ingest", "wall s", "files/s", "notices", "peak RSS MiB", ""], rows)
+            + f"{copies} files ({mix}); speed-up with 2 workers: {speedup:.2f}x on {os.cpu_count()} cores\n")
+
+
+def main() -> int:
+    tmp = Path(tempfile.mkdtemp(prefix="kaoping-bench-"))
+    try:
+        text, times = bench_formats(tmp)
+        sys.stdout.write(text + "\n")
+        sys.stdout.write(bench_pdf_ratio(tmp, times["pdf"]) + "\n")
+        sys.stdout.flush()
+        sys.stdout.write(bench_batch(tmp))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
