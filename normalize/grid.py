@@ -20,6 +20,9 @@ from schema.raw import RawTable
 
 log = logging.getLogger(__name__)
 
+#: a 合计/得分 label is short; a longer cell mentioning 合计 is text, not a total row
+MAX_TOTAL_LABEL = 40
+
 
 @dataclass
 class GridResult:
@@ -52,19 +55,20 @@ def table_to_grid(table: RawTable) -> tuple[list[TableRow], list[GridCell]]:
     return rows, cells
 
 
-def _row_issue(kind: str, message: str, row: TableRow, severity: str = "warning") -> Issue:
-    return Issue(severity=severity, kind=kind, message=message, page=row.page, line=row.line, row=row.index,  # type: ignore[arg-type]
+def _row_issue(kind: str, message: str, row: TableRow) -> Issue:
+    return Issue(severity="warning", kind=kind, message=message, page=row.page, line=row.line, row=row.index,
                  cells=list(row.texts))
 
 
 def _total_kind(row: TableRow) -> str | None:
     if any(fold_code(t) for t in row.texts) or any(is_deadline(t) for t in row.texts):
         return None
-    words = total_words()
     for t in row.texts:
         s = squash(t)
-        for word, kind in words.items():
-            if s.startswith(word) or (kind == "grand" and word in s) or (word == "合计" and word in s and len(s) <= 8):
+        if len(s) > MAX_TOTAL_LABEL:
+            continue
+        for word, kind in total_words().items():
+            if word in s:
                 return kind
     return None
 
@@ -72,7 +76,7 @@ def _total_kind(row: TableRow) -> str | None:
 def _row_to_total(row: TableRow, kind: str) -> TotalRow:
     label = next(squash(t) for t in row.texts if squash(t) and parse_number(t) is None)
     value = next((parse_number(t) for t in row.texts if parse_number(t) is not None), None)
-    return TotalRow(label=label, value=value, category=None, grand=kind == "grand",
+    return TotalRow(label=label, value=value, category=None, grand=kind == "grand", table=row.table,
                     page=row.page, line=row.line, row=row.index)
 
 

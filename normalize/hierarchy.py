@@ -189,6 +189,9 @@ def rows_to_indicators(rows: list[FieldRow], fmt: Format, file: str) -> tuple[li
             source=Source(format=fmt, file=file, pages=row.pages, lines=row.lines, rows=row.rows, table=row.table,
                           inherited=sorted(inherited)),
         )
+        if not squash(ind.item):
+            issues.append(Issue(severity="warning", kind="missing_item", code=code, page=row.page, line=row.line,
+                                row=row.row, message="row has a weight but no item text", cells=row.cells))
         if squash(v["weight"]) and ind.weight is None:
             issues.append(Issue(severity="warning", kind="bad_weight", code=code, page=row.page, line=row.line,
                                 row=row.row, message=f"权重 {squash(v['weight'])!r} is not a number", cells=row.cells))

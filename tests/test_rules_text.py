@@ -109,3 +109,15 @@ def test_header_synonyms_and_gbk_input(write_notice) -> None:
     assert (ind.code, ind.weight, ind.deadline, ind.leaders, ind.level1_points) == ("1-1-1", 10, "9月底前", ["张三"], 10)
     assert not [i for i in doc.issues if i.kind == "unknown_header"]
     assert doc.accounting.header_rows == 2
+
+
+def test_total_rows_by_wording_and_short_label(write_notice) -> None:
+    rows = [
+        "业务目标（10分） 重点\t1-1\t三定方案\t\t做好合计报表的汇总工作\t10\t12月底前\t张三\t综合科\t王五",
+        "\t业务目标小计\t\t\t\t10\t\t\t\t",
+        "总分\t\t\t\t\t10\t\t\t\t",
+    ]
+    doc = extract(write_notice(rows))
+    assert [i.item for i in doc.indicators] == ["做好合计报表的汇总工作"]  # 合计 inside an item is no total row
+    assert [(t.label, t.value, t.grand, t.category) for t in doc.totals] == [
+        ("业务目标小计", 10, False, "业务目标"), ("总分", 10, True, None)]
