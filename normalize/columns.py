@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import re
 
-from normalize.headers import FIELD_ORDER
+from normalize.headers import FIELD_ORDER, header_role
 from normalize.rows import GridCell, TableRow
 from normalize.textfold import fold_code, parse_number, squash
 
 DEADLINE_RE = re.compile(r"(\d{1,2}月|年底|年末|季度|上半年|下半年|旬|日前|底前|长期|全年)")
 TEXT_FIELDS = ("basis", "level1", "item")
-RIGHT_FIELDS = ("deadline", "leaders", "departments", "owners")
 
 
 def is_deadline(text: str) -> bool:
@@ -18,46 +17,69 @@ def is_deadline(text: str) -> bool:
     return bool(s) and len(s) <= 16 and bool(DEADLINE_RE.search(s))
 
 
-def find_weight_index(texts: list[str]) -> int | None:
-    """The weight cell: a bare number followed by a deadline (or, failing that, the last bare number)."""
+def find_weight_index(texts: list[str], deadline_after: bool = True) -> int | None:
+    """The weight cell: a bare number next to a deadline (or, failing that, the last bare number)."""
     numbers = [i for i, t in enumerate(texts) if parse_number(t) is not None and fold_code(t) is None]
     for i in numbers:
-        nxt = next((t for t in texts[i + 1:] if squash(t)), "")
-        if is_deadline(nxt):
+        side = texts[i + 1:] if deadline_after else texts[:i][::-1]
+        neighbour = next((t for t in side if squash(t)), "")
+        if is_deadline(neighbour):
             return i
     return numbers[-1] if numbers else None
 
 
-def ragged_row_to_fields(texts: list[str]) -> tuple[list[str], dict[str, str]]:
+def ragged_row_to_fields(texts: list[str], order: tuple[str, ...] = FIELD_ORDER) -> tuple[list[str], dict[str, str]]:
     """Content-based placement for a plain-text row whose merged cells were dropped or shifted.
 
-    Anchor on the weight (a number followed by a deadline); to its right come deadline, leaders,
-    departments, owners; to its left the 序号 (by pattern), project cells before it and the
-    texts (文件依据, 一级指标, 二级指标) right-aligned after it.
+    The header gives the order of the fields; the content gives their positions. Anchor on the
+    weight (a number next to a deadline); the fields the header puts right of 权重 follow it in
+    order; to its left come the 序号 (found by pattern), project cells before it and the text
+    fields right-aligned after it.
     """
+    if "weight" not in order:
+        order = FIELD_ORDER
+    w_at = order.index("weight")
+    right_roles = order[w_at + 1:]
+    text_roles = [r for r in order[:w_at] if r not in ("project", "code")]
     values: dict[str, str] = {}
-    w = find_weight_index(texts)
+    w = find_weight_index(texts, deadline_after="deadline" in right_roles)
     if w is None:
         left, right = texts, []
     else:
         values["weight"] = texts[w]
         left, right = texts[:w], texts[w + 1:]
-    for name, text in zip(RIGHT_FIELDS, right, strict=False):
+    for name, text in zip(right_roles, right, strict=False):
         values[name] = text
     code_at = next((i for i, t in enumerate(left) if fold_code(t)), None)
     if code_at is not None:
         values["code"] = left[code_at]
         project, texts_part = left[:code_at], left[code_at + 1:]
     else:
-        n_text = min(len(TEXT_FIELDS), max(len(left) - 1, 1)) if left else 0
+        n_text = min(len(text_roles), max(len(left) - 1, 1)) if left else 0
         project, texts_part = left[: len(left) - n_text], left[len(left) - n_text:]
-    extra = texts_part[: max(len(texts_part) - len(TEXT_FIELDS), 0)]
+    extra = texts_part[: max(len(texts_part) - len(text_roles), 0)]
     texts_part = texts_part[len(extra):]
-    for name, text in zip(TEXT_FIELDS[len(TEXT_FIELDS) - len(texts_part):], texts_part, strict=True):
+    for name, text in zip(text_roles[len(text_roles) - len(texts_part):], texts_part, strict=True):
         values[name] = text
-    if extra:
-        values["basis"] = "\n".join([*extra, values.get("basis", "")]).strip()
+    if extra and text_roles:
+        first = text_roles[len(text_roles) - len(texts_part)] if texts_part else text_roles[0]
+        values[first] = "\n".join([*extra, values.get(first, "")]).strip()
     return project, values
+
+
+def header_rows_to_order(header_rows: list[TableRow]) -> tuple[str, ...]:
+    """The order of the leaf fields as the header rows print them (ragged text: by cell position)."""
+    width = max(len(r.texts) for r in header_rows)
+    order: list[str] = []
+    for c in range(width):
+        for row in reversed(header_rows):
+            role = header_role(row.texts[c]) if c < len(row.texts) else None
+            if role in FIELD_ORDER:
+                if role not in order:
+                    order.append(role)
+                break
+    missing = [r for r in FIELD_ORDER if r not in order]
+    return tuple(order) if not missing or missing == ["project"] else FIELD_ORDER
 
 
 def header_rows_to_roles(header_rows: list[TableRow], cells: list[GridCell], roles_of: dict[str, str]) -> list[str | None]:

@@ -11,8 +11,20 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from normalize.columns import grid_row_to_fields, header_rows_to_roles, is_deadline, ragged_row_to_fields
-from normalize.headers import header_synonyms, looks_like_header_row, total_words, unknown_header_labels
+from normalize.columns import (
+    grid_row_to_fields,
+    header_rows_to_order,
+    header_rows_to_roles,
+    is_deadline,
+    ragged_row_to_fields,
+)
+from normalize.headers import (
+    FIELD_ORDER,
+    header_synonyms,
+    looks_like_header_row,
+    total_words,
+    unknown_header_labels,
+)
 from normalize.rows import FieldRow, GridCell, Slot, TableRow
 from normalize.textfold import fold_code, parse_number, squash
 from schema.models import Accounting, Issue, TotalRow
@@ -113,8 +125,9 @@ def table_to_rows(table: RawTable, result: GridResult | None = None) -> GridResu
     result = result or GridResult()
     rows, cells = table_to_grid(table)
     roles: list[str | None] = []
+    order: tuple[str, ...] = FIELD_ORDER
     header_block: list[TableRow] = []
-    body: list[TableRow] = []
+    body: list[tuple[TableRow, tuple[str, ...]]] = []
     after_page_break = False
     acc = result.accounting
     for i, row in enumerate(rows):
@@ -123,7 +136,9 @@ def table_to_rows(table: RawTable, result: GridResult | None = None) -> GridResu
         if row.header or looks_like_header_row(row.texts):
             acc.header_rows += 1
             header_block.append(row)
-            if not table.ragged:
+            if table.ragged:
+                order = header_rows_to_order(header_block)
+            else:
                 roles = header_rows_to_roles(header_block, cells, header_synonyms())
             for label in unknown_header_labels(row.texts):
                 message = f"unknown header label {squash(label)!r}"
@@ -140,19 +155,20 @@ def table_to_rows(table: RawTable, result: GridResult | None = None) -> GridResu
             after_page_break = False
             continue
         if after_page_break and body and not table.ragged and _is_continuation(row, roles, cells):
-            _merge_continuation(body[-1], row, rows[i + 1:], cells)
+            _merge_continuation(body[-1][0], row, rows[i + 1:], cells)
             acc.continuation_rows += 1
             after_page_break = False
             continue
         after_page_break = False
-        body.append(row)
-    result.rows.extend(_place(row, cells, roles, table.ragged) for row in body)
+        body.append((row, order))
+    result.rows.extend(_place(row, cells, roles, table.ragged, row_order) for row, row_order in body)
     return result
 
 
-def _place(row: TableRow, cells: list[GridCell], roles: list[str | None], ragged: bool) -> FieldRow:
+def _place(row: TableRow, cells: list[GridCell], roles: list[str | None], ragged: bool,
+           order: tuple[str, ...]) -> FieldRow:
     if ragged or not any(roles):
-        project, values = ragged_row_to_fields(row.texts)
+        project, values = ragged_row_to_fields(row.texts, order)
         merged: set[str] = set()
     else:
         project, values, merged = grid_row_to_fields(row, cells, roles)

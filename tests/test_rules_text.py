@@ -121,3 +121,17 @@ def test_total_rows_by_wording_and_short_label(write_notice) -> None:
     assert [i.item for i in doc.indicators] == ["做好合计报表的汇总工作"]  # 合计 inside an item is no total row
     assert [(t.label, t.value, t.grand, t.category) for t in doc.totals] == [
         ("业务目标小计", 10, False, "业务目标"), ("总分", 10, True, None)]
+
+
+def test_columns_in_another_order_follow_the_header(write_notice) -> None:
+    """A later year swaps columns: 完成时限 before 权重, 责任部门 before 分管领导."""
+    header = ["项目\t目标内容\t\t\t\t完成时限\t权重\t责任分解\t\t",
+              "\t序号\t文件依据\t一级指标\t二级指标\t\t\t责任部门\t分管领导\t责任人"]
+    rows = [
+        "业务目标（10分） 重点\t1-1-1\t三定方案\t推进改革。10分\t任务甲\t9月底前\t6\t综合科\t张三\t王五",
+        "\t\t\t\t任务乙\t12月底前\t4\t财务科\t李四\t赵六",
+    ]
+    doc = extract(write_notice(rows, header=header))
+    got = [(i.code, i.item, i.deadline, i.weight, i.departments, i.leaders, i.owners) for i in doc.indicators]
+    assert got == [("1-1-1", "任务甲", "9月底前", 6, ["综合科"], ["张三"], ["王五"]),
+                   ("1-1-2", "任务乙", "12月底前", 4, ["财务科"], ["李四"], ["赵六"])]
