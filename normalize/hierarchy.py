@@ -144,8 +144,9 @@ def rows_to_indicators(rows: list[FieldRow], fmt: Format, file: str) -> tuple[li
             inherited |= {"category", "group"}
         inherited.discard("project")
         v = {k: row.values.get(k, "") for k in ("code", "basis", "level1", "item", "weight", "deadline", *RESPONSIBILITY)}
-        if not squash(v["item"]) and squash(v["level1"]) and "level1" not in row.merged:
-            v["item"], v["level1"] = v["level1"], ""
+        own_texts = [f for f in ("level1", "basis") if squash(v[f]) and f not in row.merged]
+        if not squash(v["item"]) and len(own_texts) == 1:  # a row with a single text: that text is the item
+            v["item"], v[own_texts[0]] = v[own_texts[0]], ""
         if not squash(v["item"]) and not squash(v["weight"]):
             continue  # not an indicator; the caller accounts for it
         code = fold_code(v["code"])

@@ -99,3 +99,20 @@ def test_notice_body_is_the_same_from_every_format() -> None:
         assert other.leadership == txt.leadership
         assert [p.title for p in other.parts] == [p.title for p in txt.parts]
     assert len(txt.steps) == 7 and txt.leadership[2].position == "各科室负责人"
+
+
+def test_clean_text_export_with_every_grid_cell_tabbed(tmp_path) -> None:
+    """Another text layout: the Word grid exported with one tab per grid cell, spanned cells blank."""
+    from extract import extract_document
+
+    raw = extract_document(SAMPLES / "notice_2022.docx")
+    table = raw.tables[0]
+    grid = [[""] * table.n_cols for _ in table.rows]
+    for c in table.cells:
+        grid[c.row][c.col] = c.text.replace("\n", "")
+    paras = [p.text for p in raw.paragraphs]
+    lines = [*paras[: table.paragraphs_before], *("\t".join(r) for r in grid), *paras[table.paragraphs_before:]]
+    path = tmp_path / "clean.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    got = [i.model_dump(mode="json", exclude={"source"}) for i in extract(path).indicators]
+    assert got == [i.model_dump(mode="json", exclude={"source"}) for i in _doc("txt").indicators]
