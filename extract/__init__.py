@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
+from extract.text import utf16_byte_order
 from schema.errors import InputError
 from schema.raw import Format, RawDocument, SourceInfo
 
@@ -46,7 +47,7 @@ def sniff_format(data: bytes, name: str = "") -> Format:
         raise InputError("legacy Word/OLE file (.doc) is not supported: save it as .docx")
     if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8")):
         raise InputError("image file: kaoping reads PDF, Word (.docx) or text")
-    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")) and utf16_byte_order(data) is None:
         raise InputError("unknown format: binary data that is neither PDF, Word (.docx) nor text")
     return "text"
 

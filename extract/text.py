@@ -14,15 +14,44 @@ from schema.raw import RawCell, RawDocument, RawParagraph, RawRow, RawTable, Sou
 log = logging.getLogger(__name__)
 
 ENCODINGS = ("utf-8", "gb18030")
+UTF16_SNIFF_BYTES = 4096
+UTF16_MIN_ZEROS = 8  # ASCII code units (tabs, digits, line ends) a UTF-16 notice has plenty of
+UTF16_ZERO_RATIO = 4  # zero bytes on one parity at least this many times the other
+UTF16_PRINTABLE = 0.95
+
+
+def utf16_byte_order(data: bytes) -> str | None:
+    """``"utf-16-le"``/``"utf-16-be"`` when BOM-less bytes look like UTF-16 text, else None.
+
+    Every ASCII code unit leaves a zero byte on the same side of its pair, so UTF-16 text has zero
+    bytes piled on one parity (random binary spreads them evenly), and its head decodes to printable text.
+    """
+    head = data[:UTF16_SNIFF_BYTES]
+    head = head[: len(head) // 2 * 2]
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    for order, zeros, other in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+        if zeros < UTF16_MIN_ZEROS or zeros < UTF16_ZERO_RATIO * other:
+            continue
+        sample = head.decode(order, errors="ignore")
+        printable = sum(1 for ch in sample if ch.isprintable() or ch in "\t\n\r\f")
+        if sample and printable >= UTF16_PRINTABLE * len(sample):
+            return order
+    return None
 
 
 def bytes_to_text(data: bytes) -> str:
-    """Decode UTF-8 (with or without BOM), UTF-16 with BOM, or GB18030/GBK; unify line ends."""
+    """Decode UTF-8 (with or without BOM), UTF-16 (with BOM, or recognisably without), or GB18030/GBK.
+
+    GB18030 maps nearly every byte sequence to some character, so it is tried last; bytes that are
+    invalid even there (e.g. a lone 0x80 or 0xFF) raise :class:`InputError`. Line ends are unified.
+    """
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
         encodings: tuple[str, ...] = ("utf-8",)
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
         encodings = ("utf-16",)
+    elif order := utf16_byte_order(data):
+        encodings = (order,)
     else:
         encodings = ENCODINGS
     for enc in encodings:

@@ -16,6 +16,7 @@ from pathlib import Path
 from schema.errors import KaopingError, UsageError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INPUT, EXIT_OUTPUT = 0, 1, 2, 3, 4
+THIRD_PARTY_LOGGERS = ("pdfminer", "pdfplumber", "PIL")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -110,6 +111,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv
     logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    if not debug:  # a damaged PDF makes pdfminer log freely; the contract is one stderr line
+        for name in THIRD_PARTY_LOGGERS:
+            logging.getLogger(name).setLevel(logging.CRITICAL)
     args: argparse.Namespace | None = None
     try:
         args = build_parser().parse_args(argv)

@@ -55,29 +55,76 @@ def write_parquet(records: list, model: type, exclude: frozenset[str], path: Pat
     pq.write_table(table, path, compression="zstd")
 
 
+#: what a folder kaoping wrote holds; an existing OUTDIR with anything else is not replaced
+OUTPUT_SUFFIXES = frozenset({".json", ".parquet", ".html", ".xlsx", ".csv"})
+
+
+def check_replaceable(outdir: Path) -> None:
+    """Refuse an OUTDIR that is a file, or a folder holding something kaoping would not have written.
+
+    Replacing OUTDIR deletes what was there; that is only safe for an earlier output (or an empty folder),
+    never for, say, the folder the input notices live in.
+    """
+    if not outdir.exists() and not outdir.is_symlink():
+        return
+    if not outdir.is_dir() or outdir.is_symlink():
+        raise OutputError("output path exists and is not a folder", str(outdir))
+    for top, dirs, files in os.walk(outdir):  # stops at the first stranger, however big the folder
+        dirs.sort()
+        for name in sorted(files):
+            path = Path(top, name)
+            if path.is_symlink() or not path.is_file() or path.suffix.lower() not in OUTPUT_SUFFIXES:
+                rel = path.relative_to(outdir).as_posix()
+                raise OutputError(f"output folder holds {rel!r}, which kaoping did not write; "
+                                  "choose a new or empty folder", str(outdir))
+
+
 @contextmanager
 def atomic_dir(outdir: Path) -> Iterator[Path]:
     """Yield a temp folder next to ``outdir``; on success it replaces ``outdir`` in one rename."""
     outdir = Path(outdir)
-    parent = outdir.parent if str(outdir.parent) else Path(".")
+    if not outdir.name or outdir.name in (".", ".."):
+        outdir = outdir.resolve()
+    check_replaceable(outdir)
+    parent = outdir.parent
     try:
         parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.tmp-", dir=parent))
+    except (FileExistsError, NotADirectoryError):
+        raise OutputError("cannot create output folder: a parent path is a file", str(outdir)) from None
     except OSError as exc:
         raise OutputError(f"cannot create output folder: {exc.strerror or exc}", str(outdir)) from None
     try:
         yield tmp
         os.chmod(tmp, 0o755)
+        check_replaceable(outdir)  # it may have changed while we were writing
         if outdir.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.old-", dir=parent))
-            os.replace(outdir, old / outdir.name)
-            os.replace(tmp, outdir)
-            shutil.rmtree(old, ignore_errors=True)
+            _swap(tmp, outdir)
         else:
             os.replace(tmp, outdir)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise OutputError(f"cannot write output: {exc.strerror or exc}", str(outdir)) from None
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def _swap(tmp: Path, outdir: Path) -> None:
+    """Replace the existing ``outdir`` by ``tmp``; if the second rename fails, put the old one back."""
+    old = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.old-", dir=outdir.parent))
+    try:
+        os.replace(outdir, old / outdir.name)
+    except BaseException:
+        old.rmdir()
+        raise
+    try:
+        os.replace(tmp, outdir)
+    except BaseException:
+        os.replace(old / outdir.name, outdir)  # should this fail too, the previous output stays in ``old``
+        old.rmdir()
+        raise
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def write_document(doc: NoticeDocument, outdir: Path, formats: tuple[str, ...] = ("json", "parquet", "html"),
