@@ -347,3 +347,13 @@ def test_sample_paragraphs(sample: RawDocument) -> None:
     assert texts[before - 1] == "2022年7月27日" and paras[before - 1].page == 3
     assert texts[before:] == ["抄送：驻委纪检监察组，各所出资企业。", "泉州市国资委办公室", "2022年8月3日印发"]
     assert paras[before].page == 13
+
+
+def test_parallel_page_parsing_gives_the_same_layouts(monkeypatch) -> None:
+    from extract.pdf import bytes_to_layouts
+
+    data = (Path(__file__).resolve().parent.parent / "samples" / "notice_2022.pdf").read_bytes()
+    monkeypatch.setenv("KAOPING_PDF_WORKERS", "1")
+    alone = bytes_to_layouts(data)
+    monkeypatch.setenv("KAOPING_PDF_WORKERS", "2")
+    assert bytes_to_layouts(data) == alone
