@@ -21,7 +21,7 @@ def fold_indicator_texts(indicators: list[Indicator]) -> list[Indicator]:
 
 
 def split_indicator_names(indicators: list[Indicator]) -> list[Indicator]:
-    """'刘海祥 林 鹏' → ['刘海祥', '林鹏'] for leaders, departments and owners; printed forms kept."""
+    """'王建国 张 伟' → ['王建国', '张伟'] for leaders, departments and owners; printed forms kept."""
     out = []
     for i in indicators:
         leaders = [n for t in i.leaders for n in split_names(t)]

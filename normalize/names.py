@@ -8,7 +8,7 @@ _SEP = re.compile(r"[\s、，,；;/／]+")
 
 
 def split_names(text: str | None) -> list[str]:
-    """'刘海祥 林 鹏' → ['刘海祥', '林鹏']; '李 昀' → ['李昀']; '李维 芳' → ['李维芳'].
+    """'王建国 张 伟' → ['王建国', '张伟']; '李 明' → ['李明']; '陈志 强' → ['陈志强'].
 
     A run of single characters is one name; an isolated single character joins the shorter
     neighbour (a name broken by a line or page wrap).

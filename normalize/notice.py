@@ -28,7 +28,7 @@ def _positions() -> list[str]:
 
 
 def _role_person(role: str, phrase: str) -> Role:
-    """'市国资委党委书记、主任黄金顺' → Role(组长, 黄金顺, 市国资委党委书记、主任)."""
+    """'市某局党组书记、局长王建国' → Role(组长, 王建国, 市某局党组书记、局长)."""
     phrase = fold_text(phrase)
     cut = -1
     for word in _positions():
