@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from extract import REGISTRY, get_extractor
+from extract import REGISTRY, extract_document, get_extractor
 from extract.text import text_to_raw
 from normalize.pipeline import raw_to_document
 from schema.errors import InputError, KaopingError
@@ -116,6 +116,18 @@ def check_accounting(text: str) -> NoticeDocument:
 def test_sample_text_accounts_for_every_row() -> None:
     acc = check_accounting(SAMPLE_TEXT).accounting
     assert acc == Accounting(rows_seen=82, indicators=61, header_rows=18, total_rows=3)
+
+
+@pytest.mark.parametrize("name", ["notice_2022.txt", "notice_2022.docx", "notice_2022.pdf"])
+def test_every_sample_accounts_for_every_row(name: str) -> None:
+    raw = extract_document(SAMPLES / name)
+    doc = raw_to_document(raw)
+    acc = doc.accounting
+    assert acc.rows_seen == sum(len(t.rows) for t in raw.tables)
+    assert acc.rows_seen == accounted(acc), acc
+    assert (acc.indicators, acc.total_rows, acc.unparsed_rows) == (61, 3, 0)
+    assert acc.header_rows >= 2  # every format repeats or keeps the two-line header
+    assert len(doc.totals) == acc.total_rows
 
 
 @FAST
