@@ -12,6 +12,7 @@ import logging
 from dataclasses import dataclass, field
 
 from normalize.columns import (
+    find_weight_index,
     grid_row_to_fields,
     header_rows_to_order,
     header_rows_to_roles,
@@ -118,6 +119,19 @@ def _is_continuation(row: TableRow, roles: list[str | None], cells: list[GridCel
                 return squash(cells[slot.cell].text)
         return ""
     return not text_of("code") and not text_of("weight") and any(squash(t) for t in row.texts)
+
+
+def is_evaluation_table(table: RawTable) -> bool:
+    """A 考评表 has a header row with known labels, or at least two rows with a weight next to a deadline."""
+    rows, _ = table_to_grid(table)
+    if any(r.header or looks_like_header_row(r.texts) for r in rows):
+        return True
+    weighted = 0
+    for r in rows:
+        w = find_weight_index(r.texts)
+        if w is not None and any(is_deadline(t) for t in r.texts[w + 1 : w + 2] + r.texts[max(w - 1, 0) : w]):
+            weighted += 1
+    return weighted >= 2
 
 
 def table_to_rows(table: RawTable, result: GridResult | None = None) -> GridResult:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from normalize.checks import indicators_to_check_issues
 from normalize.fields import date_indicators, fold_indicator_texts, split_indicator_names
-from normalize.grid import GridResult, table_to_rows
+from normalize.grid import GridResult, is_evaluation_table, table_to_rows
 from normalize.hierarchy import rows_to_indicators
 from normalize.notice import paragraphs_to_notice
 from normalize.paragraphs import join_wrapped_paragraphs
@@ -57,11 +57,19 @@ class Draft:
 
 def step_grid(d: Draft) -> Draft:
     grid = GridResult()
+    issues = [Issue(severity="warning", kind="extract_warning", message=w) for w in d.raw.warnings]
     for table in d.raw.tables:
-        table_to_rows(table, grid)
+        if is_evaluation_table(table):
+            table_to_rows(table, grid)
+        else:
+            first = [c.text for c in table.cells if c.row == 0]
+            issues.append(Issue(severity="info", kind="skipped_table", cells=first, page=table.rows[0].page if table.rows else None,
+                                line=table.rows[0].line if table.rows else None,
+                                message=f"table {table.index + 1} ({len(table.rows)} rows) has no 考评表 header and no "
+                                        "weighted rows; not read as indicators"))
     if not grid.rows:
         raise InputError("no 考评表 found: the document has no table with indicator rows")
-    return replace(d, grid=grid, issues=[*d.issues, *grid.issues])
+    return replace(d, grid=grid, issues=[*d.issues, *issues, *grid.issues])
 
 
 def step_notice(d: Draft) -> Draft:

@@ -385,8 +385,6 @@ def test_installed_command_reports_one_line(tmp_path: Path) -> None:
     assert_nothing_written(out)
 
 
-@pytest.mark.xfail(strict=True, reason="normalize (step_grid in normalize/pipeline.py, owner: normalize) accepts any "
-                   "table with non-blank rows as the 考评表: an unrelated table becomes bogus indicators, exit 0")
 def test_unrelated_table_is_no_evaluation_table(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     text = "关于开会的通知\n姓名\t电话\t单位\n张三\t123456\t办公室\n李四\t654321\t财务科\n"
     path = write(tmp_path, "contacts.txt", text.encode())

@@ -135,3 +135,26 @@ def test_columns_in_another_order_follow_the_header(write_notice) -> None:
     got = [(i.code, i.item, i.deadline, i.weight, i.departments, i.leaders, i.owners) for i in doc.indicators]
     assert got == [("1-1-1", "任务甲", "9月底前", 6, ["综合科"], ["张三"], ["王五"]),
                    ("1-1-2", "任务乙", "12月底前", 4, ["财务科"], ["李四"], ["赵六"])]
+
+
+def test_an_unrelated_table_beside_the_evaluation_table_is_skipped_and_said(write_notice) -> None:
+    preamble = ["某局文件", "", "联系人名单", "姓名\t电话\t单位", "张三\t123456\t办公室", "", "附表", ""]
+    rows = ["业务目标（10分） 重点\t1-1\t三定方案\t\t任务甲\t10\t12月底前\t张三\t综合科\t王五"]
+    doc = extract(write_notice(rows, preamble=preamble))
+    assert [i.item for i in doc.indicators] == ["任务甲"]
+    skipped = [i for i in doc.issues if i.kind == "skipped_table"]
+    assert len(skipped) == 1 and skipped[0].cells == ["姓名", "电话", "单位"] and skipped[0].severity == "info"
+
+
+def test_extractor_warnings_become_issues() -> None:
+    from normalize.pipeline import raw_to_document
+    from schema.raw import RawCell, RawDocument, RawRow, RawTable, SourceInfo
+
+    texts = ["业务目标（10分） 重点", "1-1", "三定方案", "", "任务甲", "10", "12月底前", "张三", "综合科", "王五"]
+    table = RawTable(index=0, n_cols=10, rows=[RawRow(index=0)], ragged=True,
+                     cells=[RawCell(row=0, col=i, text=t) for i, t in enumerate(texts)])
+    raw = RawDocument(source=SourceInfo(format="text", file="x.txt", sha256="0", size=1), tables=[table],
+                      warnings=["vMerge continue with no cell above in table 1 row 3"])
+    doc = raw_to_document(raw)
+    assert [(i.kind, i.message) for i in doc.issues if i.kind == "extract_warning"] == [
+        ("extract_warning", "vMerge continue with no cell above in table 1 row 3")]
