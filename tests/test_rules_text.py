@@ -150,9 +150,10 @@ def test_extractor_warnings_become_issues() -> None:
     from normalize.pipeline import raw_to_document
     from schema.raw import RawCell, RawDocument, RawRow, RawTable, SourceInfo
 
-    texts = ["业务目标（10分） 重点", "1-1", "三定方案", "", "任务甲", "10", "12月底前", "张三", "综合科", "王五"]
-    table = RawTable(index=0, n_cols=10, rows=[RawRow(index=0)], ragged=True,
-                     cells=[RawCell(row=0, col=i, text=t) for i, t in enumerate(texts)])
+    rows = [["业务目标（10分） 重点", "1-1", "三定方案", "", "任务甲", "6", "12月底前", "张三", "综合科", "王五"],
+            ["", "1-2", "三定方案", "", "任务乙", "4", "12月底前", "张三", "综合科", "王五"]]
+    table = RawTable(index=0, n_cols=10, rows=[RawRow(index=0), RawRow(index=1)], ragged=True,
+                     cells=[RawCell(row=r, col=i, text=t) for r, texts in enumerate(rows) for i, t in enumerate(texts)])
     raw = RawDocument(source=SourceInfo(format="text", file="x.txt", sha256="0", size=1), tables=[table],
                       warnings=["vMerge continue with no cell above in table 1 row 3"])
     doc = raw_to_document(raw)
