@@ -66,16 +66,36 @@ class PageLayout:
     height: float
     chars: list[Char]
     tables: list[list[BBox]]  # cell boxes of each table found on the page
+    warnings: list[str] = field(default_factory=list)  # what the parser logged while reading the page
+
+
+class _Collect(logging.Handler):
+    """Keeps the parser's warnings (e.g. 'Data-loss while decompressing corrupted data') as data."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = " ".join(record.getMessage().split())[:200]
+        if message not in self.messages:
+            self.messages.append(message)
 
 
 # ---------------------------------------------------------------- reading the file
 
 
 def page_to_layout(page: Any, number: int) -> PageLayout:
-    tables = [list(t.cells) for t in page.find_tables()]
-    chars = [(c["text"], float(c["x0"]), float(c["x1"]), float(c["top"]), float(c["bottom"]),
-              float(c["size"])) for c in page.chars]
-    layout = PageLayout(number, float(page.height), chars, tables)
+    collect = _Collect()
+    parser_log = logging.getLogger("pdfminer")
+    parser_log.addHandler(collect)
+    try:
+        tables = [list(t.cells) for t in page.find_tables()]
+        chars = [(c["text"], float(c["x0"]), float(c["x1"]), float(c["top"]), float(c["bottom"]),
+                  float(c["size"])) for c in page.chars]
+    finally:
+        parser_log.removeHandler(collect)
+    layout = PageLayout(number, float(page.height), chars, tables, collect.messages)
     page.close()
     return layout
 
@@ -450,7 +470,7 @@ def layouts_to_document(layouts: list[PageLayout], source: SourceInfo) -> RawDoc
             else:
                 open_group = [item]
                 groups.append((len(paragraphs), open_group))
-    warnings: list[str] = []
+    warnings = [f"page {layout.number}: PDF parser: {m}" for layout in layouts for m in layout.warnings]
     tables = [fragments_to_table(frags, i, before, warnings) for i, (before, frags) in enumerate(groups)]
     source = source.model_copy(update={"pages": len(layouts)})
     return RawDocument(source=source, paragraphs=paragraphs, tables=tables, warnings=warnings)

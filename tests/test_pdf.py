@@ -357,3 +357,18 @@ def test_parallel_page_parsing_gives_the_same_layouts(monkeypatch) -> None:
     alone = bytes_to_layouts(data)
     monkeypatch.setenv("KAOPING_PDF_WORKERS", "2")
     assert bytes_to_layouts(data) == alone
+
+
+def test_parser_warnings_on_damaged_streams_become_issues(tmp_path: Path) -> None:
+    """Text the parser loses to a corrupted stream is not silent: its warning reaches notice.json's issues."""
+    import re
+
+    from kaoping.api import extract
+
+    data = (Path(__file__).resolve().parent.parent / "samples" / "notice_2022.pdf").read_bytes()
+    start = list(re.finditer(rb"stream\r?\n", data))[30].end()
+    damaged = tmp_path / "damaged.pdf"
+    damaged.write_bytes(data[: start + 200] + bytes(range(80)) + data[start + 280 :])
+    warnings = [i for i in extract(damaged).issues if i.kind == "extract_warning"]
+    assert warnings and all(i.severity == "warning" for i in warnings)
+    assert any("Data-loss while decompressing corrupted data" in i.message for i in warnings)
