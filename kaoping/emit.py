@@ -56,7 +56,9 @@ def write_parquet(records: list, model: type, exclude: frozenset[str], path: Pat
 
 
 #: what a folder kaoping wrote holds; an existing OUTDIR with anything else is not replaced
-OUTPUT_SUFFIXES = frozenset({".json", ".parquet", ".html", ".xlsx", ".csv"})
+#: every file name an extract or diff output folder can hold; anything else makes the folder not ours
+OUTPUT_NAMES = frozenset({"notice.json", "report.html", "notice.xlsx", "diff.json", "diff.parquet", "diff.html",
+                          *(f"{name}.{ext}" for name in TABLES for ext in ("parquet", "csv"))})
 
 
 def check_replaceable(outdir: Path) -> None:
@@ -73,7 +75,7 @@ def check_replaceable(outdir: Path) -> None:
         dirs.sort()
         for name in sorted(files):
             path = Path(top, name)
-            if path.is_symlink() or not path.is_file() or path.suffix.lower() not in OUTPUT_SUFFIXES:
+            if path.is_symlink() or not path.is_file() or top != str(outdir) or name not in OUTPUT_NAMES:
                 rel = path.relative_to(outdir).as_posix()
                 raise OutputError(f"output folder holds {rel!r}, which kaoping did not write; "
                                   "choose a new or empty folder", str(outdir))

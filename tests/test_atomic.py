@@ -153,8 +153,11 @@ def test_check_replaceable_refuses_strangers(stranger: str, tmp_path: Path) -> N
 
 def test_check_replaceable_accepts_earlier_outputs(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    (out / "csv").mkdir(parents=True)
-    for name in ("notice.json", "indicators.parquet", "report.html", "notice.xlsx", "csv/indicators.csv"):
+    out.mkdir()
+    for name in ("notice.json", "indicators.parquet", "report.html", "notice.xlsx", "indicators.csv"):
         (out / name).write_text("x", encoding="utf-8")
     emit.check_replaceable(out)
+    (out / "my_data.csv").write_text("x", encoding="utf-8")  # a user's own file with an output-like suffix
+    with pytest.raises(OutputError, match="my_data.csv"):
+        emit.check_replaceable(out)
     emit.check_replaceable(tmp_path / "missing")

@@ -278,7 +278,7 @@ def test_folder_with_foreign_files_is_not_replaced(tmp_path: Path, capsys: pytes
     (folder / "notes.json").write_text("{}", encoding="utf-8")
     code, _, err = run(capsys, "extract", str(TXT), "-o", str(folder))
     assert code == 4
-    assert err == (f"kaoping: error: {folder}: output folder holds 'notice_2022.pdf', which kaoping did not "
+    assert err == (f"kaoping: error: {folder}: output folder holds 'notes.json', which kaoping did not "
                    "write; choose a new or empty folder\n")
     assert keep.read_bytes() == b"%PDF- mine"
     assert sorted(p.name for p in folder.iterdir()) == ["notes.json", "notice_2022.pdf"]
