@@ -661,3 +661,27 @@ def test_portrait_pdf_wrapped_codes_dates_texts_and_page_breaks() -> None:
 def test_portrait_pdf_people_in_narrow_columns() -> None:
     gold, pred = _portrait_pdf()
     assert field_diffs(gold, pred, list(PEOPLE)) == []
+
+
+# ---------------------------------------------------------------- deadlines worded differently
+
+
+def deadline_variant(new: str, date: str | None) -> tuple[str, list[Record]]:
+    """1-1-1's 7月底前 reworded; the other rows unchanged."""
+    gold = records()
+    gold[0]["deadline"], gold[0]["deadline_date"] = new, date
+    assert _sample_text().count("\t7月底前\t") == 1
+    return _sample_text().replace("\t7月底前\t", f"\t{new}\t"), gold
+
+
+@pytest.mark.parametrize("new,date", [
+    ("6月30日前", "2022-06-30"),
+    ("2022年6月底前", "2022-06-30"),
+    ("第三季度", "2022-09-30"),
+    ("年底前", "2022-12-31"),
+    pytest.param("次年1月底前", "2023-01-31", marks=pytest.mark.xfail(strict=True, reason=(
+        "normalize/dates.py deadline_to_date: 次年 (the following year) is ignored, the date lands in the notice's year"))),
+])
+def test_text_deadline_wordings(new: str, date: str, tmp_path: Path) -> None:
+    text, gold = deadline_variant(new, date)
+    assert field_diffs(gold, extract_records(write(tmp_path, text)), ["deadline", "deadline_date", "weight"]) == []
