@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from extract.pdf import Fragment, first_unit_width, pdf_to_raw, remap_columns
+from extract.pdf import Fragment, pdf_to_raw, remap_columns
+from extract.pdf_text import first_unit_width
 from schema.errors import InputError
 from schema.raw import RawCell, RawDocument, RawTable, SourceInfo
 

@@ -1,0 +1,150 @@
+"""PDF cell text: glyphs → lines → one string, with the soft-wrap rules.
+
+A wrap between CJK characters, or where the line ran to the cell edge, joins with nothing; a line
+that clearly ended early (the next line's first unbreakable piece would have fitted) ends at a
+space. Space-separated list cells (names, departments) get their ambiguous wraps resolved against
+the lengths of the whole entries seen in the same column.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from schema.raw import BBox, RawCell
+
+#: glyph: text, x0, x1, top, bottom, font size
+Char = tuple[str, float, float, float, float, float]
+
+EARLY_END = 0.8  # a line ending this many font sizes short of the cell edge ended early
+OPENING = set("([{（［｛〔【〖《〈「『“‘")
+CLOSING = set(")]}）］｝〕】〗》〉」』”’，。、；：！？,.;:!?…%％")
+SOFT = "\ue000"  # private-use mark for an ambiguous wrap inside a space-separated list cell
+PAGE_NUMBER = re.compile(r"^[\s\-—–－~·.第页共/|PpageOf]*\d+[\s\-—–－~·.第页共/|PpageOf\d]*$")
+
+
+# ---------------------------------------------------------------- text
+
+
+def chars_to_lines(chars: list[Char]) -> list[list[Char]]:
+    """Group glyphs into lines (top within tolerance), each sorted left to right, lines top-down."""
+    lines: list[list[Char]] = []
+    for ch in sorted(chars, key=lambda c: (c[3], c[1])):
+        if lines and abs(ch[3] - lines[-1][0][3]) <= max(2.0, 0.4 * ch[5]):
+            lines[-1].append(ch)
+        else:
+            lines.append([ch])
+    return [sorted(line, key=lambda c: c[1]) for line in lines]
+
+
+def line_to_text(line: list[Char]) -> str:
+    """Glyphs of one line -> text; a gap wider than ~0.3 em becomes one space."""
+    out: list[str] = []
+    prev_x1: float | None = None
+    for text, x0, x1, _top, _bottom, size in line:
+        if prev_x1 is not None and x0 - prev_x1 > 0.3 * size and out and out[-1] != " ":
+            out.append(" ")
+        out.append(text)
+        prev_x1 = x1
+    return re.sub(r"\s+", " ", "".join(out)).strip()
+
+
+def is_cjk(ch: str) -> bool:
+    if not ch:
+        return False
+    o = ord(ch[0])
+    return (0x2E80 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF or 0xFF00 <= o <= 0xFFEF
+            or 0x3000 <= o <= 0x303F or 0x20000 <= o <= 0x2FFFF) or ch in "“”‘’…—"
+
+
+def first_unit_width(line: list[Char]) -> float:
+    """Width of the leading piece a line breaker will not split: opening marks, a CJK glyph or a
+    Latin word, then any run of punctuation (an opening mark in it pulls the next glyph/word in)."""
+    glyphs = [c for c in line if not c[0].isspace()]
+    if not glyphs:
+        return 0.0
+    i = -1
+    while i + 1 < len(glyphs):
+        i += 1
+        while i < len(glyphs) - 1 and glyphs[i][0] in OPENING:
+            i += 1
+        if not is_cjk(glyphs[i][0]) and glyphs[i][0].isalnum():
+            while (i + 1 < len(glyphs) and glyphs[i + 1][0].isalnum() and not is_cjk(glyphs[i + 1][0])
+                   and glyphs[i + 1][1] - glyphs[i][2] < 0.3 * glyphs[i][5]):
+                i += 1
+        while i + 1 < len(glyphs) and glyphs[i + 1][0] in CLOSING | OPENING:
+            i += 1
+        if glyphs[i][0] not in OPENING:
+            break
+    return glyphs[i][2] - glyphs[0][1]
+
+
+def is_list_cell(texts: list[str]) -> bool:
+    """Space-separated CJK tokens (names, departments): a line that ends early ended at a space."""
+    return any(re.search(r"[^\x00-\xff] +[^\x00-\xff]", t) for t in texts)
+
+
+def join_wrapped_lines(lines: list[list[Char]], box: BBox) -> str:
+    """Join the lines of one cell: soft wraps vanish, wraps that fell at a space keep one space.
+
+    A line "ended early" when it keeps a trailing space glyph, or when the gap to the cell's right
+    edge (less the cell padding) is at least 0.8 font sizes and either the cell is a space-separated
+    list or the next line's first unbreakable piece would have fitted there with room to spare: then
+    the break fell at a space (or a paragraph end) and one space is kept. Otherwise the wrap was
+    forced: CJK on either side joins directly, Latin words keep their space, a trailing hyphen joins.
+    """
+    texts = [line_to_text(line) for line in lines]
+    kept = [(line, text) for line, text in zip(lines, texts, strict=True) if text]
+    if not kept:
+        return ""
+    ink = [[c for c in line if not c[0].isspace()] for line, _ in kept]
+    left_pad = min(g[0][1] for g in ink) - box[0]
+    right_pad = box[2] - max(g[-1][2] for g in ink)
+    pad = max(0.0, min(left_pad, right_pad))
+    right_edge = box[2] - pad
+    out = kept[0][1]
+    listy = is_list_cell([t for _, t in kept])
+    for k, ((prev, prev_text), (line, text)) in enumerate(zip(kept, kept[1:], strict=False)):
+        last = ink[k][-1]
+        gap = right_edge - last[2]
+        early = gap >= EARLY_END * last[5] and (listy or first_unit_width(line) + 0.5 * last[5] <= gap)
+        a, b = prev_text[-1], text[0]
+        if prev[-1][0].isspace() or early:
+            sep = " "
+        elif listy and is_cjk(a) and is_cjk(b):
+            sep = SOFT  # a name may be cut here, or a space was swallowed: resolve_soft_wraps decides
+        elif is_cjk(a) or is_cjk(b) or a in "-‐/" or " " not in prev_text:
+            sep = ""  # forced wrap: CJK, after a hyphen, or a word longer than the cell
+        else:
+            sep = " "  # forced wrap between Latin words fell at a space
+        out += sep + text
+    return out
+
+
+def resolve_soft_wraps(cells: list[RawCell]) -> None:
+    """Settle the SOFT marks of list cells column by column: a wrap joins two pieces when the result
+    is no longer than the longest whole token of that column, else the wrap swallowed a space."""
+    longest: dict[int, int] = {}
+    for cell in cells:
+        for tok in cell.text.split(" "):
+            if tok and SOFT not in tok:
+                longest[cell.col] = max(longest.get(cell.col, 0), len(tok))
+    for cell in cells:
+        if SOFT not in cell.text:
+            continue
+        limit = longest.get(cell.col, 0)
+        out = []
+        for tok in cell.text.split(" "):
+            pieces = tok.split(SOFT)
+            word = pieces[0]
+            for piece in pieces[1:]:
+                if limit and len(word.rsplit(" ", 1)[-1]) + len(piece) > limit:
+                    word += " " + piece
+                else:
+                    word += piece
+            out.append(word)
+        cell.text = " ".join(out)
+
+
+def page_number_like(text: str) -> bool:
+    return bool(PAGE_NUMBER.match(unicodedata.normalize("NFKC", text)))
