@@ -88,13 +88,18 @@ class _Collect(logging.Handler):
 def page_to_layout(page: Any, number: int) -> PageLayout:
     collect = _Collect()
     parser_log = logging.getLogger("pdfminer")
-    parser_log.addHandler(collect)
+    saved = parser_log.level, parser_log.propagate
+    parser_log.addHandler(collect)  # the parser's warnings become data here, not log lines
+    parser_log.setLevel(logging.WARNING)
+    parser_log.propagate = False
     try:
         tables = [list(t.cells) for t in page.find_tables()]
         chars = [(c["text"], float(c["x0"]), float(c["x1"]), float(c["top"]), float(c["bottom"]),
                   float(c["size"])) for c in page.chars]
     finally:
         parser_log.removeHandler(collect)
+        parser_log.setLevel(saved[0])
+        parser_log.propagate = saved[1]
     layout = PageLayout(number, float(page.height), chars, tables, collect.messages)
     page.close()
     return layout

@@ -373,3 +373,19 @@ def test_parser_warnings_on_damaged_streams_become_issues(tmp_path: Path) -> Non
     warnings = [i for i in extract(damaged).issues if i.kind == "extract_warning"]
     assert warnings and all(i.severity == "warning" for i in warnings)
     assert any("Data-loss while decompressing corrupted data" in i.message for i in warnings)
+
+
+def test_parser_warnings_are_kept_even_when_the_cli_silenced_the_parser_log(tmp_path: Path, capsys) -> None:
+    import json
+    import re
+
+    from kaoping.cli import main
+
+    data = (Path(__file__).resolve().parent.parent / "samples" / "notice_2022.pdf").read_bytes()
+    start = list(re.finditer(rb"stream\r?\n", data))[30].end()
+    damaged = tmp_path / "damaged.pdf"
+    damaged.write_bytes(data[: start + 200] + bytes(range(80)) + data[start + 280 :])
+    assert main(["extract", str(damaged), "-o", str(tmp_path / "o"), "-q"]) == 0
+    assert capsys.readouterr().err == ""  # nothing printed ...
+    doc = json.loads((tmp_path / "o" / "notice.json").read_text(encoding="utf-8"))
+    assert any("Data-loss" in i["message"] for i in doc["issues"] if i["kind"] == "extract_warning")  # ... but kept
