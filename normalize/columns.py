@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from normalize.headers import FIELD_ORDER, header_role
+from normalize.headers import FIELD_ORDER, PARENT_CHILDREN, header_role
 from normalize.rows import GridCell, TableRow
 from normalize.textfold import fold_code, parse_number, squash
 
@@ -67,35 +67,77 @@ def ragged_row_to_fields(texts: list[str], order: tuple[str, ...] = FIELD_ORDER)
     return project, values
 
 
+def infer_unknown_roles(roles: list[str | None], labels: list[str], parents: list[str | None]) -> list[str | None]:
+    """Give unknown header labels a role: under a parent heading (目标内容, 责任分解) whose children are
+    missing exactly as many roles as it has unknown columns, the columns take them in the usual order."""
+    roles, parents = list(roles), list(parents)
+    child_of = {child: parent for parent, children in PARENT_CHILDREN.items() for child in children}
+    for c, role in enumerate(roles):  # no heading above: the family of the known neighbours decides
+        if role is None and parents[c] is None and squash(labels[c]):
+            near = {child_of.get(roles[k]) for k in (c - 1, c + 1) if 0 <= k < len(roles) and roles[k]} - {None}
+            if len(near) == 1:
+                parents[c] = near.pop()
+    for parent, children in PARENT_CHILDREN.items():
+        unknown = [c for c, r in enumerate(roles) if r is None and squash(labels[c]) and parents[c] == parent]
+        missing = [r for r in children if r not in roles]
+        if unknown and len(unknown) == len(missing):
+            for c, role in zip(unknown, missing, strict=True):
+                roles[c] = role
+    return roles
+
+
 def header_rows_to_order(header_rows: list[TableRow]) -> tuple[str, ...]:
-    """The order of the leaf fields as the header rows print them (ragged text: by cell position)."""
+    """The order of the leaf fields as the header rows print them (ragged text: by cell position).
+
+    Fields the header does not print are absent (a table without 一级指标); without 权重 or 二级指标
+    the header says too little and the usual order is assumed.
+    """
     width = max(len(r.texts) for r in header_rows)
-    order: list[str] = []
+    roles: list[str | None] = [None] * width
+    labels, parents = [""] * width, [None] * width
     for c in range(width):
         for row in reversed(header_rows):
-            role = header_role(row.texts[c]) if c < len(row.texts) else None
+            text = row.texts[c] if c < len(row.texts) else ""
+            role = header_role(text)
             if role in FIELD_ORDER:
-                if role not in order:
-                    order.append(role)
+                roles[c] = role
                 break
-    missing = [r for r in FIELD_ORDER if r not in order]
-    return tuple(order) if not missing or missing == ["project"] else FIELD_ORDER
+            if squash(text) and not labels[c] and role is None:
+                labels[c] = text
+        for row in header_rows:  # a parent heading stands over the columns to its right until the next one
+            left = next((row.texts[k] for k in range(min(c, len(row.texts) - 1), -1, -1) if squash(row.texts[k])), "")
+            if header_role(left) in PARENT_CHILDREN:
+                parents[c] = header_role(left)
+                break
+    roles = infer_unknown_roles(roles, labels, parents)
+    order = tuple(dict.fromkeys(r for r in roles if r is not None))
+    return order if "weight" in order and "item" in order else FIELD_ORDER
 
 
 def header_rows_to_roles(header_rows: list[TableRow], cells: list[GridCell], roles_of: dict[str, str]) -> list[str | None]:
-    """Column → field role, from the lowest header row whose cell over the column names a leaf field."""
+    """Column → field role, from the lowest header row whose cell over the column names a leaf field;
+    an unknown label under a parent heading takes the role that heading is missing."""
+    del roles_of  # header_role() reads the same synonyms and also ignores a bracketed unit
     n = max(len(r.slots) for r in header_rows)
     roles: list[str | None] = [None] * n
+    labels, parents = [""] * n, [None] * n
     for c in range(n):
         for row in reversed(header_rows):
             slot = row.slots[c] if c < len(row.slots) else None
             if slot is None:
                 continue
-            role = roles_of.get(squash(cells[slot.cell].text))
+            text = cells[slot.cell].text
+            role = header_role(text)
             if role in FIELD_ORDER:
                 roles[c] = role
                 break
-    return roles
+            if role in PARENT_CHILDREN:
+                parents[c] = role
+            elif squash(text) and not labels[c]:
+                labels[c] = text
+            elif not squash(text) and c > 0 and parents[c] is None and row is not header_rows[-1]:
+                parents[c] = parents[c - 1]  # an unmerged blank beside a heading stands under it
+    return infer_unknown_roles(roles, labels, parents)
 
 
 def grid_row_to_fields(

@@ -11,6 +11,7 @@ from normalize.textfold import squash
 _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4}
 _YMD = re.compile(r"(?:(\d{4})年)?(\d{1,2})月(?:(\d{1,2})日|(上旬|中旬|下旬|底|末|初))?")
 _QUARTER = re.compile(r"(?:第)?([一二三四1-4])季度")
+_NEXT_YEAR = re.compile(r"(次年|明年|翌年|下一?年)$")
 _DATE_LINE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
 
 
@@ -44,6 +45,8 @@ def text_to_date_range(text: str | None, year: int | None) -> tuple[dt.date | No
             return None, _month_end(year, n * 3)
         return None, None
     first = matches[0]
+    if year is not None and _NEXT_YEAR.search(s[: first.start()]):
+        year += 1  # 次年1月底前: the month of the year after the notice's
     y = int(first.group(1)) if first.group(1) else year
     if y is None:
         return None, None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from functools import cache
 from importlib import resources
 
@@ -10,7 +11,8 @@ from normalize.textfold import squash
 
 #: the leaf fields of an indicator row, in the usual left-to-right order of the table
 FIELD_ORDER = ("project", "code", "basis", "level1", "item", "weight", "deadline", "leaders", "departments", "owners")
-PARENT_ROLES = ("content", "responsibility")
+#: the leaf fields a parent heading (目标内容, 责任分解) stands over, in their usual order
+PARENT_CHILDREN = {"content": ("code", "basis", "level1", "item"), "responsibility": ("leaders", "departments", "owners")}
 
 
 def _read_csv(name: str) -> list[dict[str, str]]:
@@ -29,8 +31,13 @@ def total_words() -> dict[str, str]:
     return {r["word"]: r["kind"] for r in _read_csv("totals.csv")}
 
 
+_UNIT = re.compile(r"[（(][^（()）]{1,6}[)）]$")
+
+
 def header_role(label: str) -> str | None:
-    return header_synonyms().get(squash(label))
+    """'权 重' → weight; a trailing unit or remark in brackets is ignored: '权重（分）' → weight."""
+    key = squash(label)
+    return header_synonyms().get(key) or header_synonyms().get(_UNIT.sub("", key))
 
 
 def looks_like_header_row(texts: list[str]) -> bool:
