@@ -175,7 +175,12 @@ def table_to_rows(table: RawTable, result: GridResult | None = None) -> GridResu
             continue
         after_page_break = False
         body.append((row, order))
-    result.rows.extend(_place(row, cells, roles, table.ragged, row_order) for row, row_order in body)
+    body_rows = {r.index for r, _ in body}
+    fill_blanks = table.ragged or not any(c.rowspan > 1 and c.row in body_rows for c in table.cells)
+    for row, row_order in body:
+        placed = _place(row, cells, roles, table.ragged, row_order)
+        placed.fill_blanks = fill_blanks
+        result.rows.append(placed)
     return result
 
 

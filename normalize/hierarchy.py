@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 
 from normalize.rows import FieldRow
-from normalize.textfold import fold_code, fold_text, parse_number, squash
+from normalize.textfold import code_depth, fold_code, fold_text, parse_number, squash
 from schema.models import Indicator, Issue, Source
 from schema.raw import Format
 
@@ -152,29 +152,29 @@ def rows_to_indicators(rows: list[FieldRow], fmt: Format, file: str) -> tuple[li
         code = fold_code(v["code"])
         code_inferred = False
         same_group = prev is not None and prev["group"] == state.group and prev["category"] == state.category
-        if code is None and same_group and prev["code"] and prev["code"].count("-") >= 2 \
+        if code is None and same_group and code_depth(prev["code"]) >= 3 \
                 and (not squash(v["level1"]) or "level1" in row.merged):
             code, code_inferred = _next_code(prev["code"]), True  # reported by the structure checks
-        block = _prefix(code) if code and code.count("-") >= 2 else code
-        same_block = same_group and (
-            (block is not None and block == prev["block"]) or (block is None and prev["code"] is None and code is None)
-        )
+        depth = code_depth(code)
+        block = _prefix(code) if depth >= 3 else code if depth == 2 else None  # printed ordinals: no block
+        same_block = same_group and block == prev["block"]
+        fill = row.fill_blanks
         level1_raw = v["level1"]
         if squash(level1_raw):
             level1, note, l1_points = split_level1(level1_raw)
-        elif same_block and prev["level1"]:
+        elif fill and same_block and prev["level1"]:
             level1, note, l1_points = prev["level1"], prev["level1_note"], prev["level1_points"]
             inherited.add("level1")
         else:
             level1, note, l1_points = None, None, None
         basis = v["basis"]
-        if not squash(basis) and same_block and prev["basis"]:
+        if not squash(basis) and fill and same_block and prev["basis"]:
             basis = prev["basis"]
             inherited.add("basis")
         resp = {}
         for name in RESPONSIBILITY:
             resp[name] = v[name]
-            if not squash(v[name]) and same_group and prev[name]:
+            if not squash(v[name]) and fill and same_group and prev[name]:
                 resp[name] = prev[name]
                 inherited.add(name)
         ind = Indicator(
@@ -218,17 +218,15 @@ def _set_level1_codes(indicators: list[Indicator]) -> list[Indicator]:
     """'1-3-1' → '1-3'; a two-part code is a level-1 itself in a group that has three-part codes."""
     depth: dict[tuple[str | None, str | None], int] = {}
     for i in indicators:
-        if i.code:
-            key = (i.category, i.group)
-            depth[key] = max(depth.get(key, 0), i.code.count("-") + 1)
+        key = (i.category, i.group)
+        depth[key] = max(depth.get(key, 0), code_depth(i.code))
     out = []
     for i in indicators:
         l1 = None
-        if i.code:
-            d, max_d = i.code.count("-") + 1, depth[(i.category, i.group)]
-            if d >= 3:
-                l1 = _prefix(i.code)
-            elif max_d >= 3:
-                l1 = i.code
+        d, max_d = code_depth(i.code), depth[(i.category, i.group)]
+        if d >= 3:
+            l1 = _prefix(i.code)  # type: ignore[arg-type]
+        elif d == 2 and max_d >= 3:
+            l1 = i.code
         out.append(i.model_copy(update={"level1_code": l1}))
     return out

@@ -52,3 +52,4 @@ class FieldRow:
     pages: list[int] = field(default_factory=list)
     lines: list[int] = field(default_factory=list)
     rows: list[int] = field(default_factory=list)
+    fill_blanks: bool = True  # a blank cell means "as above" (text exports; grids that never merge vertically)

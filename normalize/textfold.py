@@ -12,6 +12,8 @@ _WS = re.compile(r"\s+")
 _SPACE_BETWEEN = re.compile(rf"(?<={_CJK_CLASS})\s+(?={_CJK_CLASS})|(?<={_CJK_CLASS})\s+(?=[0-9])|(?<=[0-9])\s+(?={_CJK_CLASS})")
 _DASHES = str.maketrans({"‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "－": "-", "―": "-"})
 CODE_RE = re.compile(r"^\d+(?:-\d+)+$")
+_NUMERALS = "一二三四五六七八九十百"
+ORDINAL_RE = re.compile(rf"^(?:[(（](?:\d+|[{_NUMERALS}]+)[)）]|(?:\d+|[{_NUMERALS}]+)[、.]|[{_NUMERALS}]+)$")
 NUMBER_RE = re.compile(r"^\d+(?:\.\d+)?$")
 
 
@@ -35,9 +37,19 @@ def squash(text: str | None) -> str:
 
 
 def fold_code(text: str | None) -> str | None:
-    """'1-10-\\n1' or '１－１０－１' → '1-10-1'; None when the text is not a 序号."""
+    """A 序号: '1-10-\\n1' or '１－１０－１' → '1-10-1'; printed ordinals '一、' → '一', '（1）' → '(1)',
+    '3.' → '3'. None when the text is not a 序号 (a bare number is a weight, not a code)."""
     s = squash(text).translate(_DASHES)
-    return s if CODE_RE.match(s) else None
+    if CODE_RE.match(s):
+        return s
+    if ORDINAL_RE.match(s):
+        return s.rstrip("、.").replace("（", "(").replace("）", ")")
+    return None
+
+
+def code_depth(code: str | None) -> int:
+    """Levels of a dashed code ('1-3-1' → 3); 0 for printed ordinals, which say nothing of the hierarchy."""
+    return code.count("-") + 1 if code and CODE_RE.match(code) else 0
 
 
 def parse_number(text: str | None) -> float | None:

@@ -384,8 +384,8 @@ def test_text_without_level1_column(tmp_path: Path) -> None:
 
 
 @pytest.mark.xfail(strict=True, reason=(
-    "normalize/textfold.py fold_code only knows 1-2-3 codes; normalize/columns.py ragged_row_to_fields then "
-    "takes the unrecognised 序号 cell (二、 / (2)) for a project label, so category and group go wrong"))
+    "a text export has no merge information and printed ordinals (二、, (2)) say nothing of the 一级指标 block, "
+    "so the blank 一级指标/文件依据 of a level-1 without items (全国文明城市创建工作) is read as 'same as above'"))
 @pytest.mark.parametrize("style", ["一、", "(1)"])
 def test_text_printed_numbers_keep_the_hierarchy(style: str, tmp_path: Path) -> None:
     gold = with_printed_numbers(records(), style)
@@ -531,17 +531,12 @@ def test_docx_unknown_item_header(tmp_path: Path) -> None:
     assert field_diffs(records(), extract_records(path), ["item", "basis"]) == []
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "normalize/hierarchy.py rows_to_indicators: rows whose 序号 is not a 1-2-3 code all count as one block "
-    "(block None == None), so in a true grid a blank, unmerged 一级指标/文件依据 cell inherits the previous "
-    "block's text; the grid says which cells are merged"))
 def test_docx_printed_numbers_do_not_leak_level1_across_blocks(tmp_path: Path) -> None:
     gold = with_printed_numbers(records(), "(1)")
     pred = extract_records(build_docx(gold, tmp_path / "v.docx"))
     assert field_diffs(gold, pred, ["category", "group", "level1", "level1_points", "level1_note", "basis"]) == []
 
 
-@pytest.mark.xfail(strict=True, reason="normalize/textfold.py fold_code: 序号 (2) / 二、 is dropped (code None)")
 @pytest.mark.parametrize("style", ["一、", "(1)"])
 def test_docx_printed_numbers_are_kept_as_codes(style: str, tmp_path: Path) -> None:
     gold = with_printed_numbers(records(), style)
@@ -589,22 +584,29 @@ def test_minimal_grid_unknown_department_label() -> None:
     assert r["departments"] == ["资本科"]
 
 
-@pytest.mark.xfail(strict=True, reason="hierarchy.py: uncoded rows are one block; a blank unmerged grid cell inherits")
 def test_minimal_grid_uncoded_rows_do_not_inherit_unmerged_cells() -> None:
+    """In a grid that merges cells vertically, a blank cell that is not merged is blank, not 'as above'."""
     second = ["", "(2)", "", "", "全国文明城市创建工作", "5", "12月底前", "汪亚彬", "党建科", "陈天铃"]
     first = [("(1)" if c == "3-1" else c) for c in ONE_ROW]
-    _, r = grid_to_records(raw_grid([TOP_ROW, LEAF_ROW, first, second], 2))
+    table = raw_grid([TOP_ROW, LEAF_ROW, first, second], 2)
+    table.cells = [c for c in table.cells if not (c.row == 3 and c.col == 0)]
+    next(c for c in table.cells if c.row == 2 and c.col == 0).rowspan = 2  # the group cell spans both rows
+    _, r = grid_to_records(table)
     assert (r["item"], r["level1"], r["basis"]) == ("全国文明城市创建工作", None, None)
 
 
-RAGGED_XFAIL = pytest.mark.xfail(strict=True, reason=(
-    "textfold.py fold_code + columns.py ragged_row_to_fields: a 序号 like (2) / 二、 is read as a project label"))
+def test_minimal_grid_without_any_merge_reads_blanks_as_above() -> None:
+    """A table that never merges vertically uses blank cells for 'same as above' (as text exports do)."""
+    first = [("3-1-1" if c == "3-1" else c) for c in ONE_ROW]
+    second = ["", "3-1-2", "", "", "加强投资管理。", "1.5", "12月底前", "", "", ""]
+    _, r = grid_to_records(raw_grid([TOP_ROW, LEAF_ROW, first, second], 2))
+    assert (r["level1"], r["basis"], r["leaders"]) == ("加强资产监管。", "三定方案", ["林鹏"])
 
 
 @pytest.mark.parametrize("first,second", [
     ("1-1-1", "1-1-2"),
-    pytest.param("(1)", "(2)", marks=RAGGED_XFAIL),
-    pytest.param("一、", "二、", marks=RAGGED_XFAIL),
+    ("(1)", "(2)"),
+    ("一、", "二、"),
 ])
 def test_minimal_ragged_rows_numbering(first: str, second: str) -> None:
     rows = [TOP_ROW, LEAF_ROW, ["职能工作目标（75分）", "重点工作目标", first, "三定方案", "加强资产监管。3分",
