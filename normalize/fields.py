@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 from normalize.dates import deadline_to_date
-from normalize.names import split_names
+from normalize.headers import data_rows
+from normalize.names import break_after_suffixes, cells_to_vocabulary, split_names
 from normalize.textfold import fold_text
 from schema.models import Indicator, Issue
+
+
+def unit_suffixes() -> tuple[str, ...]:
+    """How department names end (data/unit_suffixes.csv)."""
+    return tuple(r["suffix"] for r in data_rows("unit_suffixes.csv"))
+
 
 TEXT_FIELDS = ("category", "group", "level1", "level1_note", "item", "deadline", "basis")
 
@@ -21,12 +28,20 @@ def fold_indicator_texts(indicators: list[Indicator]) -> list[Indicator]:
 
 
 def split_indicator_names(indicators: list[Indicator]) -> list[Indicator]:
-    """'王建国 张 伟' → ['王建国', '张伟'] for leaders, departments and owners; printed forms kept."""
+    """'王建国 张 伟' → ['王建国', '张伟'] for leaders, departments and owners; printed forms kept.
+
+    People (leaders and owners) and departments each get a vocabulary from the whole notice, so a
+    cell whose spaces were lost or misplaced splits like the cells that print the entries alone.
+    """
+    people = cells_to_vocabulary(t for i in indicators for t in (*i.leaders, *i.owners))
+    suffixes = unit_suffixes()
+    units = cells_to_vocabulary(t for i in indicators for t in i.departments)
+    longest = max((len(u) for u in units), default=4)
     out = []
     for i in indicators:
-        leaders = [n for t in i.leaders for n in split_names(t)]
-        owners = [n for t in i.owners for n in split_names(t)]
-        departments = [n for t in i.departments for n in split_names(t)]
+        leaders = [n for t in i.leaders for n in split_names(t, people)]
+        owners = [n for t in i.owners for n in split_names(t, people)]
+        departments = [n for t in i.departments for n in split_names(break_after_suffixes(t, suffixes, longest), units)]
         out.append(i.model_copy(update={"leaders": leaders, "owners": owners, "departments": departments,
                                         "leaders_printed": leaders, "owners_printed": owners}))
     return out

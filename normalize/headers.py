@@ -15,20 +15,22 @@ FIELD_ORDER = ("project", "code", "basis", "level1", "item", "weight", "deadline
 PARENT_CHILDREN = {"content": ("code", "basis", "level1", "item"), "responsibility": ("leaders", "departments", "owners")}
 
 
-def _read_csv(name: str) -> list[dict[str, str]]:
+@cache
+def data_rows(name: str) -> tuple[dict[str, str], ...]:
+    """The rows of a CSV file under normalize/data/ (facts live there, not in code)."""
     text = resources.files("normalize").joinpath("data", name).read_text(encoding="utf-8")
-    return list(csv.DictReader(text.splitlines()))
+    return tuple(csv.DictReader(text.splitlines()))
 
 
 @cache
 def header_synonyms() -> dict[str, str]:
     """squashed synonym → role"""
-    return {squash(r["synonym"]): r["role"] for r in _read_csv("headers.csv")}
+    return {squash(r["synonym"]): r["role"] for r in data_rows("headers.csv")}
 
 
 @cache
 def total_words() -> dict[str, str]:
-    return {r["word"]: r["kind"] for r in _read_csv("totals.csv")}
+    return {r["word"]: r["kind"] for r in data_rows("totals.csv")}
 
 
 _UNIT = re.compile(r"[（(][^（()）]{1,6}[)）]$")

@@ -73,3 +73,19 @@ def test_date_ranges() -> None:
     assert text_to_date_range("2022年7月10日前，制定", 2022) == (None, dt.date(2022, 7, 10))
     assert line_to_date("2022年8月3日") == dt.date(2022, 8, 3)
     assert line_to_date("2022年8月3日印发") is None
+
+
+def test_split_names_with_a_vocabulary_from_the_same_notice() -> None:
+    from normalize.names import break_after_suffixes, cells_to_vocabulary
+
+    cells = ["王建国", "张伟", "李明", "王建国 张伟", "王建国张伟李明", "张伟 李 明", "赵 六"]
+    vocab = cells_to_vocabulary(cells)
+    assert vocab == {"王建国", "张伟", "李明", "赵六"}  # the run-together cell and the fragments stay out
+    assert split_names("王建国张伟李明", vocab) == ["王建国", "张伟", "李明"]  # a narrow PDF column
+    assert split_names("王建国张伟孙七", vocab) == ["王建国", "张伟", "孙七"]  # an unknown name at the end
+    assert split_names("张 伟 李明", vocab) == ["张伟", "李明"]
+    assert split_names("赵 六", vocab) == ["赵六"]
+    units = cells_to_vocabulary(["综合科", "财务科", "综合科 财务科"])
+    assert split_names("机关支\n部 综 合科 财务科", units) == ["机关支部", "综合科", "财务科"]
+    assert break_after_suffixes("审计科监督科信息中心", ["科", "中心"], 3) == "审计科 监督科 信息中心"
+    assert break_after_suffixes("机关支部", ["科", "支部"], 3) == "机关支部"
