@@ -116,3 +116,18 @@ def test_clean_text_export_with_every_grid_cell_tabbed(tmp_path) -> None:
     path.write_text("\n".join(lines), encoding="utf-8")
     got = [i.model_dump(mode="json", exclude={"source"}) for i in extract(path).indicators]
     assert got == [i.model_dump(mode="json", exclude={"source"}) for i in _doc("txt").indicators]
+
+
+def test_portrait_pdf_with_narrow_columns_matches_golden() -> None:
+    """The same 61 records typeset as an A4 portrait Word table with narrow columns (built by
+    tests/test_variants.py's ``build_docx``) and printed to PDF by LibreOffice: codes, dates and
+    names wrap inside cells, rows break across pages, names run together one per line."""
+    expected = json.loads(EXPECTED.read_text(encoding="utf-8"))
+    got = extract(SAMPLES.parent / "tests" / "fixtures" / "notice_2022_portrait.pdf").model_dump(mode="json")
+    misses = [
+        (e.get("code") or e["item"][:10], field, e[field], g.get(field))
+        for e, g in zip(expected, got["indicators"], strict=True)
+        for field in e
+        if _norm(e[field]) != _norm(g.get(field))
+    ]
+    assert misses == []
