@@ -120,3 +120,19 @@ def test_bad_aliases_file_is_an_input_error(tmp_path: Path, capsys) -> None:
     err = capsys.readouterr().err
     assert err.startswith(f"kaoping: error: {aliases}") and err.count("\n") == 1
     assert not (tmp_path / "o").exists()
+
+
+def test_diff_command_writes_json_parquet_html(tmp_path: Path, capsys) -> None:
+    changed = _sample_with_weight(tmp_path, "1-2-1", "3")
+    earlier = tmp_path / "earlier"
+    assert main(["extract", str(SAMPLES / "notice_2022.pdf"), "-o", str(earlier), "-q"]) == 0
+    out = tmp_path / "diff"
+    assert main(["diff", str(earlier / "notice.json"), str(changed), "-o", str(out)]) == 0
+    assert capsys.readouterr().out.strip().endswith(f"61 paired (1 changed), 0 added, 0 removed → {out}")
+    assert sorted(p.name for p in out.iterdir()) == ["diff.html", "diff.json", "diff.parquet"]
+    diff = json.loads((out / "diff.json").read_text(encoding="utf-8"))
+    changed_pairs = [p for p in diff["pairs"] if p["changes"]]
+    assert [(p["old_code"], p["new_code"], p["changes"]) for p in changed_pairs] == [
+        ("1-2-1", "1-2-1", {"weight": {"old": 2.0, "new": 3.0}})]
+    rows = pq.read_table(out / "diff.parquet").to_pylist()
+    assert [(r["new_code"], r["field"], r["old"], r["new"]) for r in rows] == [("1-2-1", "weight", "2", "3")]
