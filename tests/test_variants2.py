@@ -1,0 +1,399 @@
+"""Notices we have not seen, second probe: hierarchy shapes, 一级指标 wordings, deadlines, notice
+metadata, text-export mess and total rows.
+
+Each variant edits the 2022 sample (its text export, or :func:`tests.test_variants.records_to_text`
+/ :func:`~tests.test_variants.build_docx` of the expected records) and applies the same edit to
+``samples/notice_2022.expected.json`` (or asserts the metadata field it changed). Failing variants
+are ``xfail(strict=True)`` naming the rule and file at fault; most sit next to a minimal input
+(``split_level1``, raw cells, a few-line notice from ``tests.conftest.text_notice``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+import tests.test_variants as tv
+from kaoping.api import extract
+from normalize.hierarchy import split_level1
+from schema.models import Notice, NoticeDocument
+from tests.conftest import PREAMBLE, text_notice
+from tests.test_variants import (
+    LEAF_ROW,
+    TOP_ROW,
+    Record,
+    build_docx,
+    deadline_variant,
+    extract_records,
+    field_diffs,
+    grid_to_records,
+    map_body_cells,
+    raw_grid,
+    record_to_cells,
+    records,
+    records_to_text,
+    write,
+)
+
+SAMPLE = tv._sample_text
+HIER = ["category", "category_points", "group", "group_points"]
+LEVEL1 = ["level1", "level1_points", "level1_note", "item", "basis", "weight"]
+
+
+def regroup(recs: list[Record], pick: Callable[[Record], bool], **update: object) -> list[Record]:
+    for r in recs:
+        if pick(r):
+            r.update(update)
+    return recs
+
+
+def extract_records_from(doc: NoticeDocument) -> list[Record]:
+    return [i.model_dump(mode="json") for i in doc.indicators]
+
+
+def check(gold: list[Record], text: str, tmp_path: Path, fields: list[str] | None = None) -> None:
+    pred = extract_records(write(tmp_path, text))
+    assert field_diffs(gold, pred, *([fields] if fields else [])) == []
+
+
+# ---------------------------------------------------------------- 1. hierarchy
+
+def test_three_categories(tmp_path: Path) -> None:
+    gold = regroup(records(), lambda r: r["group"] == "常规工作目标", category="专项工作目标", category_points=10)
+    check(gold, records_to_text(gold), tmp_path)
+
+
+def test_category_and_group_in_one_cell_printed_once(tmp_path: Path) -> None:
+    """'职能工作目标（75分） 重点工作目标' in one cell on the first row, blank below."""
+    out = []
+    for line in records_to_text(records()).split("\n"):
+        if "\t" in line:
+            c = line.split("\t")
+            c[0:2] = [" ".join(x for x in c[0:2] if x)]
+            line = "\t".join(c)
+        out.append(line)
+    check(records(), "\n".join(out), tmp_path)
+
+
+def test_category_and_group_printed_on_every_row(tmp_path: Path) -> None:
+    gold, lines, out, i = records(), records_to_text(records()).split("\n"), [], -2
+    for line in lines:
+        if "\t" in line:
+            if i >= 0:
+                c, cells = line.split("\t"), record_to_cells(gold[i])
+                c[0], c[1] = cells["category"], cells["group"]
+                line = "\t".join(c)
+            i += 1
+        out.append(line)
+    check(gold, "\n".join(out), tmp_path)
+
+
+@pytest.mark.parametrize("form", [
+    "（{}分）", "({} 分)", "",
+    pytest.param("{}分", marks=pytest.mark.xfail(strict=True, reason=(
+        "hierarchy._LABEL only reads points in brackets: '思想建设5分' stays the group name, group_points null"))),
+    pytest.param(" {}分", marks=pytest.mark.xfail(strict=True, reason=(
+        "hierarchy.text_to_labels drops spaces before _LABEL, so '思想建设 5分' is the group '思想建设5分'"))),
+])
+def test_group_points_wordings(form: str, tmp_path: Path) -> None:
+    gold, text = records(), records_to_text(records())
+    for r in gold:
+        if r["group_points"] is not None:
+            text = text.replace(f"{r['group']}（{r['group_points']:g}分）", r["group"] + form.format(f"{r['group_points']:g}"))
+            if not form:
+                r["group_points"] = None
+    check(gold, text, tmp_path, HIER)
+
+
+NO_GROUP_REASON = ("hierarchy._apply_labels: a lone project label never seen first in a (category, group) pair "
+                   "becomes a group of the current category, so a category printed without groups "
+                   "(行政能力目标（25分）) is read as a group of the category above; text_to_labels has already "
+                   "dropped which project column the label sat in")
+
+
+@pytest.mark.xfail(strict=True, reason=NO_GROUP_REASON)
+@pytest.mark.parametrize("fmt", ["text", "docx"])
+def test_category_whose_items_have_no_groups(fmt: str, tmp_path: Path) -> None:
+    gold = regroup(records(), lambda r: r["category"] == "行政能力目标", group=None, group_points=None)
+    path = write(tmp_path, records_to_text(gold)) if fmt == "text" else build_docx(gold, tmp_path / "v.docx")
+    assert field_diffs(gold, extract_records(path), HIER) == []
+
+
+@pytest.mark.xfail(strict=True, reason=NO_GROUP_REASON)
+def test_minimal_second_category_without_groups() -> None:
+    row = ["1-1", "依据", "做事。4分", "推进工作。", "2", "12月底前", "张三", "办公室", "李四"]
+    rows = [TOP_ROW, LEAF_ROW, ["甲类目标（75分）", "重点工作目标", *row], ["乙类目标（25分）", "", "2-1", *row[1:]]]
+    recs = grid_to_records(raw_grid(rows, 2, ragged=True))
+    assert [(r["category"], r["group"]) for r in recs] == [("甲类目标", "重点工作目标"), ("乙类目标", None)]
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "hierarchy._Known.parent maps a group name to one category (the first pair seen), so a lone group label "
+    "reused under another category ('常规工作目标 (5分)' under 行政能力目标) switches back to the first category; "
+    "state.group_points is keyed by group name alone"))
+def test_group_name_shared_by_two_categories(tmp_path: Path) -> None:
+    gold = regroup(records(), lambda r: r["group"] == "高效服务", group="常规工作目标")
+    check(gold, SAMPLE().replace("高效服务 (5分)", "常规工作目标 (5分)"), tmp_path, HIER)
+
+
+# ---------------------------------------------------------------- 2. 一级指标 wordings
+
+def reprint_level1(fmt: Callable[[str, str | None, str | None], str]) -> str:
+    """records_to_text with every printed 一级指标 cell rewritten as fmt(text, note, points)."""
+    text = records_to_text(records())
+    for r in records():
+        if r["level1"]:
+            pts = f"{r['level1_points']:g}" if r["level1_points"] else None
+            text = text.replace(f"\t{record_to_cells(r)['level1']}\t", f"\t{fmt(r['level1'], r['level1_note'], pts)}\t")
+    return text
+
+
+def _n(n: str | None, o: str = "（", c: str = "）") -> str:
+    return f"{o}{n}{c}" if n else ""
+
+
+def _p(p: str | None, f: str = "{}分") -> str:
+    return f.format(p) if p else ""
+
+
+NOTE_AFTER_POINTS = "split_level1 reads points only at the very end of the cell (_POINTS_TAIL), so points printed before the note stay in the text"
+LEVEL1_FORMS = {
+    "（4分）": (lambda t, n, p: t + _n(n) + _p(p, "（{}分）"), None),
+    "4 分": (lambda t, n, p: t + _n(n) + _p(p, "{} 分"), None),
+    "(属…) ascii": (lambda t, n, p: t + _n(n, "(", ")") + _p(p), None),
+    "分值：4": (lambda t, n, p: t + _n(n) + _p(p, "分值：{}"), "split_level1's _POINTS_TAIL needs '分' after the number; '分值：4' stays in the text"),
+    "【属…】": (lambda t, n, p: t + _n(n, "【", "】") + _p(p), "split_level1 opens a note only at '（属' / '(属'; 【属…】 stays in the text"),
+    "4分（属…）": (lambda t, n, p: t + _p(p) + _n(n), NOTE_AFTER_POINTS),
+    "（4分）（属…）": (lambda t, n, p: t + _p(p, "（{}分）") + _n(n), NOTE_AFTER_POINTS),
+}
+
+
+@pytest.mark.parametrize("name", list(LEVEL1_FORMS))
+def test_level1_wordings(name: str, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    fmt, fault = LEVEL1_FORMS[name]
+    if fault:
+        request.applymarker(pytest.mark.xfail(strict=True, reason=fault))
+    check(records(), reprint_level1(fmt), tmp_path, LEVEL1)
+
+
+def test_level1_without_note_and_points(tmp_path: Path) -> None:
+    gold = regroup(records(), lambda r: True, level1_note=None, level1_points=None, level1_cites=[])
+    check(gold, reprint_level1(lambda t, n, p: t), tmp_path, [*LEVEL1, "level1_cites"])
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "split_level1 takes a bracket as the note only when it opens with 属; a trailing '（依据…）' note stays "
+    "in the level-1 text and level1_note is null"))
+def test_level1_note_without_shu(tmp_path: Path) -> None:
+    gold = records()
+    for r in gold:
+        if r["level1_note"]:
+            r["level1_note"] = "依据" + r["level1_note"].removeprefix("属")
+    text = reprint_level1(lambda t, n, p: t + _n(n and "依据" + n.removeprefix("属")) + _p(p))
+    check(gold, text, tmp_path, LEVEL1)
+
+
+@pytest.mark.parametrize("cell,expected", [
+    ("做事。（属某项）4分", ("做事。", "属某项", 4.0)),
+    ("做事。（属某项）（4分）", ("做事。", "属某项", 4.0)),
+    ("做事。", ("做事。", None, None)),
+    pytest.param("做事。4分（属某项）", ("做事。", "属某项", 4.0), marks=pytest.mark.xfail(strict=True, reason=NOTE_AFTER_POINTS)),
+    pytest.param("做事。【属某项】4分", ("做事。", "属某项", 4.0), marks=pytest.mark.xfail(strict=True, reason="【属 not a note opener")),
+    pytest.param("做事。（属某项）分值：4", ("做事。", "属某项", 4.0), marks=pytest.mark.xfail(strict=True, reason="分值：N not points")),
+])
+def test_minimal_split_level1(cell: str, expected: tuple) -> None:
+    assert split_level1(cell) == expected
+
+
+# ---------------------------------------------------------------- 3. deadlines
+
+@pytest.mark.parametrize("new,date", [
+    ("2023年6月30日", "2023-06-30"), ("6月30日", "2022-06-30"), ("12月31日前", "2022-12-31"),
+    ("11月中旬", "2022-11-20"), ("2022年12月31日前", "2022-12-31"),
+    pytest.param("下半年", "2022-12-31", marks=pytest.mark.xfail(strict=True, reason=(
+        "dates.text_to_date_range knows 上半年 but not 下半年"))),
+    pytest.param("2022.12.31", "2022-12-31", marks=pytest.mark.xfail(strict=True, reason=(
+        "dates._YMD reads only 年/月/日 dates, not dotted ones"))),
+])
+def test_deadline_dates(new: str, date: str, tmp_path: Path) -> None:
+    text, gold = deadline_variant(new, date)
+    check(gold, text, tmp_path, ["deadline", "deadline_date", "weight", "item"])
+
+
+@pytest.mark.parametrize("new", ["长期", "每季度", "全年"])
+def test_deadline_without_date_is_kept_and_warned(new: str, tmp_path: Path) -> None:
+    text, gold = deadline_variant(new, None)
+    doc = extract(write(tmp_path, text))
+    assert field_diffs(gold, extract_records_from(doc), ["deadline", "deadline_date", "weight"]) == []
+    assert any(i.kind == "deadline_unparsed" and i.code == "1-1-1" for i in doc.issues)
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "normalize/fields.py date_indicators and normalize/checks.py both emit a deadline_unparsed warning "
+    "for the same row, so every unreadable deadline is reported twice"))
+def test_unreadable_deadline_reported_once(tmp_path: Path) -> None:
+    text, _ = deadline_variant("长期", None)
+    doc = extract(write(tmp_path, text))
+    assert len([i for i in doc.issues if i.kind == "deadline_unparsed" and i.code == "1-1-1"]) == 1
+
+
+
+# ---------------------------------------------------------------- 4. notice metadata
+
+def notice_of(text: str, tmp_path: Path) -> Notice:
+    return extract(write(tmp_path, text)).notice
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "dates.line_to_date reads only Arabic digits: a 成文日期 in Chinese numerals (二〇二二年八月三日) is "
+    "skipped and notice.paragraphs_to_notice takes the next date line, the table's 2022年7月27日, as the "
+    "date and '参评单位（盖章）：…' as the signer - a wrong value, not a missing one"))
+def test_date_in_chinese_numerals(tmp_path: Path) -> None:
+    n = notice_of(SAMPLE().replace("\n2022年8月3日\n", "\n二〇二二年八月三日\n", 1), tmp_path)
+    assert (n.date, n.signer) == (dt.date(2022, 8, 3), "泉州市国资委")
+
+
+@pytest.mark.xfail(strict=True, reason="line_to_date: Arabic digits only (notice.py/dates.py)")
+def test_minimal_date_in_chinese_numerals(tmp_path: Path) -> None:
+    pre = [("二〇二四年三月一日" if p == "2024年3月1日" else p) for p in PREAMBLE]
+    row = "甲类目标（75分）\t1-1-1\t依据\t做事。4分\t推进工作。\t2\t12月底前\t张三\t办公室\t李四"
+    assert notice_of(text_notice([row], preamble=pre), tmp_path).date == dt.date(2024, 3, 1)
+
+
+@pytest.mark.parametrize("edit,field,value", [
+    (("泉州市国资委办公室\n\n2022年8月3日印发", "泉州市国资委办公室 2022年8月3日印发"), "printer", "泉州市国资委办公室"),
+    (("泉州市国资委办公室\n\n2022年8月3日印发", "泉州市国资委办公室　　　　2022年8月3日印发"), "print_date", dt.date(2022, 8, 3)),
+    (("抄送：驻委纪检监察组，各所出资企业。\n", ""), "cc", []),
+    (("抄送：驻委纪检监察组，各所出资企业。\n", ""), "printer", "泉州市国资委办公室"),
+    (("本委各科室：", "各县（市、区）国资委，各所出资企业，本委各科室："), "addressee", "各县（市、区）国资委，各所出资企业，本委各科室"),
+    (("泉国资办〔2022〕196号", "泉国资办[2022]196号"), "doc_number", "泉国资办〔2022〕196号"),
+    (("泉国资办〔2022〕196号", "泉国资办（2022）196号"), "doc_number", "泉国资办〔2022〕196号"),
+    (("泉国资办〔2022〕196号", "泉国资办〔2022〕第196号"), "doc_number", "泉国资办〔2022〕196号"),
+    (("\n2022年度泉州市直机关政府系列和部分省部属驻泉单位绩效目标考评表\n", "\n"), "attachment_title", None),
+    (("\n2022年度泉州市直机关政府系列和部分省部属驻泉单位绩效目标考评表\n", "\n"), "year", 2022),
+    pytest.param(("\n2022年度泉州市直机关政府系列和部分省部属驻泉单位绩效目标考评表\n", "\n"), "table_unit", "泉州市国资委",
+                 marks=pytest.mark.xfail(strict=True, reason=(
+                     "notice.paragraphs_to_notice looks for 参评单位 and the table date only after the attachment "
+                     "title; without a title both are lost though the 参评单位 line is printed"))),
+    pytest.param(("泉州市国资委关于印发2022年度 绩效评估工作方案的通知", "泉州市国资委关于印发2022年度\n\n绩效评估工作方案的通知"),
+                 "title", "泉州市国资委关于印发2022年度绩效评估工作方案的通知",
+                 marks=pytest.mark.xfail(strict=True, reason=(
+                     "notice.paragraphs_to_notice takes the first paragraph after the 发文字号 as the whole title; "
+                     "a text export has no boxes, so paragraphs.join_wrapped_paragraphs never rejoins a two-line title"))),
+    pytest.param(("泉国资办〔2022〕196号", "泉国资办〔2022〕196号　　　　签发人：黄金顺"), "doc_number", "泉国资办〔2022〕196号",
+                 marks=pytest.mark.xfail(strict=True, reason=(
+                     "notice.DOC_NUMBER must fill the whole line; the 签发人 printed beside the 发文字号 (上行文) "
+                     "loses doc_number, issuer_mark and title (the issuer mark becomes the title)"))),
+])
+def test_notice_metadata(edit: tuple[str, str], field: str, value: object, tmp_path: Path) -> None:
+    old, new = edit
+    assert SAMPLE().count(old) >= 1
+    assert getattr(notice_of(SAMPLE().replace(old, new, 1), tmp_path), field) == value
+
+
+# ---------------------------------------------------------------- 5. text-export mess
+
+def broken_row(form: str) -> str:
+    """Row 4-3's item broken after its first clause; the rest on the next line."""
+    lines = SAMPLE().split("\n")
+    i = next(k for k, s in enumerate(lines) if "\t4-3\t" in s)
+    cells = lines[i].split("\t")
+    item = next(r["item"] for r in records() if r["code"] == "4-3")
+    k, cut = cells.index(item), item.index("，") + 1
+    cells[k] = item[:cut]
+    if form == "leading tabs":
+        lines[i:i + 1] = ["\t".join(cells), "\t" * k + item[cut:]]
+    elif form == "leading and trailing tabs":
+        lines[i:i + 1] = ["\t".join(cells), "\t" * k + item[cut:] + "\t" * (len(cells) - k - 1)]
+    else:  # a line break inside the cell: the rest of the row follows the continuation
+        lines[i:i + 1] = ["\t".join(cells[:k + 1]), "\t".join([item[cut:], *cells[k + 1:]])]
+    return "\n".join(lines)
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "text export: extract/text.py makes every tabbed line a row and normalize/columns.ragged_row_to_fields "
+    "places a weightless, codeless line by content, so the continuation becomes an extra uncoded indicator "
+    "(leading tabs), or a project label that renames the group of every later row (with trailing tabs); "
+    "grid._is_continuation only rejoins rows after a page break in true grids"))
+@pytest.mark.parametrize("form", ["leading tabs", "leading and trailing tabs", "break inside the cell"])
+def test_row_broken_over_two_lines(form: str, tmp_path: Path) -> None:
+    check(records(), broken_row(form), tmp_path)
+
+
+@pytest.mark.xfail(strict=True, reason="columns.ragged_row_to_fields: a line of one item fragment is a row")
+def test_minimal_row_broken_over_two_lines(tmp_path: Path) -> None:
+    rows = ["甲类目标（75分）\t1-1-1\t依据\t做事。4分\t推进工作，\t2\t12月底前\t张三\t办公室\t李四", "\t\t\t\t完成任务。"]
+    recs = extract_records(write(tmp_path, text_notice(rows)))
+    assert [r["item"] for r in recs] == ["推进工作，完成任务。"]
+
+
+def insert_before_codes(text: str, line: str, codes: tuple[str, ...] = ("1-9-2", "4-3", "6-1")) -> str:
+    lines = text.split("\n")
+    for code in codes:
+        i = next(k for k, s in enumerate(lines) if f"\t{code}\t" in s)
+        lines[i:i] = [line]
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("line", ["— 5 —", "- 5 -", "第 5 页", "5", "", "\f"])
+def test_page_number_or_blank_lines_between_rows(line: str, tmp_path: Path) -> None:
+    check(records(), insert_before_codes(SAMPLE(), line), tmp_path)
+
+
+def test_blank_line_after_every_row(tmp_path: Path) -> None:
+    check(records(), "\n".join(s + ("\n" if "\t" in s else "") for s in SAMPLE().split("\n")), tmp_path)
+
+
+@pytest.mark.parametrize("pad", ["  ", "\u3000"])
+def test_trailing_spaces_in_every_cell(pad: str, tmp_path: Path) -> None:
+    check(records(), map_body_cells(SAMPLE(), lambda c: c + pad), tmp_path)
+
+
+# ---------------------------------------------------------------- 6. totals
+
+def with_group_subtotals(label_col: int) -> str:
+    """A 小计 row closing each group of 行政能力目标 (codes 4-x … 8-x), label in column label_col."""
+    out, lines = [], SAMPLE().split("\n")
+    for k, s in enumerate(lines):
+        out.append(s)
+        m = re.search(r"\t([4-8])-\d\t", s)
+        nxt = next((x for x in lines[k + 1:] if "\t" in x), "")
+        if m and not re.search(rf"\t{m.group(1)}-\d\t", nxt):
+            cells = [""] * 10
+            cells[label_col], cells[5] = "小计", "5"
+            out.append("\t".join(cells))
+    return "\n".join(out)
+
+
+@pytest.mark.parametrize("label_col", [0, 4])
+def test_group_subtotal_rows_are_totals_not_indicators(label_col: int, tmp_path: Path) -> None:
+    doc = extract(write(tmp_path, with_group_subtotals(label_col)))
+    assert field_diffs(records(), extract_records_from(doc)) == []
+    assert [(t.label, t.value) for t in doc.totals if t.label == "小计"] == [("小计", 5.0)] * 5
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "a 小计 closing a group is kept as a category total: data/totals.csv gives 小计 the same kind as 合计, "
+    "pipeline._assign_total_categories gives it the category above, and checks.category_subtotals takes the "
+    "first total of a category, so a false error says 行政能力目标 sums to 25 but 5 is printed"))
+def test_group_subtotal_rows_raise_no_false_error(tmp_path: Path) -> None:
+    doc = extract(write(tmp_path, with_group_subtotals(0)))
+    assert [i.message for i in doc.issues if i.severity == "error"] == []
+
+
+@pytest.mark.parametrize("old,new", [
+    ("绩效目标考评得分(职能工作目标+行政能力目标)\t", "总分\t"),
+    ("绩效目标考评得分(职能工作目标+行政能力目标)\t", "\t\t\t\t总分"),
+    ("合计\t\t\t\t\t75", "\t\t\t\t合计\t75"),
+    ("合计\t\t\t\t\t75", "合  计\t\t\t\t\t75分"),
+])
+def test_total_row_wordings_and_positions(old: str, new: str, tmp_path: Path) -> None:
+    assert SAMPLE().count(old) == 1
+    doc = extract(write(tmp_path, SAMPLE().replace(old, new)))
+    assert field_diffs(records(), extract_records_from(doc)) == []
+    assert [(t.value, t.grand) for t in doc.totals] == [(75.0, False), (25.0, False), (100.0, True)]
+    assert [i.message for i in doc.issues if i.severity == "error"] == []
