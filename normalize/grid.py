@@ -43,6 +43,7 @@ class GridResult:
     totals: list[TotalRow] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     accounting: Accounting = field(default_factory=Accounting)
+    tables_read: list[int] = field(default_factory=list)  # raw table indexes read as a 考评表
 
 
 def table_to_grid(table: RawTable) -> tuple[list[TableRow], list[GridCell]]:

@@ -8,12 +8,13 @@ from functools import cache
 from importlib import resources
 
 from normalize.dates import line_to_date, text_to_date_range
-from normalize.paragraphs import join_wrapped_paragraphs
-from normalize.textfold import fold_text, squash
+from normalize.docnumber import DocNumber, find_docnumbers, text_to_docnumber
+from normalize.textfold import fold_text
 from schema.models import BodyPart, Notice, Role, Step
-from schema.raw import RawDocument
+from schema.raw import SourceInfo
 
-DOC_NUMBER = re.compile(r"^\s*([\u4e00-\u9fff]{2,12})\s*[〔\[(（【［]\s*(\d{4})\s*[〕\])）】］]\s*第?\s*0*(\d+)\s*号\s*$")
+TITLE_MAX_LINES = 3  # a 标题 printed over more lines than this is not taken as one
+TABLE_LEAD_LINES = 3  # lines before a table without its own title that may hold 参评单位 and a date
 PART = re.compile(r"^([一二三四五六七八九十]+)、\s*(.+)$")
 SUBPART = re.compile(r"^[（(]([一二三四五六七八九十]+)[）)]\s*([^。；;]+?)[。；;]\s*(.*)$")
 ROLE = re.compile(r"(副?组长|成员)由(.+?)(?:担任|组成)")
@@ -41,24 +42,39 @@ def _role_person(role: str, phrase: str) -> Role:
     return Role(role=role, name=None, position=phrase)
 
 
-def _doc_number(text: str) -> str | None:
-    m = DOC_NUMBER.match(squash(text))
-    return f"{m.group(1)}〔{m.group(2)}〕{int(m.group(3))}号" if m else None
+def _doc_number(text: str) -> DocNumber | None:
+    """The 发文字号 line: the number alone, or beside a short label such as 签发人：… (上行文)."""
+    number = text_to_docnumber(text)
+    if number is None and len(text) <= 40 and "《" not in text:
+        found = find_docnumbers(text)
+        number = found[0].number if found else None
+    return number
 
 
-def paragraphs_to_notice(raw: RawDocument) -> Notice:
-    split = raw.tables[0].paragraphs_before if raw.tables else len(raw.paragraphs)
-    before = join_wrapped_paragraphs(raw.paragraphs[:split])
-    after = join_wrapped_paragraphs(raw.paragraphs[split:])
+def _is_addressee(text: str) -> bool:
+    return text.endswith(("：", ":")) and len(text) <= 60
+
+
+def _title(lines: list[str]) -> str | None:
+    """The 标题: the line after the 发文字号, with its continuation lines when the 主送 line follows them."""
+    lines = [p for p in lines if p]
+    end = next((i for i, p in enumerate(lines[:TITLE_MAX_LINES + 1]) if _is_addressee(p)), None)
+    if end is not None and end > 1:
+        return "".join(lines[:end])
+    return lines[0] if lines else None
+
+
+def paragraphs_to_notice(before: list[str], after: list[str], source: SourceInfo) -> Notice:
+    """The notice's elements from the paragraphs before and after its 考评表 (lines already joined)."""
     fields: dict = {}
     number_at = next((i for i, p in enumerate(before) if _doc_number(p)), None)
     if number_at is not None:
-        fields["doc_number"] = _doc_number(before[number_at])
+        fields["doc_number"] = str(_doc_number(before[number_at]))
         fields["issuer_mark"] = next((p for p in reversed(before[:number_at]) if p), None)
-        fields["title"] = next((p for p in before[number_at + 1:] if p), None)
+        fields["title"] = _title(before[number_at + 1:])
     elif before:
         fields["title"] = before[0]
-    fields["addressee"] = next((p.rstrip("：:") for p in before if p.endswith(("：", ":")) and len(p) <= 40), None)
+    fields["addressee"] = next((p.rstrip("：:") for p in before if _is_addressee(p)), None)
     date_at = next((i for i, p in enumerate(before) if line_to_date(p)), None)
     if date_at is not None:
         fields["date"] = line_to_date(before[date_at])
@@ -70,10 +86,12 @@ def paragraphs_to_notice(raw: RawDocument) -> Notice:
     titles = [p for p in before if p.endswith("表") and not p.startswith("附件")]
     if titles:
         fields["attachment_title"] = titles[-1]
-        tail = before[before.index(titles[-1]) + 1:]
-        unit = next((p for p in tail if p.startswith("参评单位")), None)
-        if unit:
-            fields["table_unit"] = re.split(r"[:：]", unit, maxsplit=1)[-1].strip() or None
+    # the lines between the table's own title (or the last few lines) and the table
+    tail = before[before.index(titles[-1]) + 1:] if titles else before[-TABLE_LEAD_LINES:]
+    unit = next((p for p in tail if p.startswith("参评单位")), None)
+    if unit:
+        fields["table_unit"] = re.split(r"[:：]", unit, maxsplit=1)[-1].strip() or None
+    if titles or unit:
         fields["table_date"] = next((line_to_date(p) for p in tail if line_to_date(p)), None)
     for i, p in enumerate(after):
         if p.startswith("抄送"):
@@ -85,14 +103,16 @@ def paragraphs_to_notice(raw: RawDocument) -> Notice:
             fields["print_date"] = line_to_date(m.group(2))
     fields.update(_body(before))
     fields["year"] = _year(fields)
-    src = raw.source
-    return Notice(**fields, source_file=src.file, source_format=src.format, sha256=src.sha256, pages=src.pages)
+    return Notice(**fields, source_file=source.file, source_format=source.format, sha256=source.sha256,
+                  pages=source.pages)
 
 
 def _year(fields: dict) -> int | None:
-    for key in ("attachment_title", "title", "doc_number"):
-        if fields.get(key) and (m := YEAR.search(fields[key]) or re.search(r"〔(\d{4})〕", fields[key])):
+    for key in ("attachment_title", "title"):
+        if fields.get(key) and (m := YEAR.search(fields[key])):
             return int(m.group(1))
+    if fields.get("doc_number"):
+        return text_to_docnumber(fields["doc_number"]).year  # type: ignore[union-attr]
     return fields["date"].year if fields.get("date") else None
 
 

@@ -49,6 +49,8 @@ class Draft:
     people: list[Person] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     aliases: dict[str, str] = field(default_factory=dict)
+    before: list[str] = field(default_factory=list)  # paragraphs before the 考评表, wrapped lines joined
+    after: list[str] = field(default_factory=list)  # and after it
 
     @property
     def year(self) -> int | None:
@@ -61,6 +63,7 @@ def step_grid(d: Draft) -> Draft:
     for table in d.raw.tables:
         if is_evaluation_table(table):
             table_to_rows(table, grid)
+            grid.tables_read.append(table.index)
         else:
             first = [c.text for c in table.cells if c.row == 0]
             issues.append(Issue(severity="info", kind="skipped_table", cells=first, page=table.rows[0].page if table.rows else None,
@@ -73,8 +76,12 @@ def step_grid(d: Draft) -> Draft:
 
 
 def step_notice(d: Draft) -> Draft:
-    notice = paragraphs_to_notice(d.raw)
-    return replace(d, notice=notice)
+    """Split the paragraphs at the first table read as a 考评表 (a small table before it is no boundary)."""
+    first = next(t for t in d.raw.tables if t.index == d.grid.tables_read[0])
+    before = join_wrapped_paragraphs(d.raw.paragraphs[: first.paragraphs_before])
+    after = join_wrapped_paragraphs(d.raw.paragraphs[first.paragraphs_before:])
+    notice = paragraphs_to_notice(before, after, d.raw.source)
+    return replace(d, notice=notice, before=before, after=after)
 
 
 def step_hierarchy(d: Draft) -> Draft:
@@ -119,8 +126,7 @@ def step_aliases(d: Draft) -> Draft:
 
 
 def step_references(d: Draft) -> Draft:
-    body = join_wrapped_paragraphs(d.raw.paragraphs)
-    indicators, refs, citations, issues = indicators_to_references(d.indicators, body, d.year)
+    indicators, refs, citations, issues = indicators_to_references(d.indicators, [*d.before, *d.after], d.year)
     return replace(d, indicators=indicators, references=refs, citations=citations, issues=[*d.issues, *issues])
 
 

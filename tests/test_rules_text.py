@@ -159,3 +159,21 @@ def test_extractor_warnings_become_issues() -> None:
     doc = raw_to_document(raw)
     assert [(i.kind, i.message) for i in doc.issues if i.kind == "extract_warning"] == [
         ("extract_warning", "vMerge continue with no cell above in table 1 row 3")]
+
+
+def test_a_small_table_before_the_evaluation_table_does_not_cut_the_notice(write_notice) -> None:
+    from tests.conftest import PREAMBLE
+
+    preamble = [*PREAMBLE[:10], "联系人\t张三\t电话\t12345", "", *PREAMBLE[10:]]
+    rows = ["业务目标（10分） 重点\t1-1\t三定方案\t\t任务甲\t10\t12月底前\t张三\t综合科\t王五"]
+    n = extract(write_notice(rows, preamble=preamble)).notice
+    assert (n.doc_number, n.attachment_title, str(n.date)) == ("某局办〔2024〕9号", "2024年度某局绩效目标考评表", "2024-03-01")
+
+
+def test_doc_number_line_with_a_signer_beside_it(write_notice) -> None:
+    from tests.conftest import PREAMBLE
+
+    preamble = [p if p != "某局办〔2024〕9号" else "某局办〔2024〕9号　　签发人：王建国" for p in PREAMBLE]
+    rows = ["业务目标（10分） 重点\t1-1\t三定方案\t\t任务甲\t10\t12月底前\t张三\t综合科\t王五"]
+    n = extract(write_notice(rows, preamble=preamble)).notice
+    assert (n.doc_number, n.issuer_mark) == ("某局办〔2024〕9号", "某市某局文件")

@@ -275,19 +275,10 @@ def test_minimal_date_in_chinese_numerals(tmp_path: Path) -> None:
     (("泉国资办〔2022〕196号", "泉国资办〔2022〕第196号"), "doc_number", "泉国资办〔2022〕196号"),
     (("\n2022年度泉州市直机关政府系列和部分省部属驻泉单位绩效目标考评表\n", "\n"), "attachment_title", None),
     (("\n2022年度泉州市直机关政府系列和部分省部属驻泉单位绩效目标考评表\n", "\n"), "year", 2022),
-    pytest.param(("\n2022年度泉州市直机关政府系列和部分省部属驻泉单位绩效目标考评表\n", "\n"), "table_unit", "泉州市国资委",
-                 marks=pytest.mark.xfail(strict=True, reason=(
-                     "notice.paragraphs_to_notice looks for 参评单位 and the table date only after the attachment "
-                     "title; without a title both are lost though the 参评单位 line is printed"))),
-    pytest.param(("泉州市国资委关于印发2022年度 绩效评估工作方案的通知", "泉州市国资委关于印发2022年度\n\n绩效评估工作方案的通知"),
-                 "title", "泉州市国资委关于印发2022年度绩效评估工作方案的通知",
-                 marks=pytest.mark.xfail(strict=True, reason=(
-                     "notice.paragraphs_to_notice takes the first paragraph after the 发文字号 as the whole title; "
-                     "a text export has no boxes, so paragraphs.join_wrapped_paragraphs never rejoins a two-line title"))),
-    pytest.param(("泉国资办〔2022〕196号", "泉国资办〔2022〕196号　　　　签发人：黄金顺"), "doc_number", "泉国资办〔2022〕196号",
-                 marks=pytest.mark.xfail(strict=True, reason=(
-                     "notice.DOC_NUMBER must fill the whole line; the 签发人 printed beside the 发文字号 (上行文) "
-                     "loses doc_number, issuer_mark and title (the issuer mark becomes the title)"))),
+    (("\n2022年度泉州市直机关政府系列和部分省部属驻泉单位绩效目标考评表\n", "\n"), "table_unit", "泉州市国资委"),
+    (("泉州市国资委关于印发2022年度 绩效评估工作方案的通知", "泉州市国资委关于印发2022年度\n\n绩效评估工作方案的通知"),
+     "title", "泉州市国资委关于印发2022年度绩效评估工作方案的通知"),
+    (("泉国资办〔2022〕196号", "泉国资办〔2022〕196号　　　　签发人：黄金顺"), "doc_number", "泉国资办〔2022〕196号"),
 ])
 def test_notice_metadata(edit: tuple[str, str], field: str, value: object, tmp_path: Path) -> None:
     old, new = edit
