@@ -57,6 +57,8 @@ def ragged_row_to_fields(texts: list[str], order: tuple[str, ...] = FIELD_ORDER)
     else:
         n_text = min(len(text_roles), max(len(left) - 1, 1)) if left else 0
         project, texts_part = left[: len(left) - n_text], left[len(left) - n_text:]
+        while project and not squash(project[-1]):  # without a 序号 to anchor on, a trailing blank
+            project = project[:-1]  # may be the 序号 cell itself: it says nothing about the hierarchy
     extra = texts_part[: max(len(texts_part) - len(text_roles), 0)]
     texts_part = texts_part[len(extra):]
     for name, text in zip(text_roles[len(text_roles) - len(texts_part):], texts_part, strict=True):

@@ -21,22 +21,59 @@ from normalize.textfold import code_depth, fold_code, fold_text, parse_number, s
 from schema.models import Indicator, Issue, Source
 from schema.raw import Format
 
-_LABEL = re.compile(r"([^\s（(）)]+)\s*(?:[（(]\s*(\d+(?:\.\d+)?)\s*分\s*[）)])?")
+_POINTS = re.compile(r"[（(]\s*(\d+(?:\.\d+)?)\s*分\s*[）)]|(?<![\d.])(\d+(?:\.\d+)?)\s*分")
 _POINTS_TAIL = re.compile(r"[（(]?\s*(\d+(?:\.\d+)?)\s*分\s*[）)]?\s*$")
 RESPONSIBILITY = ("leaders", "departments", "owners")
 
+#: a project label: text, points printed with it, and which project column it sat in (None: one column only)
+Label = tuple[str, float | None, int | None]
 
-def text_to_labels(texts: list[str]) -> list[tuple[str, float | None]]:
-    """'职 能 工 作 目 标 (75分)' + '重点 工 作 目 标' → [('职能工作目标', 75.0), ('重点工作目标', None)]"""
+
+def _cell_labels(text: str) -> list[tuple[str, float | None]]:
+    """'职能工作目标（75分） 重点工作目标' → [('职能工作目标', 75), ('重点工作目标', None)]; brackets that are not
+    points stay in the label ('共性工作目标（含党建）（20分）'); points may be unbracketed ('思想建设5分')."""
+    s = fold_text(text).replace(" ", "")
     out: list[tuple[str, float | None]] = []
-    for text in texts:
-        for m in _LABEL.finditer(fold_text(text).replace(" ", "")):
-            label, points = m.group(1), float(m.group(2)) if m.group(2) else None
-            if out and out[-1][0] == label:  # the same label printed twice (a repeated merged cell)
-                out[-1] = (label, out[-1][1] if points is None else points)
-            else:
-                out.append((label, points))
+    pos = 0
+    for m in _POINTS.finditer(s):
+        if label := s[pos : m.start()].strip():
+            out.append((label, float(m.group(1) or m.group(2))))
+        pos = m.end()
+    if rest := s[pos:].strip():
+        out.append((rest, None))
     return out
+
+
+def text_to_labels(texts: list[str]) -> list[Label]:
+    """'职 能 工 作 目 标 (75分)' + '重点 工 作 目 标' → [('职能工作目标', 75.0, 0), ('重点工作目标', None, 1)]"""
+    positional = len(texts) >= 2
+    out: list[Label] = []
+    for k, text in enumerate(texts):
+        for label, points in _cell_labels(text):
+            if out and out[-1][0] == label:  # the same label printed twice (a repeated merged cell)
+                out[-1] = (label, out[-1][1] if points is None else points, out[-1][2])
+            else:
+                out.append((label, points, k if positional else None))
+    return out
+
+
+def labels_to_pair(labels: list[Label]) -> tuple[tuple[str, float | None] | None, tuple[str, float | None] | None]:
+    """(category, group) the labels print for sure; (None, None) when a lone label is ambiguous.
+
+    Two project columns say which is which; one column with two labels is category then group."""
+    first = [(t, p) for t, p, k in labels if k == 0]
+    second = [(t, p) for t, p, k in labels if k == 1]
+    if first and second:
+        return first[0], second[0]
+    if len(first) >= 2:
+        return first[0], first[1]
+    if first:
+        return first[0], None
+    if second:
+        return None, second[0]
+    if len(labels) >= 2:
+        return (labels[0][0], labels[0][1]), (labels[1][0], labels[1][1])
+    return None, None
 
 
 def split_level1(text: str) -> tuple[str, str | None, float | None]:
@@ -66,14 +103,15 @@ def split_level1(text: str) -> tuple[str, str | None, float | None]:
 @dataclass
 class _Known:
     categories: dict[str, float | None] = field(default_factory=dict)
-    parent: dict[str, str] = field(default_factory=dict)  # group → category
+    parents: dict[str, list[str]] = field(default_factory=dict)  # group → categories it was printed under
 
-    def learn(self, labels: list[tuple[str, float | None]]) -> None:
-        if len(labels) >= 2:
-            (cat, cp), (grp, _) = labels[0], labels[1]
-            if cp is not None or cat not in self.categories:
-                self.categories[cat] = cp if cp is not None else self.categories.get(cat)
-            self.parent.setdefault(grp, cat)
+    def learn(self, labels: list[Label]) -> None:
+        cat, grp = labels_to_pair(labels)
+        if cat is not None:
+            if cat[1] is not None or cat[0] not in self.categories:
+                self.categories[cat[0]] = cat[1] if cat[1] is not None else self.categories.get(cat[0])
+            if grp is not None and cat[0] not in self.parents.setdefault(grp[0], []):
+                self.parents[grp[0]].append(cat[0])
 
 
 @dataclass
@@ -81,39 +119,45 @@ class _State:
     category: str | None = None
     category_points: dict[str, float | None] = field(default_factory=dict)
     group: str | None = None
-    group_points: dict[str, float | None] = field(default_factory=dict)
+    group_points: dict[tuple[str | None, str], float | None] = field(default_factory=dict)
 
-
-def _apply_labels(state: _State, known: _Known, labels: list[tuple[str, float | None]]) -> None:
-    if len(labels) >= 2:
-        (cat, cp), (grp, gp) = labels[0], labels[1]
-        state.category, state.group = cat, grp
-        if cp is not None:
-            state.category_points[cat] = cp
-        if gp is not None:
-            state.group_points[grp] = gp
-        return
-    label, points = labels[0]
-    if label in known.categories and label not in known.parent:
-        state.category, state.group = label, None
+    def set_category(self, name: str, points: float | None) -> None:
+        if name != self.category:
+            self.category, self.group = name, None
         if points is not None:
-            state.category_points[label] = points
+            self.category_points[name] = points
+
+    def set_group(self, name: str, points: float | None) -> None:
+        self.group = name
+        if points is not None:
+            self.group_points[(self.category, name)] = points
+
+
+def _apply_labels(state: _State, known: _Known, labels: list[Label]) -> None:
+    cat, grp = labels_to_pair(labels)
+    if cat is not None or grp is not None:
+        if cat is not None:
+            state.set_category(*cat)
+        if grp is not None:
+            state.set_group(*grp)
         return
-    parent = known.parent.get(label)
-    if parent is not None:
-        state.category = parent
+    label, points, _ = labels[0]  # one label in the only project column: category or group?
+    parents = known.parents.get(label, [])
+    if label in known.categories and not parents:
+        state.set_category(label, points)
+        return
+    if parents:
+        parent = state.category if state.category in parents else parents[0]
         cat_points = known.categories.get(parent)
         if points is not None and (cat_points is None or cat_points == points):
-            state.category_points[parent] = points
+            state.set_category(parent, points)  # a lone group printed with its category's points
             points = None
+        else:
+            state.set_category(parent, None)
     elif state.category is None:
-        state.category = label
-        if points is not None:
-            state.category_points[label] = points
+        state.set_category(label, points)
         return
-    state.group = label
-    if points is not None:
-        state.group_points[label] = points
+    state.set_group(label, points)
 
 
 def _prefix(code: str) -> str:
@@ -180,7 +224,7 @@ def rows_to_indicators(rows: list[FieldRow], fmt: Format, file: str) -> tuple[li
         ind = Indicator(
             seq=len(out) + 1, code=code, code_inferred=code_inferred, category=state.category,
             category_points=state.category_points.get(state.category or ""),
-            group=state.group, group_points=state.group_points.get(state.group or ""),
+            group=state.group, group_points=state.group_points.get((state.category, state.group or "")),
             level1=level1 or None, level1_points=l1_points, level1_note=note, item=v["item"],
             weight=parse_number(v["weight"]), deadline=v["deadline"] or None,
             leaders=[resp["leaders"]] if squash(resp["leaders"]) else [],

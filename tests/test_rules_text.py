@@ -177,3 +177,13 @@ def test_doc_number_line_with_a_signer_beside_it(write_notice) -> None:
     rows = ["业务目标（10分） 重点\t1-1\t三定方案\t\t任务甲\t10\t12月底前\t张三\t综合科\t王五"]
     n = extract(write_notice(rows, preamble=preamble)).notice
     assert (n.doc_number, n.issuer_mark) == ("某局办〔2024〕9号", "某市某局文件")
+
+
+def test_project_labels_keep_inner_brackets_and_read_bare_points() -> None:
+    from normalize.hierarchy import text_to_labels
+
+    assert text_to_labels(["共性工作目标（含党建）（20分）"]) == [("共性工作目标（含党建）", 20.0, None)]
+    assert text_to_labels(["思想建设5分"]) == [("思想建设", 5.0, None)]
+    assert text_to_labels(["职 能 工 作 目 标 (75分)", "重点 工 作 目 标"]) == [
+        ("职能工作目标", 75.0, 0), ("重点工作目标", None, 1)]
+    assert text_to_labels(["重点工作目标（75分） 重点工作目标"]) == [("重点工作目标", 75.0, None)]

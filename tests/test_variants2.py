@@ -93,11 +93,7 @@ def test_category_and_group_printed_on_every_row(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("form", [
-    "（{}分）", "({} 分)", "",
-    pytest.param("{}分", marks=pytest.mark.xfail(strict=True, reason=(
-        "hierarchy._LABEL only reads points in brackets: '思想建设5分' stays the group name, group_points null"))),
-    pytest.param(" {}分", marks=pytest.mark.xfail(strict=True, reason=(
-        "hierarchy.text_to_labels drops spaces before _LABEL, so '思想建设 5分' is the group '思想建设5分'"))),
+    "（{}分）", "({} 分)", "", "{}分", " {}分",
 ])
 def test_group_points_wordings(form: str, tmp_path: Path) -> None:
     gold, text = records(), records_to_text(records())
@@ -109,13 +105,6 @@ def test_group_points_wordings(form: str, tmp_path: Path) -> None:
     check(gold, text, tmp_path, HIER)
 
 
-NO_GROUP_REASON = ("hierarchy._apply_labels: a lone project label never seen first in a (category, group) pair "
-                   "becomes a group of the current category, so a category printed without groups "
-                   "(行政能力目标（25分）) is read as a group of the category above; text_to_labels has already "
-                   "dropped which project column the label sat in")
-
-
-@pytest.mark.xfail(strict=True, reason=NO_GROUP_REASON)
 @pytest.mark.parametrize("fmt", ["text", "docx"])
 def test_category_whose_items_have_no_groups(fmt: str, tmp_path: Path) -> None:
     gold = regroup(records(), lambda r: r["category"] == "行政能力目标", group=None, group_points=None)
@@ -123,7 +112,6 @@ def test_category_whose_items_have_no_groups(fmt: str, tmp_path: Path) -> None:
     assert field_diffs(gold, extract_records(path), HIER) == []
 
 
-@pytest.mark.xfail(strict=True, reason=NO_GROUP_REASON)
 def test_minimal_second_category_without_groups() -> None:
     row = ["1-1", "依据", "做事。4分", "推进工作。", "2", "12月底前", "张三", "办公室", "李四"]
     rows = [TOP_ROW, LEAF_ROW, ["甲类目标（75分）", "重点工作目标", *row], ["乙类目标（25分）", "", "2-1", *row[1:]]]
@@ -131,10 +119,6 @@ def test_minimal_second_category_without_groups() -> None:
     assert [(r["category"], r["group"]) for r in recs] == [("甲类目标", "重点工作目标"), ("乙类目标", None)]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "hierarchy._Known.parent maps a group name to one category (the first pair seen), so a lone group label "
-    "reused under another category ('常规工作目标 (5分)' under 行政能力目标) switches back to the first category; "
-    "state.group_points is keyed by group name alone"))
 def test_group_name_shared_by_two_categories(tmp_path: Path) -> None:
     gold = regroup(records(), lambda r: r["group"] == "高效服务", group="常规工作目标")
     check(gold, SAMPLE().replace("高效服务 (5分)", "常规工作目标 (5分)"), tmp_path, HIER)
