@@ -16,13 +16,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from normalize.headers import data_rows
 from normalize.rows import FieldRow
 from normalize.textfold import code_depth, fold_code, fold_text, parse_number, squash
 from schema.models import Indicator, Issue, Source
 from schema.raw import Format
 
 _POINTS = re.compile(r"[（(]\s*(\d+(?:\.\d+)?)\s*分\s*[）)]|(?<![\d.])(\d+(?:\.\d+)?)\s*分")
-_POINTS_TAIL = re.compile(r"[（(]?\s*(\d+(?:\.\d+)?)\s*分\s*[）)]?\s*$")
+_POINTS_TAIL = re.compile(r"(?:[（(【]?\s*(\d+(?:\.\d+)?)\s*分\s*[）)】]?|分值\s*[:：]?\s*(\d+(?:\.\d+)?)\s*分?)\s*$")
+_OPENERS, _CLOSERS = "（(【[", "）)】]"
+_NOTE_OPEN = re.compile(
+    "[" + re.escape(_OPENERS) + "]\\s*(?:" + "|".join(r["word"] for r in data_rows("note_words.csv")) + ")")
 RESPONSIBILITY = ("leaders", "departments", "owners")
 
 #: a project label: text, points printed with it, and which project column it sat in (None: one column only)
@@ -76,27 +80,35 @@ def labels_to_pair(labels: list[Label]) -> tuple[tuple[str, float | None] | None
     return None, None
 
 
-def split_level1(text: str) -> tuple[str, str | None, float | None]:
-    """'实施…目标。（属市《政府工作报告》任务65项）4分' → (text, note, 4.0)."""
-    s = fold_text(text)
-    points = None
-    if m := _POINTS_TAIL.search(s):
-        points = float(m.group(1))
-        s = s[: m.start()].rstrip()
-    note = None
-    start = next((i for i in range(len(s) - 1) if s[i] in "（(" and s[i + 1] == "属"), None)
-    if start is not None:
-        depth, end = 0, len(s)
-        for j in range(start, len(s)):
-            if s[j] in "（(":
+def _note_span(s: str) -> tuple[int, int] | None:
+    """(start, end) of the bracketed 属…/依据… note, brackets included; None when there is none."""
+    for m in _NOTE_OPEN.finditer(s):
+        depth = 0
+        for j in range(m.start(), len(s)):
+            if s[j] in _OPENERS:
                 depth += 1
-            elif s[j] in "）)":
+            elif s[j] in _CLOSERS:
                 depth -= 1
                 if depth == 0:
-                    end = j
-                    break
-        note = s[start + 1 : end].strip() or None
-        s = (s[:start] + s[end + 1 :]).strip()
+                    return m.start(), j + 1
+        return m.start(), len(s)
+    return None
+
+
+def split_level1(text: str) -> tuple[str, str | None, float | None]:
+    """'实施…目标。（属市《政府工作报告》任务65项）4分' → (text, note, 4.0).
+
+    The note is a bracketed part opening with a note word (属, 依据 …: data/note_words.csv), in any
+    bracket; the points are 'N分' or '分值：N' at the end, before or after the note."""
+    s = fold_text(text)
+    note = None
+    if span := _note_span(s):
+        note = s[span[0] + 1 : span[1] - 1].strip() or None
+        s = (s[: span[0]] + s[span[1] :]).strip()
+    points = None
+    if m := _POINTS_TAIL.search(s):
+        points = float(m.group(1) or m.group(2))
+        s = s[: m.start()].rstrip()
     return s, note, points
 
 

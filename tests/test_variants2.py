@@ -144,15 +144,14 @@ def _p(p: str | None, f: str = "{}分") -> str:
     return f.format(p) if p else ""
 
 
-NOTE_AFTER_POINTS = "split_level1 reads points only at the very end of the cell (_POINTS_TAIL), so points printed before the note stay in the text"
 LEVEL1_FORMS = {
     "（4分）": (lambda t, n, p: t + _n(n) + _p(p, "（{}分）"), None),
     "4 分": (lambda t, n, p: t + _n(n) + _p(p, "{} 分"), None),
     "(属…) ascii": (lambda t, n, p: t + _n(n, "(", ")") + _p(p), None),
-    "分值：4": (lambda t, n, p: t + _n(n) + _p(p, "分值：{}"), "split_level1's _POINTS_TAIL needs '分' after the number; '分值：4' stays in the text"),
-    "【属…】": (lambda t, n, p: t + _n(n, "【", "】") + _p(p), "split_level1 opens a note only at '（属' / '(属'; 【属…】 stays in the text"),
-    "4分（属…）": (lambda t, n, p: t + _p(p) + _n(n), NOTE_AFTER_POINTS),
-    "（4分）（属…）": (lambda t, n, p: t + _p(p, "（{}分）") + _n(n), NOTE_AFTER_POINTS),
+    "分值：4": (lambda t, n, p: t + _n(n) + _p(p, "分值：{}"), None),
+    "【属…】": (lambda t, n, p: t + _n(n, "【", "】") + _p(p), None),
+    "4分（属…）": (lambda t, n, p: t + _p(p) + _n(n), None),
+    "（4分）（属…）": (lambda t, n, p: t + _p(p, "（{}分）") + _n(n), None),
 }
 
 
@@ -169,9 +168,6 @@ def test_level1_without_note_and_points(tmp_path: Path) -> None:
     check(gold, reprint_level1(lambda t, n, p: t), tmp_path, [*LEVEL1, "level1_cites"])
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "split_level1 takes a bracket as the note only when it opens with 属; a trailing '（依据…）' note stays "
-    "in the level-1 text and level1_note is null"))
 def test_level1_note_without_shu(tmp_path: Path) -> None:
     gold = records()
     for r in gold:
@@ -185,9 +181,9 @@ def test_level1_note_without_shu(tmp_path: Path) -> None:
     ("做事。（属某项）4分", ("做事。", "属某项", 4.0)),
     ("做事。（属某项）（4分）", ("做事。", "属某项", 4.0)),
     ("做事。", ("做事。", None, None)),
-    pytest.param("做事。4分（属某项）", ("做事。", "属某项", 4.0), marks=pytest.mark.xfail(strict=True, reason=NOTE_AFTER_POINTS)),
-    pytest.param("做事。【属某项】4分", ("做事。", "属某项", 4.0), marks=pytest.mark.xfail(strict=True, reason="【属 not a note opener")),
-    pytest.param("做事。（属某项）分值：4", ("做事。", "属某项", 4.0), marks=pytest.mark.xfail(strict=True, reason="分值：N not points")),
+    ("做事。4分（属某项）", ("做事。", "属某项", 4.0)),
+    ("做事。【属某项】4分", ("做事。", "属某项", 4.0)),
+    ("做事。（属某项）分值：4", ("做事。", "属某项", 4.0)),
 ])
 def test_minimal_split_level1(cell: str, expected: tuple) -> None:
     assert split_level1(cell) == expected
