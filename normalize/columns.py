@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import re
 
+from normalize.dates import deadline_words
 from normalize.headers import FIELD_ORDER, PARENT_CHILDREN, header_role
 from normalize.rows import GridCell, TableRow
 from normalize.textfold import fold_code, parse_number, squash
 
-DEADLINE_RE = re.compile(r"(\d{1,2}月|年底|年末|季度|上半年|下半年|旬|日前|底前|长期|全年)")
+DEADLINE_RE = re.compile(r"(\d{1,2}月|季度|旬|日前|底前|\d{4}[.\-/]\d{1,2}[.\-/]\d{1,2})")
 TEXT_FIELDS = ("basis", "level1", "item")
 
 
 def is_deadline(text: str) -> bool:
     s = squash(text)
-    return bool(s) and len(s) <= 16 and bool(DEADLINE_RE.search(s))
+    return bool(s) and len(s) <= 16 and (bool(DEADLINE_RE.search(s)) or any(w in s for w in deadline_words()))
 
 
 def find_weight_index(texts: list[str], deadline_after: bool = True) -> int | None:

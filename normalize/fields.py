@@ -6,7 +6,7 @@ from normalize.dates import deadline_to_date
 from normalize.headers import data_rows
 from normalize.names import break_after_suffixes, cells_to_vocabulary, split_names
 from normalize.textfold import fold_text
-from schema.models import Indicator, Issue
+from schema.models import Indicator
 
 
 def unit_suffixes() -> tuple[str, ...]:
@@ -47,14 +47,6 @@ def split_indicator_names(indicators: list[Indicator]) -> list[Indicator]:
     return out
 
 
-def date_indicators(indicators: list[Indicator], year: int | None) -> tuple[list[Indicator], list[Issue]]:
-    """deadline_date = last day of the printed month in the notice's year."""
-    out, issues = [], []
-    for i in indicators:
-        date = deadline_to_date(i.deadline, year)
-        if i.deadline and date is None:
-            issues.append(Issue(severity="warning", kind="deadline_unparsed", code=i.code,
-                                message=f"完成时限 {i.deadline!r} is not a date kaoping understands",
-                                page=(i.source.pages or [None])[0], line=(i.source.lines or [None])[0]))
-        out.append(i.model_copy(update={"deadline_date": date}))
-    return out, issues
+def date_indicators(indicators: list[Indicator], year: int | None) -> list[Indicator]:
+    """deadline_date = last day of the printed month in the notice's year (unreadable ones: the checks say so)."""
+    return [i.model_copy(update={"deadline_date": deadline_to_date(i.deadline, year)}) for i in indicators]

@@ -249,9 +249,7 @@ def rows_to_indicators(rows: list[FieldRow], fmt: Format, file: str) -> tuple[li
         if not squash(ind.item):
             issues.append(Issue(severity="warning", kind="missing_item", code=code, page=row.page, line=row.line,
                                 row=row.row, message="row has a weight but no item text", cells=row.cells))
-        if squash(v["weight"]) and ind.weight is None:
-            issues.append(Issue(severity="warning", kind="bad_weight", code=code, page=row.page, line=row.line,
-                                row=row.row, message=f"权重 {squash(v['weight'])!r} is not a number", cells=row.cells))
+        # an unreadable weight is reported by the checks (missing_weight)
         out.append(ind)
         prev = {"group": state.group, "category": state.category, "code": code, "block": block, "level1": level1,
                 "level1_note": note, "level1_points": l1_points, "basis": basis,

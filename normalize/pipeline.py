@@ -115,8 +115,7 @@ def step_names(d: Draft) -> Draft:
 
 
 def step_dates(d: Draft) -> Draft:
-    indicators, issues = date_indicators(d.indicators, d.year)
-    return replace(d, indicators=indicators, issues=[*d.issues, *issues])
+    return replace(d, indicators=date_indicators(d.indicators, d.year))
 
 
 def step_aliases(d: Draft) -> Draft:
