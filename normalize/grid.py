@@ -135,6 +135,34 @@ def is_evaluation_table(table: RawTable) -> bool:
     return weighted >= 2
 
 
+def _is_complete(texts: list[str]) -> bool:
+    return any(is_deadline(t) for t in texts) or find_weight_index(texts) is not None
+
+
+def _join_broken_line(prev: TableRow, row: TableRow) -> bool:
+    """A text-export row broken over two lines: join ``row`` into ``prev`` when it is plainly the rest.
+
+    Either the line is a fragment (no 序号, number or deadline; one or two texts past the 序号
+    column), which continues the cells above it; or ``prev`` stopped before its weight and ``row``,
+    without a 序号, goes on from the cell where ``prev`` broke off."""
+    filled = [k for k, t in enumerate(row.texts) if squash(t)]
+    if any(fold_code(t) for t in row.texts):
+        return False
+    if not _is_complete(row.texts) and 1 <= len(filled) <= 2 and filled[0] >= 2:
+        for k in filled:
+            if k < len(prev.texts):
+                prev.texts[k] = f"{prev.texts[k]}\n{row.texts[k]}"
+            else:
+                prev.texts.append(row.texts[k])
+    elif not _is_complete(prev.texts) and _is_complete(row.texts) and squash(row.texts[0]):
+        prev.texts = [*prev.texts[:-1], f"{prev.texts[-1]}\n{row.texts[0]}", *row.texts[1:]]
+    else:
+        return False
+    prev.lines += row.lines
+    prev.rows += row.rows
+    return True
+
+
 def table_to_rows(table: RawTable, result: GridResult | None = None) -> GridResult:
     """One raw table → placed body rows, totals, issues and row accounting (appended to ``result``)."""
     result = result or GridResult()
@@ -173,6 +201,9 @@ def table_to_rows(table: RawTable, result: GridResult | None = None) -> GridResu
             _merge_continuation(body[-1][0], row, rows[i + 1:], cells)
             acc.continuation_rows += 1
             after_page_break = False
+            continue
+        if table.ragged and body and _join_broken_line(body[-1][0], row):
+            acc.continuation_rows += 1
             continue
         after_page_break = False
         body.append((row, order))

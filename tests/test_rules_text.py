@@ -83,7 +83,7 @@ def test_lone_group_label_points_belong_to_category(write_notice) -> None:
 def test_unparsed_row_is_an_issue_with_its_cells(write_notice) -> None:
     rows = [
         "业务目标（10分） 重点\t1-1\t三定方案\t\t任务甲\t10\t12月底前\t张三\t综合科\t王五",
-        "\t\t备注：以上由办公室汇总\t\t\t\t\t\t\t",
+        "备注：以上由办公室汇总\t\t\t\t\t\t\t\t\t",
     ]
     doc = extract(write_notice(rows))
     assert len(doc.indicators) == 1

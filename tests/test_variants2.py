@@ -274,17 +274,11 @@ def broken_row(form: str) -> str:
     return "\n".join(lines)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "text export: extract/text.py makes every tabbed line a row and normalize/columns.ragged_row_to_fields "
-    "places a weightless, codeless line by content, so the continuation becomes an extra uncoded indicator "
-    "(leading tabs), or a project label that renames the group of every later row (with trailing tabs); "
-    "grid._is_continuation only rejoins rows after a page break in true grids"))
 @pytest.mark.parametrize("form", ["leading tabs", "leading and trailing tabs", "break inside the cell"])
 def test_row_broken_over_two_lines(form: str, tmp_path: Path) -> None:
     check(records(), broken_row(form), tmp_path)
 
 
-@pytest.mark.xfail(strict=True, reason="columns.ragged_row_to_fields: a line of one item fragment is a row")
 def test_minimal_row_broken_over_two_lines(tmp_path: Path) -> None:
     rows = ["甲类目标（75分）\t1-1-1\t依据\t做事。4分\t推进工作，\t2\t12月底前\t张三\t办公室\t李四", "\t\t\t\t完成任务。"]
     recs = extract_records(write(tmp_path, text_notice(rows)))
