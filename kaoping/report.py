@@ -220,7 +220,7 @@ def _hierarchy(doc: NoticeDocument, blocks: list[Subtotal]) -> str:
     complete = all(i.weight is not None for i in indicators)
     grand = sum(i.weight for i in indicators if i.weight is not None) if complete else None
     for k, row in enumerate(totals):
-        if row.grand or row.category is None:
+        if row.level != "category" or row.category is None:
             rows.append(_total_row(k, row, grand))
     head = ("<tr><th>序号</th><th>指标</th><th>分值</th><th>权重</th><th>完成时限</th>"
             "<th>分管领导</th><th>责任部门</th><th>责任人</th></tr>")

@@ -146,7 +146,7 @@ def category_subtotals(indicators: list[Indicator], totals: Iterable[TotalRow] =
             sub.printed = ind.category_points
         sub.items.append(ind)
     for row in totals:
-        if row.grand or row.category is None:
+        if row.level != "category" or row.category is None:
             continue
         if row.category in cats and cats[row.category].total is None:
             cats[row.category].total = row
@@ -183,8 +183,16 @@ def arithmetic_issues(indicators: list[Indicator], totals: list[TotalRow]) -> li
     categories = {i.category for i in indicators}
     weights_known = all(i.weight is not None for i in indicators)
     grand = sum(i.weight for i in indicators if i.weight is not None)
+    for group in group_subtotals(indicators):
+        key = (group.items[0].category, group.label) if group.items else None
+        row = next((t for t in totals if t.level == "group" and (t.category, t.group) == key), None)
+        if row is not None and row.value is not None and group.complete and group.items \
+                and not points_equal(group.weight_sum, row.value):
+            issues.append(_total_issue(row, group.weight_sum, f"{row.label} row of group {group.label}"))
     for row in totals:
-        if row.grand and row.category is not None:
+        if row.level == "group":
+            continue
+        if row.level == "grand" and row.category is not None:
             row = row.model_copy(update={"category": None})
         if row.category is not None and row.category not in categories:
             issues.append(Issue(severity="warning", kind="total_row_unmatched",

@@ -90,7 +90,7 @@ def _total_kind(row: TableRow) -> str | None:
 def _row_to_total(row: TableRow, kind: str) -> TotalRow:
     label = next(squash(t) for t in row.texts if squash(t) and parse_number(t) is None)
     value = next((parse_number(t) for t in row.texts if parse_number(t) is not None), None)
-    return TotalRow(label=label, value=value, category=None, grand=kind == "grand", table=row.table,
+    return TotalRow(label=label, value=value, category=None, level=kind, table=row.table,
                     page=row.page, line=row.line, row=row.index)
 
 

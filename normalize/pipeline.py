@@ -101,8 +101,9 @@ def _assign_total_categories(totals: list[TotalRow], indicators: list[Indicator]
     out = []
     for t in totals:
         before = [i for i in indicators if i.source.table == t.table and i.source.rows and i.source.rows[0] < (t.row or 0)]
-        category = before[-1].category if before and not t.grand else None
-        out.append(t.model_copy(update={"category": category}))
+        last = before[-1] if before and t.level != "grand" else None
+        out.append(t.model_copy(update={"category": last.category if last else None,
+                                        "group": last.group if last and t.level == "group" else None}))
     return out
 
 

@@ -177,8 +177,10 @@ class TotalRow(Record):
 
     label: str
     value: float | None = None
-    grand: bool = Field(default=False, description="the grand total (得分/总分) rather than a category's 合计")
-    category: str | None = Field(default=None, description="the category a 合计 closes (None for the grand total)")
+    level: Literal["group", "category", "grand"] = Field(
+        default="category", description="what the row totals: a group (小计), a category (合计) or everything (得分/总分)")
+    category: str | None = Field(default=None, description="the category a 合计/小计 closes (None for the grand total)")
+    group: str | None = Field(default=None, description="the group a 小计 closes")
     table: int = 0
     page: int | None = None
     line: int | None = None

@@ -200,6 +200,6 @@ def test_parse_code(code: str | None, parts: tuple[int, ...] | None) -> None:
 
 def test_a_row_marked_grand_is_the_grand_total_whatever_its_category() -> None:
     rows = [ind(1, "1-1", 60, category="A"), ind(2, "2-1", 40, category="B")]
-    (issue,) = indicators_to_check_issues(rows, [TotalRow(label="得分", value=60, grand=True, category="A")])
+    (issue,) = indicators_to_check_issues(rows, [TotalRow(label="得分", value=60, level="grand", category="A")])
     assert (issue.kind, issue.message) == ("grand_total_sum",
                                            "grand total row 得分: item weights sum to 100 but 60 is printed")

@@ -60,9 +60,9 @@ def test_synthetic_notice_hierarchy(write_notice) -> None:
     # blank responsibility cells inherit inside the group
     assert ability[1].leaders == ["李四"] and "leaders" in ability[1].source.inherited
     # totals kept, header rows counted, every row accounted for
-    assert [(t.label, t.value, t.category, t.grand) for t in doc.totals] == [
-        ("合计", 80, "业务工作目标", False), ("合计", 20, "能力建设目标", False),
-        ("考评得分(业务+能力)", 100, None, True)]
+    assert [(t.label, t.value, t.category, t.level) for t in doc.totals] == [
+        ("合计", 80, "业务工作目标", "category"), ("合计", 20, "能力建设目标", "category"),
+        ("考评得分(业务+能力)", 100, None, "grand")]
     acc = doc.accounting
     assert (acc.indicators, acc.header_rows, acc.total_rows, acc.unparsed_rows) == (9, 4, 3, 0)
     assert acc.rows_seen == acc.indicators + acc.header_rows + acc.total_rows + acc.blank_rows + acc.unparsed_rows
@@ -119,8 +119,8 @@ def test_total_rows_by_wording_and_short_label(write_notice) -> None:
     ]
     doc = extract(write_notice(rows))
     assert [i.item for i in doc.indicators] == ["做好合计报表的汇总工作"]  # 合计 inside an item is no total row
-    assert [(t.label, t.value, t.grand, t.category) for t in doc.totals] == [
-        ("业务目标小计", 10, False, "业务目标"), ("总分", 10, True, None)]
+    assert [(t.label, t.value, t.level, t.category, t.group) for t in doc.totals] == [
+        ("业务目标小计", 10, "group", "业务目标", "重点"), ("总分", 10, "grand", None, None)]
 
 
 def test_columns_in_another_order_follow_the_header(write_notice) -> None:

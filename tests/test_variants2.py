@@ -330,10 +330,6 @@ def test_group_subtotal_rows_are_totals_not_indicators(label_col: int, tmp_path:
     assert [(t.label, t.value) for t in doc.totals if t.label == "小计"] == [("小计", 5.0)] * 5
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "a 小计 closing a group is kept as a category total: data/totals.csv gives 小计 the same kind as 合计, "
-    "pipeline._assign_total_categories gives it the category above, and checks.category_subtotals takes the "
-    "first total of a category, so a false error says 行政能力目标 sums to 25 but 5 is printed"))
 def test_group_subtotal_rows_raise_no_false_error(tmp_path: Path) -> None:
     doc = extract(write(tmp_path, with_group_subtotals(0)))
     assert [i.message for i in doc.issues if i.severity == "error"] == []
@@ -349,5 +345,5 @@ def test_total_row_wordings_and_positions(old: str, new: str, tmp_path: Path) ->
     assert SAMPLE().count(old) == 1
     doc = extract(write(tmp_path, SAMPLE().replace(old, new)))
     assert field_diffs(records(), extract_records_from(doc)) == []
-    assert [(t.value, t.grand) for t in doc.totals] == [(75.0, False), (25.0, False), (100.0, True)]
+    assert [(t.value, t.level) for t in doc.totals] == [(75.0, "category"), (25.0, "category"), (100.0, "grand")]
     assert [i.message for i in doc.issues if i.severity == "error"] == []
