@@ -32,8 +32,8 @@ SUFFIX_HINTS: dict[str, Format] = {".txt": "text", ".text": "text", ".docx": "do
 MAX_INPUT_BYTES = 200 * 1024 * 1024
 
 
-def sniff_format(data: bytes, name: str = "") -> Format:
-    """Decide the format from the content; the suffix is only a hint for ambiguous text."""
+def sniff_format(data: bytes) -> Format:
+    """Decide the format from the content alone (a suffix that lies changes nothing)."""
     if not data.strip():
         raise InputError("empty file")
     head = data[:1024]
@@ -70,7 +70,7 @@ def read_source(path: Path) -> tuple[bytes, SourceInfo]:
         raise InputError("no such file", str(path)) from None
     except PermissionError:
         raise InputError("permission denied", str(path)) from None
-    fmt = sniff_format(data, path.name)
+    fmt = sniff_format(data)
     hint = SUFFIX_HINTS.get(path.suffix.lower())
     if hint and hint != fmt:
         log.info("%s: suffix says %s but content is %s; reading as %s", path.name, hint, fmt, fmt)

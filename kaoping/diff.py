@@ -21,7 +21,6 @@ a ``targets`` change lists each metric whose comparator, value or unit moved.
 from __future__ import annotations
 
 import logging
-import unicodedata
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -33,6 +32,7 @@ from rapidfuzz.process import cdist
 from scipy.optimize import linear_sum_assignment
 
 from normalize.targets import indicators_to_targets
+from normalize.textfold import squash
 from schema.errors import InputError
 from schema.models import Indicator, NoticeDocument, Target
 
@@ -60,9 +60,7 @@ def load_notice_document(path: Path) -> NoticeDocument:
 
 def text_key(text: str | None) -> str:
     """The form texts are compared in: NFKC, no whitespace."""
-    if text is None:
-        return ""
-    return "".join(unicodedata.normalize("NFKC", text).split())
+    return squash(text)
 
 
 def _context(ind: Indicator) -> str:
@@ -149,8 +147,9 @@ def target_changes(old: list[Target], new: list[Target]) -> dict[str, Any] | Non
     return {"old": [target_to_dict(t) for t in old], "new": [target_to_dict(t) for t in new], "moved": moved}
 
 
-def _targets_of(ind: Indicator) -> list[Target]:
-    return ind.targets or indicators_to_targets([ind])[0].targets
+def with_targets(indicators: list[Indicator]) -> list[Indicator]:
+    """Indicators of a document written before targets were parsed get them, once per document."""
+    return indicators if any(i.targets for i in indicators) else indicators_to_targets(indicators)
 
 
 def indicator_changes(old: Indicator, new: Indicator) -> dict[str, dict[str, Any]]:
@@ -158,7 +157,7 @@ def indicator_changes(old: Indicator, new: Indicator) -> dict[str, dict[str, Any
     changes: dict[str, dict[str, Any]] = {}
     for field in FIELDS:
         if field == "targets":
-            moved = target_changes(_targets_of(old), _targets_of(new))
+            moved = target_changes(old.targets, new.targets)
             if moved:
                 changes["targets"] = moved
             continue
@@ -175,7 +174,7 @@ def _entry(ind: Indicator) -> dict[str, Any]:
 
 def diff_documents(old: NoticeDocument, new: NoticeDocument, threshold: float = THRESHOLD) -> dict[str, Any]:
     """The diff.json structure: pairs (with changes), added, removed and a summary of counts."""
-    olds, news = old.indicators, new.indicators
+    olds, news = with_targets(old.indicators), with_targets(new.indicators)
     matched = match_indicators(olds, news, threshold)
     pairs = []
     for i, j, sim in matched:

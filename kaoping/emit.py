@@ -15,9 +15,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import pyarrow.parquet as pq
-
-from schema.arrow import records_to_table
 from schema.errors import OutputError
 from schema.models import (
     Citation,
@@ -51,11 +48,13 @@ def document_to_json(doc: NoticeDocument) -> str:
 
 
 def write_parquet(records: list, model: type, exclude: frozenset[str], path: Path) -> None:
-    table = records_to_table(records, model, exclude)
-    pq.write_table(table, path, compression="zstd")
+    import pyarrow.parquet as pq  # only when Parquet is asked for: --format json stays light
+
+    from schema.arrow import records_to_table
+
+    pq.write_table(records_to_table(records, model, exclude), path, compression="zstd")
 
 
-#: what a folder kaoping wrote holds; an existing OUTDIR with anything else is not replaced
 #: every file name an extract or diff output folder can hold; anything else makes the folder not ours
 OUTPUT_NAMES = frozenset({"notice.json", "report.html", "notice.xlsx", "diff.json", "diff.parquet", "diff.html",
                           *(f"{name}.{ext}" for name in TABLES for ext in ("parquet", "csv"))})
@@ -141,12 +140,9 @@ def write_document(doc: NoticeDocument, outdir: Path, formats: tuple[str, ...] =
                 if _fail_after == name:
                     raise RuntimeError(f"injected failure after {name}.parquet")
         if "html" in formats:
-            try:
-                from kaoping.report import document_to_html
-            except ImportError:  # the report module is optional during development
-                document_to_html = None  # type: ignore[assignment]
-            if document_to_html is not None:
-                (tmp / "report.html").write_text(document_to_html(doc), encoding="utf-8")
+            from kaoping.report import document_to_html
+
+            (tmp / "report.html").write_text(document_to_html(doc), encoding="utf-8")
         extra = [f for f in formats if f not in ("json", "parquet", "html")]
         if extra:
             from kaoping.tabular import write_tabular

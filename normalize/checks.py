@@ -9,19 +9,17 @@ corrected. People checks live in :mod:`normalize.people`.
 from __future__ import annotations
 
 import logging
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from normalize.textfold import CODE_RE, fold_code
 from schema.models import Indicator, Issue, Severity, TotalRow
 
 log = logging.getLogger(__name__)
 
 TOLERANCE = 1e-6
 LABEL_WIDTH = 12
-_CODE_SPLIT = re.compile(r"[-－–—.．]")
-_CODE_RE = re.compile(r"^\d+(?:[-－–—.．]\d+)*$")
 
 
 @dataclass
@@ -220,10 +218,10 @@ def parse_code(code: str | None) -> tuple[int, ...] | None:
     """"1-2-1" → (1, 2, 1); None for anything that is not dash-separated numbers."""
     if not code:
         return None
-    code = code.strip()
-    if not _CODE_RE.match(code):
+    code = fold_code(code) or code.strip()
+    if not (CODE_RE.match(code) or code.isdigit()):
         return None
-    return tuple(int(p) for p in _CODE_SPLIT.split(code))
+    return tuple(int(p) for p in code.split("-"))
 
 
 def structure_issues(indicators: list[Indicator]) -> list[Issue]:

@@ -94,11 +94,6 @@ def find_docnumbers(text: str, known_codes: Iterable[str] = ()) -> list[DocNumbe
     return found
 
 
-def docnumber_to_text(number: DocNumber) -> str:
-    """The normalised printed form, 代字〔YYYY〕N号."""
-    return str(number)
-
-
 def normalise_docnumber(text: str | None) -> str | None:
     """Normalised form of a printed number, or None when it is not one."""
     number = text_to_docnumber(text)

@@ -124,7 +124,8 @@ def _is_continuation(row: TableRow, roles: list[str | None], cells: list[GridCel
 
 def is_evaluation_table(table: RawTable) -> bool:
     """A 考评表 has a header row with known labels, or at least two rows with a weight next to a deadline."""
-    rows, _ = table_to_grid(table)
+    rows = [TableRow(table.index, r.index, r.page, r.line, [c.text for c in table.cells if c.row == r.index],
+                     header=r.header) for r in table.rows]
     if any(r.header or looks_like_header_row(r.texts) for r in rows):
         return True
     weighted = 0

@@ -13,8 +13,6 @@ import logging
 from collections import Counter, defaultdict
 from pathlib import Path
 
-import yaml
-
 from normalize.checks import indicator_ref, issue_at
 from schema.errors import InputError
 from schema.models import Indicator, Issue, Person
@@ -61,6 +59,8 @@ def _csv_pairs(text: str, path: Path) -> list[tuple[str, str]]:
 
 
 def _yaml_pairs(text: str, path: Path) -> list[tuple[str, str]]:
+    import yaml  # only alias files need it
+
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -244,10 +244,6 @@ def _order_issue(ind: Indicator, roster: Roster) -> Issue | None:
         message = f"{indicator_ref(ind)} pairs {wrong}, but the roster has {expected}"
         return issue_at(ind, "warning", "owner_department", message)
     return None
-
-
-def _first_seen(values: list[str]) -> list[str]:
-    return list(dict.fromkeys(values))
 
 
 def _people(indicators: list[Indicator], roster: Roster, leader_variants: dict[str, str]) -> list[Person]:
