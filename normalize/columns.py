@@ -89,58 +89,46 @@ def infer_unknown_roles(roles: list[str | None], labels: list[str], parents: lis
     return roles
 
 
-def header_rows_to_order(header_rows: list[TableRow]) -> tuple[str, ...]:
-    """The order of the leaf fields as the header rows print them (ragged text: by cell position).
+def header_texts_to_roles(matrix: list[list[str]]) -> list[str | None]:
+    """Header rows (top to bottom, one text per column) → the field role of each column.
 
-    Fields the header does not print are absent (a table without 一级指标); without 权重 or 二级指标
-    the header says too little and the usual order is assumed.
-    """
-    width = max(len(r.texts) for r in header_rows)
+    The lowest row naming a leaf field decides; a parent heading (目标内容, 责任分解) stands over the
+    columns to its right up to the next heading, so an unknown label there can take the role the
+    heading is missing (see :func:`infer_unknown_roles`)."""
+    width = max(len(r) for r in matrix)
     roles: list[str | None] = [None] * width
     labels, parents = [""] * width, [None] * width
     for c in range(width):
-        for row in reversed(header_rows):
-            text = row.texts[c] if c < len(row.texts) else ""
+        for row in reversed(matrix):
+            text = row[c] if c < len(row) else ""
             role = header_role(text)
             if role in FIELD_ORDER:
                 roles[c] = role
                 break
             if squash(text) and not labels[c] and role is None:
                 labels[c] = text
-        for row in header_rows:  # a parent heading stands over the columns to its right until the next one
-            left = next((row.texts[k] for k in range(min(c, len(row.texts) - 1), -1, -1) if squash(row.texts[k])), "")
+        for row in matrix:
+            left = next((row[k] for k in range(min(c, len(row) - 1), -1, -1) if squash(row[k])), "")
             if header_role(left) in PARENT_CHILDREN:
                 parents[c] = header_role(left)
                 break
-    roles = infer_unknown_roles(roles, labels, parents)
+    return infer_unknown_roles(roles, labels, parents)
+
+
+def header_rows_to_order(header_rows: list[TableRow]) -> tuple[str, ...]:
+    """The order of the leaf fields as the header rows print them (ragged text: by cell position).
+
+    Fields the header does not print are absent (a table without 一级指标); without 权重 or 二级指标
+    the header says too little and the usual order is assumed.
+    """
+    roles = header_texts_to_roles([r.texts for r in header_rows])
     order = tuple(dict.fromkeys(r for r in roles if r is not None))
     return order if "weight" in order and "item" in order else FIELD_ORDER
 
 
-def header_rows_to_roles(header_rows: list[TableRow], cells: list[GridCell], roles_of: dict[str, str]) -> list[str | None]:
-    """Column → field role, from the lowest header row whose cell over the column names a leaf field;
-    an unknown label under a parent heading takes the role that heading is missing."""
-    del roles_of  # header_role() reads the same synonyms and also ignores a bracketed unit
-    n = max(len(r.slots) for r in header_rows)
-    roles: list[str | None] = [None] * n
-    labels, parents = [""] * n, [None] * n
-    for c in range(n):
-        for row in reversed(header_rows):
-            slot = row.slots[c] if c < len(row.slots) else None
-            if slot is None:
-                continue
-            text = cells[slot.cell].text
-            role = header_role(text)
-            if role in FIELD_ORDER:
-                roles[c] = role
-                break
-            if role in PARENT_CHILDREN:
-                parents[c] = role
-            elif squash(text) and not labels[c]:
-                labels[c] = text
-            elif not squash(text) and c > 0 and parents[c] is None and row is not header_rows[-1]:
-                parents[c] = parents[c - 1]  # an unmerged blank beside a heading stands under it
-    return infer_unknown_roles(roles, labels, parents)
+def header_rows_to_roles(header_rows: list[TableRow], cells: list[GridCell]) -> list[str | None]:
+    """Column → field role for a true grid: each column reads the header cell that covers it."""
+    return header_texts_to_roles([[cells[s.cell].text if s else "" for s in r.slots] for r in header_rows])
 
 
 def grid_row_to_fields(

@@ -21,7 +21,6 @@ from normalize.columns import (
 )
 from normalize.headers import (
     FIELD_ORDER,
-    header_synonyms,
     looks_like_header_row,
     total_words,
     unknown_header_labels,
@@ -183,7 +182,7 @@ def table_to_rows(table: RawTable, result: GridResult | None = None) -> GridResu
             if table.ragged:
                 order = header_rows_to_order(header_block)
             else:
-                roles = header_rows_to_roles(header_block, cells, header_synonyms())
+                roles = header_rows_to_roles(header_block, cells)
             for label in unknown_header_labels(row.texts):
                 message = f"unknown header label {squash(label)!r}"
                 if not any(x.kind == "unknown_header" and x.message == message for x in result.issues):
