@@ -14,12 +14,12 @@ import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
+from functools import cache
+
+from normalize.facts import data_lines
 
 log = logging.getLogger(__name__)
 
-GENERIC_WORDS_FILE = Path(__file__).parent / "data" / "generic_title_words.txt"
 
 _QUOTE_RE = re.compile(r"《([^《》]+)》|“([^“”]+)”|\"([^\"]+)\"|「([^「」]+)」|『([^『』]+)』|‘([^‘’]+)’|〈([^〈〉]+)〉")
 _DQUOTE_RE = re.compile(r"“([^“”]+)”|\"([^\"]+)\"|「([^「」]+)」|『([^『』]+)』")
@@ -70,11 +70,9 @@ class Match:
     method: str
 
 
-@lru_cache(maxsize=1)
+@cache
 def generic_words() -> tuple[str, ...]:
-    lines = GENERIC_WORDS_FILE.read_text(encoding="utf-8").splitlines()
-    words = [w.strip() for w in lines if w.strip() and not w.lstrip().startswith("#")]
-    return tuple(sorted(words, key=len, reverse=True))
+    return tuple(sorted(data_lines("generic_title_words.txt"), key=len, reverse=True))
 
 
 def fold_spaces(text: str) -> str:

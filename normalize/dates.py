@@ -6,7 +6,7 @@ import calendar
 import datetime as dt
 import re
 
-from normalize.headers import data_rows
+from normalize.facts import data_rows
 from normalize.textfold import squash
 
 _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from normalize.dates import deadline_to_date
-from normalize.headers import data_rows
+from normalize.facts import data_rows
 from normalize.names import break_after_suffixes, cells_to_vocabulary, split_names
 from normalize.textfold import fold_text
 from schema.models import Indicator

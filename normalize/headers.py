@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
-import csv
 import re
 from functools import cache
-from importlib import resources
 
+from normalize.facts import data_rows
 from normalize.textfold import squash
 
 #: the leaf fields of an indicator row, in the usual left-to-right order of the table
 FIELD_ORDER = ("project", "code", "basis", "level1", "item", "weight", "deadline", "leaders", "departments", "owners")
 #: the leaf fields a parent heading (目标内容, 责任分解) stands over, in their usual order
 PARENT_CHILDREN = {"content": ("code", "basis", "level1", "item"), "responsibility": ("leaders", "departments", "owners")}
-
-
-@cache
-def data_rows(name: str) -> tuple[dict[str, str], ...]:
-    """The rows of a CSV file under normalize/data/ (facts live there, not in code)."""
-    text = resources.files("normalize").joinpath("data", name).read_text(encoding="utf-8")
-    return tuple(csv.DictReader(text.splitlines()))
 
 
 @cache

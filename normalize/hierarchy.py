@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from normalize.headers import data_rows
+from normalize.facts import data_rows
 from normalize.rows import FieldRow
 from normalize.textfold import code_depth, fold_code, fold_text, parse_number, squash
 from schema.models import Indicator, Issue, Source

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 import re
 from functools import cache
-from importlib import resources
 
 from normalize.dates import line_to_date, text_to_date_range
 from normalize.docnumber import DocNumber, find_docnumbers, text_to_docnumber
+from normalize.facts import data_rows
 from normalize.textfold import fold_text
 from schema.models import BodyPart, Notice, Role, Step
 from schema.raw import SourceInfo
@@ -24,8 +23,7 @@ PRINTED = re.compile(r"^(.*?)\s*(\d{4}年\d{1,2}月\d{1,2}日)\s*印发$")
 
 @cache
 def _positions() -> list[str]:
-    text = resources.files("normalize").joinpath("data", "positions.csv").read_text(encoding="utf-8")
-    return sorted((r["word"] for r in csv.DictReader(text.splitlines())), key=len, reverse=True)
+    return sorted((r["word"] for r in data_rows("positions.csv")), key=len, reverse=True)
 
 
 def _role_person(role: str, phrase: str) -> Role:

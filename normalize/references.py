@@ -7,22 +7,20 @@ else from ``data/issuers.csv``; a 代字 found in neither stays unexpanded, with
 
 from __future__ import annotations
 
-import csv
 import logging
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
+from functools import cache
 
 from normalize.citations import Resolution, TitleIndex, fold_spaces, note_to_resolutions, plain
 from normalize.docnumber import DocNumber, find_docnumbers
+from normalize.facts import data_rows
 from schema.models import Citation, Indicator, Issue, Reference
 
 log = logging.getLogger(__name__)
 
-ISSUERS_FILE = Path(__file__).parent / "data" / "issuers.csv"
 
 # GB/T 9704 titles read 发文机关 + 关于 + 事由 + 文种; an issuer name ends in an organ word.
 _TITLE_VERB_RE = re.compile(r"关于|印发|转发|批转|通报|决定")
@@ -52,15 +50,14 @@ class Mention:
     where: str  # "body" or the indicator's label
 
 
-@lru_cache(maxsize=4)
-def csv_to_issuers(path: Path = ISSUERS_FILE) -> dict[str, Issuer]:
-    """issuers.csv (code,name,status,note) → {代字: Issuer}. Never complete: codes change between years."""
-    with path.open(encoding="utf-8", newline="") as fh:
-        return {
-            row["code"].strip(): Issuer(row["code"].strip(), row["name"].strip(), row["status"].strip(), row.get("note") or "")
-            for row in csv.DictReader(fh)
-            if row.get("code") and row.get("name")
-        }
+@cache
+def csv_to_issuers() -> dict[str, Issuer]:
+    """data/issuers.csv (code,name,status,note) → {代字: Issuer}. Never complete: codes change between years."""
+    return {
+        row["code"].strip(): Issuer(row["code"].strip(), row["name"].strip(), row["status"].strip(), row.get("note") or "")
+        for row in data_rows("issuers.csv")
+        if row.get("code") and row.get("name")
+    }
 
 
 def _strip_book_marks(text: str) -> str:

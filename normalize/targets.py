@@ -25,21 +25,17 @@ A target is a number followed by a unit from ``data/units.csv``. The rules:
 
 from __future__ import annotations
 
-import csv
 import logging
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
-from pathlib import Path
+from functools import cache
 
-import yaml
-
+from normalize.facts import data_rows, data_yaml
 from schema.models import Indicator, Target
 
 log = logging.getLogger(__name__)
 
-DATA = Path(__file__).parent / "data"
 
 CHINESE_DIGITS = dict(zip("〇零一二两三四五六七八九", (0, 0, 1, 2, 2, 3, 4, 5, 6, 7, 8, 9), strict=True))
 CHINESE_SCALES = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000}
@@ -81,15 +77,14 @@ class Lexicon:
     pattern: re.Pattern[str]
 
 
-@lru_cache(maxsize=1)
-def load_lexicon(data_dir: Path = DATA) -> Lexicon:
-    """Read units.csv and target_words.yaml once."""
-    with open(data_dir / "units.csv", encoding="utf-8", newline="") as fh:
-        units = {
-            row["unit"]: Unit(row["unit"], Decimal(row["multiplier"]), row["base_unit"], row["kind"])
-            for row in csv.DictReader(fh)
-        }
-    words = yaml.safe_load((data_dir / "target_words.yaml").read_text(encoding="utf-8"))
+@cache
+def load_lexicon() -> Lexicon:
+    """data/units.csv and data/target_words.yaml, read once."""
+    units = {
+        row["unit"]: Unit(row["unit"], Decimal(row["multiplier"]), row["base_unit"], row["kind"])
+        for row in data_rows("units.csv")
+    }
+    words = data_yaml("target_words.yaml")
     before = {w: comp for comp, d in words["comparators"].items() for w in d.get("before", [])}
     after = {w: comp for comp, d in words["comparators"].items() for w in d.get("after", [])}
 
@@ -245,9 +240,9 @@ def _comparator_before(text: str, start: int, floor: int, lex: Lexicon) -> tuple
     return best
 
 
-def text_to_targets(text: str, data_dir: Path = DATA) -> list[ParsedTarget]:
+def text_to_targets(text: str) -> list[ParsedTarget]:
     """Every quantitative target printed in ``text``, in reading order."""
-    lex = load_lexicon(data_dir)
+    lex = load_lexicon()
     norm = text.translate(FULLWIDTH)
     found: list[ParsedTarget] = []
     floor = 0
@@ -285,7 +280,7 @@ def text_to_targets(text: str, data_dir: Path = DATA) -> list[ParsedTarget]:
     return found
 
 
-def indicators_to_targets(indicators: list[Indicator], data_dir: Path = DATA) -> list[Indicator]:
+def indicators_to_targets(indicators: list[Indicator]) -> list[Indicator]:
     """Copies of ``indicators`` with ``targets`` parsed from each item."""
     out = []
     for ind in indicators:
@@ -299,7 +294,7 @@ def indicators_to_targets(indicators: list[Indicator], data_dir: Path = DATA) ->
                 unit=t.unit,
                 raw=t.raw,
             )
-            for t in text_to_targets(ind.item, data_dir)
+            for t in text_to_targets(ind.item)
         ]
         out.append(ind.model_copy(update={"targets": targets}))
     return out

@@ -1,0 +1,36 @@
+"""Facts live in data files under ``normalize/data/`` (not in code); this is the one place that reads them.
+
+Each file is read once per process. A newer notice that needs another header synonym, issuer,
+unit or deadline word gets a line in a data file, not a code change.
+"""
+
+from __future__ import annotations
+
+import csv
+from functools import cache
+from importlib import resources
+from typing import Any
+
+
+@cache
+def data_text(name: str) -> str:
+    return resources.files("normalize").joinpath("data", name).read_text(encoding="utf-8")
+
+
+@cache
+def data_rows(name: str) -> tuple[dict[str, str], ...]:
+    """The rows of a CSV file (first line: column names)."""
+    return tuple(csv.DictReader(data_text(name).splitlines()))
+
+
+@cache
+def data_lines(name: str) -> tuple[str, ...]:
+    """The non-blank lines of a word list, ``#`` comments left out."""
+    return tuple(w.strip() for w in data_text(name).splitlines() if w.strip() and not w.lstrip().startswith("#"))
+
+
+@cache
+def data_yaml(name: str) -> Any:
+    import yaml
+
+    return yaml.safe_load(data_text(name))
