@@ -94,7 +94,48 @@ def _cmd_diff(args: argparse.Namespace) -> int:
 def _cmd_ingest(args: argparse.Namespace) -> int:
     from kaoping.ingest import run_ingest
 
-    return run_ingest(args.inputs, args.out, args.jobs)
+    return run_ingest(args.inputs, args.out, args.jobs, report=TerminalReport)
+
+
+class TerminalReport:
+    """A progress bar on a terminal, one line per file otherwise; errors always one line on stderr."""
+
+    def __init__(self, total: int, live: bool | None = None) -> None:
+        self.live = sys.stderr.isatty() if live is None else live
+        self.progress = None
+        if self.live and total:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+            self.progress = Progress(TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                                     console=Console(stderr=True, highlight=False), transient=True,
+                                     auto_refresh=False)  # no refresh thread: workers fork safely
+            self.task = self.progress.add_task("ingest", total=total)
+            self.progress.start()
+
+    def line(self, text: str) -> None:
+        if self.progress is not None:
+            self.progress.console.print(text, markup=False, highlight=False, soft_wrap=True)
+        else:
+            sys.stdout.write(text + "\n")
+            sys.stdout.flush()
+
+    def error(self, path: Path | str, reason: str) -> None:
+        text = f"kaoping: error: {path}: {reason}"
+        if self.progress is not None:
+            self.progress.console.print(text, markup=False, highlight=False, soft_wrap=True, style="red")
+        else:
+            sys.stderr.write(text + "\n")
+            sys.stderr.flush()
+
+    def advance(self) -> None:
+        if self.progress is not None:
+            self.progress.advance(self.task)
+            self.progress.refresh()
+
+    def close(self) -> None:
+        if self.progress is not None:
+            self.progress.stop()
 
 
 COMMANDS = {"extract": _cmd_extract, "schema": _cmd_schema, "diff": _cmd_diff, "ingest": _cmd_ingest}

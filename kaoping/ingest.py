@@ -27,11 +27,11 @@ import json
 import logging
 import os
 import re
-import sys
 import tempfile
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
+from typing import Protocol
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -246,45 +246,32 @@ def manifest_to_bytes(manifest: dict) -> bytes:
 # ---------------------------------------------------------------- the run
 
 
-class Reporter:
-    """A progress bar on a terminal, one line per file otherwise; errors always one line on stderr."""
+class Report(Protocol):
+    """Where ingest tells what happens to each file (the CLI shows it; the library default keeps it)."""
 
-    def __init__(self, total: int, live: bool | None = None) -> None:
-        self.live = sys.stderr.isatty() if live is None else live
-        self.progress = None
-        if self.live and total:
-            from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    def line(self, text: str) -> None: ...
+    def error(self, path: Path | str, reason: str) -> None: ...
+    def advance(self) -> None: ...
+    def close(self) -> None: ...
 
-            self.progress = Progress(TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                                     console=Console(stderr=True, highlight=False), transient=True,
-                                     auto_refresh=False)  # no refresh thread: workers fork safely
-            self.task = self.progress.add_task("ingest", total=total)
-            self.progress.start()
+
+class KeptReport:
+    """The library default: lines and errors kept in lists, nothing printed."""
+
+    def __init__(self, total: int) -> None:
+        self.total, self.lines, self.errors = total, [], []  # type: list[str]
 
     def line(self, text: str) -> None:
-        if self.progress is not None:
-            self.progress.console.print(text, markup=False, highlight=False, soft_wrap=True)
-        else:
-            sys.stdout.write(text + "\n")
-            sys.stdout.flush()
+        self.lines.append(text)
 
     def error(self, path: Path | str, reason: str) -> None:
-        text = f"kaoping: error: {path}: {reason}"
-        if self.progress is not None:
-            self.progress.console.print(text, markup=False, highlight=False, soft_wrap=True, style="red")
-        else:
-            sys.stderr.write(text + "\n")
-            sys.stderr.flush()
+        self.errors.append(f"{path}: {reason}")
 
     def advance(self) -> None:
-        if self.progress is not None:
-            self.progress.advance(self.task)
-            self.progress.refresh()
+        pass
 
     def close(self) -> None:
-        if self.progress is not None:
-            self.progress.stop()
+        pass
 
 
 def extract_files(paths: list[Path], jobs: int,
@@ -309,8 +296,11 @@ def _source_record(doc: NoticeDocument, generation: int) -> IngestedSource:
         generation=generation, indicators=len(doc.indicators))
 
 
-def run_ingest(inputs: list[Path], out: Path, jobs: int | None) -> int:
-    """Ingest files and folders into the dataset ``out``; 0 when every file landed, 1 when some failed."""
+def run_ingest(inputs: list[Path], out: Path, jobs: int | None,
+               report: Callable[[int], Report] = KeptReport) -> int:
+    """Ingest files and folders into the dataset ``out``; 0 when every file landed, 1 when some failed.
+
+    ``report(total)`` makes the object told about each file (the CLI passes a terminal reporter)."""
     if jobs is not None and jobs < 1:
         raise UsageError(f"-j must be at least 1, not {jobs}")
     jobs = jobs or os.cpu_count() or 1
@@ -322,7 +312,7 @@ def run_ingest(inputs: list[Path], out: Path, jobs: int | None) -> int:
     manifest = load_manifest(out)
     known: dict[str, dict] = manifest["sources"]
     files, missing = collect_inputs(inputs, out)
-    reporter = Reporter(len(files))
+    reporter = report(len(files))
     failed = len(missing)
     for path, reason in missing:
         reporter.error(path, reason)
@@ -382,7 +372,7 @@ def run_ingest(inputs: list[Path], out: Path, jobs: int | None) -> int:
 
 
 def _update_notice(out: Path, manifest: dict, notice_id: str, docs: dict[str, NoticeDocument],
-                   reporter: Reporter) -> None:
+                   reporter: Report) -> None:
     """Re-decide a notice's primary source and rewrite its files where they changed."""
     sources = sorted((IngestedSource(sha256=sha, **rec) for sha, rec in manifest["sources"].items()
                       if rec["notice_id"] == notice_id), key=lambda s: s.sha256)
