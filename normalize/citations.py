@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from normalize.facts import data_lines
+from normalize.textfold import fold_text
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +32,6 @@ _SEP = r"\s*[、，,\-－—~～至到]\s*"
 _NUMS = rf"(?:第\s*{_CN}(?:{_SEP}{_CN})*|{_AR}(?:{_SEP}{_AR})*)"
 _LOCATOR_RE = re.compile(rf"(?:任务\s*)?(?:{_NUMS}\s*[页项条点]|附件\s*{_CN})")
 _HAN = r"\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef“”‘’"
-_SPACE_RE = re.compile(rf"(?<=[{_HAN}0-9])\s+|\s+(?=[{_HAN}0-9])")
 _PART_SPLIT_RE = re.compile(r"[；;]")
 _LEAD_RE = re.compile(r"^[\s属（(]+")
 _TRAIL_RE = re.compile(r"[\s。.，,）)的]+$")
@@ -77,7 +77,7 @@ def generic_words() -> tuple[str, ...]:
 
 def fold_spaces(text: str) -> str:
     """Drop the stray spaces a wrap or an export leaves next to Chinese characters and digits."""
-    return _SPACE_RE.sub("", text.strip())
+    return fold_text(text)
 
 
 def plain(text: str) -> str:
