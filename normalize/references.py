@@ -16,7 +16,7 @@ from functools import cache
 
 from normalize.citations import Resolution, TitleIndex, fold_spaces, note_to_resolutions, plain
 from normalize.docnumber import DocNumber, find_docnumbers
-from normalize.facts import data_rows
+from normalize.facts import data_lines, data_rows
 from schema.models import Citation, Indicator, Issue, Reference
 
 log = logging.getLogger(__name__)
@@ -24,7 +24,6 @@ log = logging.getLogger(__name__)
 
 # GB/T 9704 titles read 发文机关 + 关于 + 事由 + 文种; an issuer name ends in an organ word.
 _TITLE_VERB_RE = re.compile(r"关于|印发|转发|批转|通报|决定")
-_ORG_ENDINGS = ("办公室", "政府", "小组", "委员会", "指挥部", "中心", "委", "局", "厅", "部", "办", "院", "会", "组", "处", "司")
 _PIECE_SPLIT_RE = re.compile(r"[；;]+")
 _EDGE = "\t 　，,。.：:、（(）)"
 _OPEN = "（("
@@ -74,7 +73,7 @@ def title_to_issuer(title: str, known_names: Iterable[str] = ()) -> tuple[str | 
         return None, title
     prefix = title[: m.start()]
     if prefix in set(known_names) or (
-        prefix.endswith(_ORG_ENDINGS) and not re.search(r"[0-9《》“”\"「」的]", prefix)
+        prefix.endswith(data_lines("issuer_endings.txt")) and not re.search(r"[0-9《》“”\"「」的]", prefix)
     ):
         return prefix, title[m.start() :]
     return None, title
