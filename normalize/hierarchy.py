@@ -181,6 +181,28 @@ def _next_code(code: str) -> str:
     return f"{head}-{int(last) + 1}"
 
 
+@dataclass(frozen=True)
+class _Prev:
+    """What a row may inherit from the indicator above it."""
+
+    category: str | None
+    group: str | None
+    code: str | None
+    block: str | None  # the 一级指标 block a dashed code belongs to ('1-3' for 1-3-1)
+    level1: tuple[str | None, str | None, float | None]  # text, note, points
+    basis: str
+    resp: dict[str, str]
+
+
+def _row_texts(row: FieldRow) -> dict[str, str]:
+    """The row's field texts; a row with a single text (no 二级指标) has that text as its item."""
+    v = {k: row.values.get(k, "") for k in ("code", "basis", "level1", "item", "weight", "deadline", *RESPONSIBILITY)}
+    own_texts = [f for f in ("level1", "basis") if squash(v[f]) and f not in row.merged]
+    if not squash(v["item"]) and len(own_texts) == 1:
+        v["item"], v[own_texts[0]] = v[own_texts[0]], ""
+    return v
+
+
 def rows_to_indicators(rows: list[FieldRow], fmt: Format, file: str) -> tuple[list[Indicator], list[Issue]]:
     known = _Known()
     parsed = [text_to_labels(r.project) for r in rows]
@@ -189,71 +211,57 @@ def rows_to_indicators(rows: list[FieldRow], fmt: Format, file: str) -> tuple[li
     state = _State()
     issues: list[Issue] = []
     out: list[Indicator] = []
-    prev: dict | None = None
+    prev = _Prev(None, None, None, None, (None, None, None), "", dict.fromkeys(RESPONSIBILITY, ""))
     for row, labels in zip(rows, parsed, strict=True):
-        inherited = set(row.merged)
+        inherited = set(row.merged) - {"project"}
         if labels:
             _apply_labels(state, known, labels)
-            if "project" in row.merged:
-                inherited |= {"category", "group"}
-        else:
+        if not labels or "project" in row.merged:
             inherited |= {"category", "group"}
-        inherited.discard("project")
-        v = {k: row.values.get(k, "") for k in ("code", "basis", "level1", "item", "weight", "deadline", *RESPONSIBILITY)}
-        own_texts = [f for f in ("level1", "basis") if squash(v[f]) and f not in row.merged]
-        if not squash(v["item"]) and len(own_texts) == 1:  # a row with a single text: that text is the item
-            v["item"], v[own_texts[0]] = v[own_texts[0]], ""
+        v = _row_texts(row)
         if not squash(v["item"]) and not squash(v["weight"]):
             continue  # not an indicator; the caller accounts for it
-        code = fold_code(v["code"])
-        code_inferred = False
-        same_group = prev is not None and prev["group"] == state.group and prev["category"] == state.category
-        if code is None and same_group and code_depth(prev["code"]) >= 3 \
+        same_group = bool(out) and (prev.category, prev.group) == (state.category, state.group)
+        code, code_inferred = fold_code(v["code"]), False
+        if code is None and same_group and code_depth(prev.code) >= 3 \
                 and (not squash(v["level1"]) or "level1" in row.merged):
-            code, code_inferred = _next_code(prev["code"]), True  # reported by the structure checks
+            code, code_inferred = _next_code(prev.code), True  # reported by the checks
         depth = code_depth(code)
         block = _prefix(code) if depth >= 3 else code if depth == 2 else None  # printed ordinals: no block
-        same_block = same_group and block == prev["block"]
-        fill = row.fill_blanks
-        level1_raw = v["level1"]
-        if squash(level1_raw):
-            level1, note, l1_points = split_level1(level1_raw)
-        elif fill and same_block and prev["level1"]:
-            level1, note, l1_points = prev["level1"], prev["level1_note"], prev["level1_points"]
+        inherit_block = row.fill_blanks and same_group and block == prev.block
+        inherit_group = row.fill_blanks and same_group
+        if squash(v["level1"]):
+            level1 = split_level1(v["level1"])
+        elif inherit_block and prev.level1[0]:
+            level1 = prev.level1
             inherited.add("level1")
         else:
-            level1, note, l1_points = None, None, None
+            level1 = (None, None, None)
         basis = v["basis"]
-        if not squash(basis) and fill and same_block and prev["basis"]:
-            basis = prev["basis"]
+        if not squash(basis) and inherit_block and prev.basis:
+            basis = prev.basis
             inherited.add("basis")
-        resp = {}
+        resp = {name: v[name] for name in RESPONSIBILITY}
         for name in RESPONSIBILITY:
-            resp[name] = v[name]
-            if not squash(v[name]) and fill and same_group and prev[name]:
-                resp[name] = prev[name]
+            if not squash(resp[name]) and inherit_group and prev.resp[name]:
+                resp[name] = prev.resp[name]
                 inherited.add(name)
         ind = Indicator(
             seq=len(out) + 1, code=code, code_inferred=code_inferred, category=state.category,
             category_points=state.category_points.get(state.category or ""),
             group=state.group, group_points=state.group_points.get((state.category, state.group or "")),
-            level1=level1 or None, level1_points=l1_points, level1_note=note, item=v["item"],
+            level1=level1[0] or None, level1_note=level1[1], level1_points=level1[2], item=v["item"],
             weight=parse_number(v["weight"]), deadline=v["deadline"] or None,
-            leaders=[resp["leaders"]] if squash(resp["leaders"]) else [],
-            departments=[resp["departments"]] if squash(resp["departments"]) else [],
-            owners=[resp["owners"]] if squash(resp["owners"]) else [],
+            **{name: [resp[name]] if squash(resp[name]) else [] for name in RESPONSIBILITY},
             basis=basis or None,
             source=Source(format=fmt, file=file, pages=row.pages, lines=row.lines, rows=row.rows, table=row.table,
                           inherited=sorted(inherited)),
         )
-        if not squash(ind.item):
+        if not squash(ind.item):  # an unreadable weight is reported by the checks (missing_weight)
             issues.append(Issue(severity="warning", kind="missing_item", code=code, page=row.page, line=row.line,
                                 row=row.row, message="row has a weight but no item text", cells=row.cells))
-        # an unreadable weight is reported by the checks (missing_weight)
         out.append(ind)
-        prev = {"group": state.group, "category": state.category, "code": code, "block": block, "level1": level1,
-                "level1_note": note, "level1_points": l1_points, "basis": basis,
-                **{name: resp[name] for name in RESPONSIBILITY}}
+        prev = _Prev(state.category, state.group, code, block, level1, basis, resp)
     return _set_level1_codes(_backfill_points(out)), issues
 
 
