@@ -2,13 +2,29 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
 EXPECTED = SAMPLES / "notice_2022.expected.json"
+
+def norm(v: Any) -> Any:
+    """A value as the shared scorer compares it: NFKC, no whitespace, numbers as numbers."""
+    if v is None or v == "" or v == []:
+        return None
+    if isinstance(v, bool):
+        return v
+    if isinstance(v, int | float):
+        return round(float(v), 4)
+    if isinstance(v, list):
+        return [norm(x) for x in v]
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(v))).replace("—", "-").replace("–", "-")
+
 
 HEADER = [
     "项目\t目标内容\t\t\t\t权重\t完成时限\t责任分解\t\t",

@@ -7,29 +7,15 @@ numbers as numbers). Never regenerated: a mismatch is a failure to look at.
 from __future__ import annotations
 
 import json
-import re
-import unicodedata
 from functools import cache
 
 import pytest
 
 from kaoping.api import extract
 from schema.models import NoticeDocument
-from tests.conftest import EXPECTED, SAMPLES
+from tests.conftest import EXPECTED, SAMPLES, norm
 
 FORMATS = ("txt", "docx", "pdf")
-
-
-def _norm(v):
-    if v is None or v == "" or v == []:
-        return None
-    if isinstance(v, bool):
-        return v
-    if isinstance(v, int | float):
-        return round(float(v), 4)
-    if isinstance(v, list):
-        return [_norm(x) for x in v]
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(v))).replace("—", "-").replace("–", "-")
 
 
 @cache
@@ -46,7 +32,7 @@ def test_sample_matches_golden_records(fmt: str) -> None:
         (e.get("code") or e["item"][:10], field, e[field], g.get(field))
         for e, g in zip(expected, got, strict=True)
         for field in e
-        if _norm(e[field]) != _norm(g.get(field))
+        if norm(e[field]) != norm(g.get(field))
     ]
     assert misses == []
 
@@ -129,6 +115,6 @@ def test_portrait_pdf_with_narrow_columns_matches_golden() -> None:
         for e, g in zip(expected, got["indicators"], strict=True)
         for field in e
         if field != "code_inferred"  # this typesetting prints 1-15-2 and 1-16-2, which the original leaves blank
-        and _norm(e[field]) != _norm(g.get(field))
+        and norm(e[field]) != norm(g.get(field))
     ]
     assert misses == []

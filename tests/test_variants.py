@@ -19,7 +19,6 @@ from __future__ import annotations
 import copy
 import json
 import re
-import unicodedata
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -36,7 +35,7 @@ from kaoping.api import extract
 from normalize.grid import table_to_rows
 from normalize.hierarchy import rows_to_indicators
 from schema.raw import RawCell, RawRow, RawTable
-from tests.conftest import EXPECTED, SAMPLES
+from tests.conftest import EXPECTED, SAMPLES, norm
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 FIELDS = ["code", "category", "category_points", "group", "group_points", "level1_code", "level1", "level1_points",
@@ -55,18 +54,6 @@ def _sample_text() -> str:
 
 def records() -> list[Record]:
     return json.loads(EXPECTED.read_text(encoding="utf-8"))
-
-
-def norm(v: Any) -> Any:
-    if v is None or v == "" or v == []:
-        return None
-    if isinstance(v, bool):
-        return v
-    if isinstance(v, int | float):
-        return round(float(v), 4)
-    if isinstance(v, list):
-        return [norm(x) for x in v]
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(v))).replace("—", "-").replace("–", "-")
 
 
 def extract_records(path: Path) -> list[Record]:
