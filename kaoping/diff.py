@@ -32,7 +32,7 @@ from rapidfuzz.process import cdist
 from scipy.optimize import linear_sum_assignment
 
 from normalize.targets import indicators_to_targets
-from normalize.textfold import squash
+from normalize.textfold import format_number, squash
 from schema.errors import InputError
 from schema.models import Indicator, NoticeDocument, Target
 
@@ -218,8 +218,8 @@ def _as_text(value: Any) -> str | None:
         return None
     if isinstance(value, list):
         return "；".join(str(v) for v in value)
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, float):
+        return format_number(value)
     return str(value)
 
 

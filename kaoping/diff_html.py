@@ -15,6 +15,7 @@ from html import escape
 from typing import Any
 
 from kaoping.diff import target_text
+from normalize.textfold import format_number
 from schema.models import Indicator, NoticeDocument
 
 log = logging.getLogger(__name__)
@@ -103,8 +104,8 @@ def _value_text(value: Any) -> str:
         return "—"
     if isinstance(value, list):
         return "、".join(str(v) for v in value) or "—"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, float):
+        return format_number(value)
     return str(value)
 
 

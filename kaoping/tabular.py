@@ -21,6 +21,7 @@ from typing import Any
 import pyarrow as pa
 
 from kaoping.emit import TABLES
+from normalize.textfold import format_number
 from schema.arrow import records_to_table
 from schema.errors import UsageError
 from schema.models import NoticeDocument
@@ -52,8 +53,8 @@ def _cell(value: Any) -> Any:
 
 
 def _scalar_text(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, float):
+        return format_number(value)
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)

@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from normalize.textfold import CODE_RE, fold_code
+from normalize.textfold import CODE_RE, fold_code, format_number
 from schema.models import Indicator, Issue, Severity, TotalRow
 
 log = logging.getLogger(__name__)
@@ -53,10 +53,7 @@ def points_equal(a: float, b: float) -> bool:
     return abs(a - b) <= TOLERANCE
 
 
-def format_points(value: float) -> str:
-    """4.0 → "4", 1.5 → "1.5"."""
-    rounded = round(value, 6)
-    return str(int(rounded)) if rounded == int(rounded) else f"{rounded:g}"
+format_points = format_number
 
 
 def shorten(text: str | None, width: int = LABEL_WIDTH) -> str:

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 
+from normalize.checks import indicator_ref
 from normalize.citations import Resolution, TitleIndex, fold_spaces, note_to_resolutions, plain
 from normalize.docnumber import DocNumber, find_docnumbers
 from normalize.facts import data_lines, data_rows
@@ -202,10 +203,6 @@ def mentions_to_references(
     return refs, issues
 
 
-def _label(ind: Indicator) -> str:
-    return ind.code or f"#{ind.seq}"
-
-
 def _citation_issue(res: Resolution, where: str) -> Issue | None:
     part = res.part.part
     if res.method == "none":
@@ -227,7 +224,7 @@ def indicators_to_references(
     """Return indicators with basis_refs and level1_cites set, the registry, citations and issues."""
     issuers = csv_to_issuers()
     body_mentions = body_to_mentions(body, issuers)
-    per_indicator = [text_to_mentions(ind.basis, _label(ind), issuers) for ind in indicators]
+    per_indicator = [text_to_mentions(ind.basis, indicator_ref(ind), issuers) for ind in indicators]
     everything = body_mentions + [m for ms in per_indicator for m in ms]
     refs, issues = mentions_to_references(everything, issuers, year)
     all_ids = mentions_to_ids(everything)
@@ -251,7 +248,7 @@ def indicators_to_references(
     for (level1_code, _, note), members in groups.items():
         context = [rid for i in members for rid in basis_refs[i]]
         resolutions = note_to_resolutions(note, context, index)
-        where = level1_code or _label(indicators[members[0]])
+        where = level1_code or indicator_ref(indicators[members[0]])
         issues.extend(x for res in resolutions if (x := _citation_issue(res, where)))
         for i in members:
             ind = indicators[i]
@@ -267,7 +264,7 @@ def indicators_to_references(
         cited_in.setdefault(rid, []).append("body")
     for ind, b, c in zip(indicators, basis_refs, cites, strict=True):
         for rid in dict.fromkeys([*b, *c]):
-            cited_in.setdefault(rid, []).append(_label(ind))
+            cited_in.setdefault(rid, []).append(indicator_ref(ind))
     refs = [r.model_copy(update={"cited_in": cited_in.get(r.id, [])}) for r in refs]
     out = [
         ind.model_copy(update={"basis_refs": b, "level1_cites": c})

@@ -52,6 +52,12 @@ def code_depth(code: str | None) -> int:
     return code.count("-") + 1 if code and CODE_RE.match(code) else 0
 
 
+def format_number(value: float) -> str:
+    """4.0 → '4', 1.5 → '1.5': a weight or points as printed."""
+    rounded = round(value, 6)
+    return str(int(rounded)) if rounded == int(rounded) else f"{rounded:g}"
+
+
 def parse_number(text: str | None) -> float | None:
     s = squash(text)
     if s.endswith("分"):
