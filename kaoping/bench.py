@@ -103,10 +103,46 @@ def vary_docx(data: bytes, doc_number: str, items: list[str], n: int) -> bytes:
     return out.getvalue()
 
 
+def vary_pdf(data: bytes, doc_number: str, n: int) -> bytes | None:
+    """A distinct notice from the PDF: the 发文字号 serial redrawn, on page 1, with other digits its font
+    already has (read from the font's ToUnicode map); None when that is not possible."""
+    from pypdf import PdfWriter
+
+    serial = re.search(r"(\d+)号$", doc_number)
+    writer = PdfWriter(clone_from=io.BytesIO(data))
+    page = writer.pages[0]
+    content = page.get_contents()
+    if serial is None or content is None:
+        return None
+    stream = content.get_data()
+    for font in page["/Resources"]["/Font"].values():
+        cmap = font.get_object().get("/ToUnicode")
+        if cmap is None:
+            continue
+        pairs = re.findall(rb"<([0-9A-Fa-f]{2})>\s*<([0-9A-Fa-f]{4})>", cmap.get_object().get_data())
+        codes = {chr(int(u, 16)): c.decode().upper() for c, u in pairs}
+        if not all(d in codes for d in serial.group(1)):
+            continue
+        target = "".join(codes[d] for d in serial.group(1))
+        digits = sorted(d for d in codes if d.isdigit())
+        new, k = "", n + 1  # n + 1 written with the digits the font has, as long as the printed serial
+        for _ in serial.group(1):
+            new, k = digits[k % len(digits)] + new, k // len(digits)
+        replacement = ("<" + "".join(codes[d] for d in new) + ">Tj").encode()
+        for m in re.finditer(rb"\[((?:<[0-9A-Fa-f]+>\s*-?[\d.]*\s*)+)\]\s*TJ|<([0-9A-Fa-f]+)>\s*Tj", stream):
+            if b"".join(re.findall(rb"<([0-9A-Fa-f]+)>", m.group(0))).decode().upper() == target:
+                content.set_data(stream[: m.start()] + replacement + stream[m.end():])
+                page.replace_contents(content)
+                out = io.BytesIO()
+                writer.write(out)
+                return out.getvalue()
+    return None
+
+
 def make_batch(folder: Path, copies: int) -> dict[str, int]:
-    """``copies`` files rotating over the sample formats. Text and Word copies are distinct notices (another
-    发文字号, one item changed); PDF copies differ in bytes only (a trailing comment), since rewriting PDF text
-    needs a PDF writer: they are extracted like any file and fold into one notice."""
+    """``copies`` files rotating over the sample formats, each a distinct notice: another 发文字号 (and, for
+    text and Word, one item changed). A PDF whose serial cannot be redrawn falls back to a byte-level
+    copy, which folds into the same notice."""
     doc_number, items = sample_identity()
     text = (SAMPLES / "notice_2022.txt").read_text(encoding="utf-8")
     docx = (SAMPLES / "notice_2022.docx").read_bytes()
@@ -121,7 +157,7 @@ def make_batch(folder: Path, copies: int) -> dict[str, int]:
         elif fmt == "docx":
             path.write_bytes(vary_docx(docx, doc_number, items, n))
         else:
-            path.write_bytes(pdf + f"\n%kaoping bench copy {n}\n".encode())
+            path.write_bytes(vary_pdf(pdf, doc_number, n) or pdf + f"\n%kaoping bench copy {n}\n".encode())
     return counts
 
 
