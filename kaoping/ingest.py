@@ -38,6 +38,7 @@ import pyarrow.parquet as pq
 from pydantic import BaseModel
 
 from extract import SUFFIX_HINTS
+from kaoping.api import summary
 from kaoping.emit import TABLES
 from schema.arrow import records_to_table
 from schema.errors import KaopingError, OutputError, UsageError
@@ -130,11 +131,6 @@ def extract_file(path: str) -> tuple[str, NoticeDocument | None, str | None]:
 
 def document_notice_id(doc: NoticeDocument) -> str:
     return doc.notice.doc_number or f"sha256-{doc.notice.sha256}"
-
-
-def document_year(doc: NoticeDocument) -> int | None:
-    n = doc.notice
-    return n.year if n.year is not None else (n.date.year if n.date else None)
 
 
 def document_fingerprint(doc: NoticeDocument) -> str:
@@ -291,7 +287,7 @@ def _source_record(doc: NoticeDocument, generation: int) -> IngestedSource:
     n = doc.notice
     return IngestedSource(
         sha256=n.sha256, file=n.source_file, format=n.source_format, size=0, notice_id=document_notice_id(doc),
-        notice_year=document_year(doc), date=n.date.isoformat() if n.date else None,
+        notice_year=doc.notice.year, date=n.date.isoformat() if n.date else None,
         print_date=n.print_date.isoformat() if n.print_date else None, fingerprint=document_fingerprint(doc),
         generation=generation, indicators=len(doc.indicators))
 
@@ -350,9 +346,9 @@ def run_ingest(inputs: list[Path], out: Path, jobs: int | None,
             reporter.error(path, error or "failed")
             return
         docs[doc.notice.sha256] = doc
-        sev = {s: sum(1 for i in doc.issues if i.severity == s) for s in ("error", "warning")}
-        reporter.line(f"{path}: {document_notice_id(doc)}, year {document_year(doc)}, "
-                      f"{len(doc.indicators)} indicators, {sev['error']} errors, {sev['warning']} warnings")
+        s = summary(doc)
+        reporter.line(f"{path}: {document_notice_id(doc)}, year {doc.notice.year}, "
+                      f"{s['indicators']} indicators, {s['errors']} errors, {s['warnings']} warnings")
 
     try:
         extract_files(sorted(by_sha.values()), jobs, on_result)
