@@ -15,7 +15,7 @@ from pathlib import Path
 
 from schema.errors import KaopingError, UsageError
 
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INPUT, EXIT_OUTPUT = 0, 1, 2, 3, 4
+EXIT_OK, EXIT_FINDINGS = 0, 1  # usage (2), input (3) and output (4) come with their KaopingError subclass
 THIRD_PARTY_LOGGERS = ("pdfminer", "pdfplumber", "PIL")
 
 
