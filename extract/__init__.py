@@ -12,9 +12,9 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from extract.text import utf16_byte_order
-from schema.errors import InputError
-from schema.raw import Format, RawDocument, SourceInfo
+from kaoping.extract.text import utf16_byte_order
+from kaoping.schema.errors import InputError
+from kaoping.schema.raw import Format, RawDocument, SourceInfo
 
 log = logging.getLogger(__name__)
 
@@ -22,9 +22,9 @@ Extractor = Callable[[bytes, SourceInfo], RawDocument]
 
 #: format -> "module:function"; the only place that knows which code reads which format.
 REGISTRY: dict[Format, str] = {
-    "text": "extract.text:text_to_raw",
-    "docx": "extract.docx:docx_to_raw",
-    "pdf": "extract.pdf:pdf_to_raw",
+    "text": "kaoping.extract.text:text_to_raw",
+    "docx": "kaoping.extract.docx:docx_to_raw",
+    "pdf": "kaoping.extract.pdf:pdf_to_raw",
 }
 
 SUFFIX_HINTS: dict[str, Format] = {".txt": "text", ".text": "text", ".docx": "docx", ".pdf": "pdf"}

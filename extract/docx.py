@@ -23,8 +23,8 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from schema.errors import InputError
-from schema.raw import RawCell, RawDocument, RawParagraph, RawRow, RawTable, SourceInfo
+from kaoping.schema.errors import InputError
+from kaoping.schema.raw import RawCell, RawDocument, RawParagraph, RawRow, RawTable, SourceInfo
 
 log = logging.getLogger(__name__)
 

@@ -22,7 +22,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from extract.pdf_text import (
+from kaoping.extract.pdf_text import (
     Char,
     chars_to_lines,
     join_wrapped_lines,
@@ -30,8 +30,8 @@ from extract.pdf_text import (
     page_number_like,
     resolve_soft_wraps,
 )
-from schema.errors import InputError
-from schema.raw import BBox, RawCell, RawDocument, RawParagraph, RawRow, RawTable, SourceInfo
+from kaoping.schema.errors import InputError
+from kaoping.schema.raw import BBox, RawCell, RawDocument, RawParagraph, RawRow, RawTable, SourceInfo
 
 log = logging.getLogger(__name__)
 

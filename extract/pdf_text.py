@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from schema.raw import BBox, RawCell
+from kaoping.schema.raw import BBox, RawCell
 
 #: glyph: text, x0, x1, top, bottom, font size
 Char = tuple[str, float, float, float, float, float]

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import logging
 
-from schema.errors import InputError
-from schema.raw import RawCell, RawDocument, RawParagraph, RawRow, RawTable, SourceInfo
+from kaoping.schema.errors import InputError
+from kaoping.schema.raw import RawCell, RawDocument, RawParagraph, RawRow, RawTable, SourceInfo
 
 log = logging.getLogger(__name__)
 

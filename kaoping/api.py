@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from normalize.pipeline import path_to_document
-from schema.models import NoticeDocument
+from kaoping.normalize.pipeline import path_to_document
+from kaoping.schema.models import NoticeDocument
 
 
 def extract(path: Path | str, aliases: dict[str, str] | None = None) -> NoticeDocument:

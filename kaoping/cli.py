@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from schema.errors import KaopingError, UsageError
+from kaoping.schema.errors import KaopingError, UsageError
 
 EXIT_OK, EXIT_FINDINGS = 0, 1  # usage (2), input (3) and output (4) come with their KaopingError subclass
 THIRD_PARTY_LOGGERS = ("pdfminer", "pdfplumber", "PIL")
@@ -61,7 +61,7 @@ def _cmd_extract(args: argparse.Namespace) -> int:
         raise UsageError(f"unknown output format {bad[0]!r} (choose from json, parquet, html, xlsx, csv)")
     aliases = None
     if args.aliases:
-        from normalize.people import load_aliases
+        from kaoping.normalize.people import load_aliases
 
         aliases = load_aliases(args.aliases)
     doc = extract(args.input, aliases=aliases)
@@ -75,7 +75,7 @@ def _cmd_extract(args: argparse.Namespace) -> int:
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
-    from schema.models import NoticeDocument
+    from kaoping.schema.models import NoticeDocument
 
     print(json.dumps(NoticeDocument.model_json_schema(), ensure_ascii=False, indent=2))
     return EXIT_OK

@@ -31,10 +31,10 @@ from rapidfuzz import fuzz
 from rapidfuzz.process import cdist
 from scipy.optimize import linear_sum_assignment
 
-from normalize.targets import indicators_to_targets
-from normalize.textfold import format_number, squash
-from schema.errors import InputError
-from schema.models import Indicator, NoticeDocument, Target
+from kaoping.normalize.targets import indicators_to_targets
+from kaoping.normalize.textfold import format_number, squash
+from kaoping.schema.errors import InputError
+from kaoping.schema.models import Indicator, NoticeDocument, Target
 
 log = logging.getLogger(__name__)
 

@@ -15,8 +15,8 @@ from html import escape
 from typing import Any
 
 from kaoping.diff import target_text
-from normalize.textfold import format_number
-from schema.models import Indicator, NoticeDocument
+from kaoping.normalize.textfold import format_number
+from kaoping.schema.models import Indicator, NoticeDocument
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ from kaoping.api import extract
 from kaoping.diff import diff_documents, diff_to_rows, load_notice_document
 from kaoping.diff_html import diff_to_html
 from kaoping.emit import atomic_dir, write_parquet
-from schema.models import DiffChange, NoticeDocument
+from kaoping.schema.models import DiffChange, NoticeDocument
 
 
 def load_any(path: Path) -> NoticeDocument:

@@ -15,8 +15,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from schema.errors import OutputError
-from schema.models import (
+from kaoping.schema.errors import OutputError
+from kaoping.schema.models import (
     Citation,
     Indicator,
     Issue,
@@ -50,7 +50,7 @@ def document_to_json(doc: NoticeDocument) -> str:
 def write_parquet(records: list, model: type, exclude: frozenset[str], path: Path) -> None:
     import pyarrow.parquet as pq  # only when Parquet is asked for: --format json stays light
 
-    from schema.arrow import records_to_table
+    from kaoping.schema.arrow import records_to_table
 
     pq.write_table(records_to_table(records, model, exclude), path, compression="zstd")
 

@@ -37,12 +37,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from pydantic import BaseModel
 
-from extract import SUFFIX_HINTS
+from kaoping.extract import SUFFIX_HINTS
 from kaoping.api import summary
 from kaoping.emit import TABLES
-from schema.arrow import records_to_table
-from schema.errors import KaopingError, OutputError, UsageError
-from schema.models import NoticeDocument
+from kaoping.schema.arrow import records_to_table
+from kaoping.schema.errors import KaopingError, OutputError, UsageError
+from kaoping.schema.models import NoticeDocument
 
 log = logging.getLogger(__name__)
 

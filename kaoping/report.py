@@ -10,7 +10,7 @@ import html
 import logging
 from collections.abc import Iterable
 
-from normalize.checks import (
+from kaoping.normalize.checks import (
     Subtotal,
     category_subtotals,
     format_points,
@@ -19,8 +19,8 @@ from normalize.checks import (
     level1_blocks,
     points_equal,
 )
-from normalize.people import Roster
-from schema.models import Indicator, Issue, Notice, NoticeDocument, Person, TotalRow
+from kaoping.normalize.people import Roster
+from kaoping.schema.models import Indicator, Issue, Notice, NoticeDocument, Person, TotalRow
 
 log = logging.getLogger(__name__)
 

@@ -21,10 +21,10 @@ from typing import Any
 import pyarrow as pa
 
 from kaoping.emit import TABLES
-from normalize.textfold import format_number
-from schema.arrow import records_to_table
-from schema.errors import UsageError
-from schema.models import NoticeDocument
+from kaoping.normalize.textfold import format_number
+from kaoping.schema.arrow import records_to_table
+from kaoping.schema.errors import UsageError
+from kaoping.schema.models import NoticeDocument
 
 LIST_JOINER = "、"
 #: what the workbook says it was created/modified at when the notice has no 成文日期 (any fixed value works)

@@ -13,8 +13,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from normalize.textfold import CODE_RE, fold_code, format_number
-from schema.models import Indicator, Issue, Severity, TotalRow
+from kaoping.normalize.textfold import CODE_RE, fold_code, format_number
+from kaoping.schema.models import Indicator, Issue, Severity, TotalRow
 
 log = logging.getLogger(__name__)
 

@@ -16,8 +16,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from normalize.facts import data_lines
-from normalize.textfold import fold_text
+from kaoping.normalize.facts import data_lines
+from kaoping.normalize.textfold import fold_text
 
 log = logging.getLogger(__name__)
 

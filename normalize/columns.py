@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from normalize.dates import deadline_words
-from normalize.headers import FIELD_ORDER, PARENT_CHILDREN, header_role
-from normalize.rows import GridCell, TableRow
-from normalize.textfold import fold_code, parse_number, squash
+from kaoping.normalize.dates import deadline_words
+from kaoping.normalize.headers import FIELD_ORDER, PARENT_CHILDREN, header_role
+from kaoping.normalize.rows import GridCell, TableRow
+from kaoping.normalize.textfold import fold_code, parse_number, squash
 
 DEADLINE_RE = re.compile(r"(\d{1,2}月|季度|旬|日前|底前|\d{4}[.\-/]\d{1,2}[.\-/]\d{1,2})")
 TEXT_FIELDS = ("basis", "level1", "item")

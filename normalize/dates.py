@@ -6,8 +6,8 @@ import calendar
 import datetime as dt
 import re
 
-from normalize.facts import data_rows
-from normalize.textfold import squash
+from kaoping.normalize.facts import data_rows
+from kaoping.normalize.textfold import squash
 
 _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4}
 _CN_NUM = dict(zip("〇零一二三四五六七八九", [0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9], strict=True))

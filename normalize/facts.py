@@ -14,7 +14,7 @@ from typing import Any
 
 @cache
 def data_text(name: str) -> str:
-    return resources.files("normalize").joinpath("data", name).read_text(encoding="utf-8")
+    return resources.files("kaoping.normalize").joinpath("data", name).read_text(encoding="utf-8")
 
 
 @cache

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from normalize.dates import deadline_to_date
-from normalize.facts import data_rows
-from normalize.names import break_after_suffixes, cells_to_vocabulary, split_names
-from normalize.textfold import fold_text
-from schema.models import Indicator
+from kaoping.normalize.dates import deadline_to_date
+from kaoping.normalize.facts import data_rows
+from kaoping.normalize.names import break_after_suffixes, cells_to_vocabulary, split_names
+from kaoping.normalize.textfold import fold_text
+from kaoping.schema.models import Indicator
 
 
 def unit_suffixes() -> tuple[str, ...]:

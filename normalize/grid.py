@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from normalize.columns import (
+from kaoping.normalize.columns import (
     find_weight_index,
     grid_row_to_fields,
     header_rows_to_order,
@@ -19,16 +19,16 @@ from normalize.columns import (
     is_deadline,
     ragged_row_to_fields,
 )
-from normalize.headers import (
+from kaoping.normalize.headers import (
     FIELD_ORDER,
     looks_like_header_row,
     total_words,
     unknown_header_labels,
 )
-from normalize.rows import FieldRow, GridCell, Slot, TableRow
-from normalize.textfold import fold_code, parse_number, squash
-from schema.models import Accounting, Issue, TotalRow
-from schema.raw import RawTable
+from kaoping.normalize.rows import FieldRow, GridCell, Slot, TableRow
+from kaoping.normalize.textfold import fold_code, parse_number, squash
+from kaoping.schema.models import Accounting, Issue, TotalRow
+from kaoping.schema.raw import RawTable
 
 log = logging.getLogger(__name__)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from normalize.facts import data_rows
-from normalize.textfold import squash
+from kaoping.normalize.facts import data_rows
+from kaoping.normalize.textfold import squash
 
 #: the leaf fields of an indicator row, in the usual left-to-right order of the table
 FIELD_ORDER = ("project", "code", "basis", "level1", "item", "weight", "deadline", "leaders", "departments", "owners")

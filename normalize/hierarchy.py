@@ -16,11 +16,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from normalize.facts import data_rows
-from normalize.rows import FieldRow
-from normalize.textfold import code_depth, fold_code, fold_text, parse_number, squash
-from schema.models import Indicator, Issue, Source
-from schema.raw import Format
+from kaoping.normalize.facts import data_rows
+from kaoping.normalize.rows import FieldRow
+from kaoping.normalize.textfold import code_depth, fold_code, fold_text, parse_number, squash
+from kaoping.schema.models import Indicator, Issue, Source
+from kaoping.schema.raw import Format
 
 _POINTS = re.compile(r"[（(]\s*(\d+(?:\.\d+)?)\s*分\s*[）)]|(?<![\d.])(\d+(?:\.\d+)?)\s*分")
 _POINTS_TAIL = re.compile(r"(?:[（(【]?\s*(\d+(?:\.\d+)?)\s*分\s*[）)】]?|分值\s*[:：]?\s*(\d+(?:\.\d+)?)\s*分?)\s*$")

@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from normalize.dates import line_to_date, text_to_date_range
-from normalize.docnumber import DocNumber, find_docnumbers, text_to_docnumber
-from normalize.facts import data_rows
-from normalize.textfold import fold_text
-from schema.models import BodyPart, Notice, Role, Step
-from schema.raw import SourceInfo
+from kaoping.normalize.dates import line_to_date, text_to_date_range
+from kaoping.normalize.docnumber import DocNumber, find_docnumbers, text_to_docnumber
+from kaoping.normalize.facts import data_rows
+from kaoping.normalize.textfold import fold_text
+from kaoping.schema.models import BodyPart, Notice, Role, Step
+from kaoping.schema.raw import SourceInfo
 
 TITLE_MAX_LINES = 3  # a 标题 printed over more lines than this is not taken as one
 TABLE_LEAD_LINES = 3  # lines before a table without its own title that may hold 参评单位 and a date

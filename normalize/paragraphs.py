@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from statistics import median
 
-from normalize.textfold import fold_text
-from schema.raw import RawParagraph
+from kaoping.normalize.textfold import fold_text
+from kaoping.schema.raw import RawParagraph
 
 #: a line starting like this opens a new paragraph whatever the layout says
 _OPENERS = re.compile(r"^([一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、]|附件|抄送|印发)")

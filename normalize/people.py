@@ -13,9 +13,9 @@ import logging
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from normalize.checks import indicator_ref, issue_at
-from schema.errors import InputError
-from schema.models import Indicator, Issue, Person
+from kaoping.normalize.checks import indicator_ref, issue_at
+from kaoping.schema.errors import InputError
+from kaoping.schema.models import Indicator, Issue, Person
 
 log = logging.getLogger(__name__)
 

@@ -12,17 +12,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from normalize.checks import indicators_to_check_issues
-from normalize.fields import date_indicators, fold_indicator_texts, split_indicator_names
-from normalize.grid import GridResult, is_evaluation_table, table_to_rows
-from normalize.hierarchy import rows_to_indicators
-from normalize.notice import paragraphs_to_notice
-from normalize.paragraphs import join_wrapped_paragraphs
-from normalize.people import apply_aliases, indicators_to_people
-from normalize.references import indicators_to_references
-from normalize.targets import indicators_to_targets
-from schema.errors import InputError
-from schema.models import (
+from kaoping.normalize.checks import indicators_to_check_issues
+from kaoping.normalize.fields import date_indicators, fold_indicator_texts, split_indicator_names
+from kaoping.normalize.grid import GridResult, is_evaluation_table, table_to_rows
+from kaoping.normalize.hierarchy import rows_to_indicators
+from kaoping.normalize.notice import paragraphs_to_notice
+from kaoping.normalize.paragraphs import join_wrapped_paragraphs
+from kaoping.normalize.people import apply_aliases, indicators_to_people
+from kaoping.normalize.references import indicators_to_references
+from kaoping.normalize.targets import indicators_to_targets
+from kaoping.schema.errors import InputError
+from kaoping.schema.models import (
     Accounting,
     Citation,
     Indicator,
@@ -33,7 +33,7 @@ from schema.models import (
     Reference,
     TotalRow,
 )
-from schema.raw import RawDocument
+from kaoping.schema.raw import RawDocument
 
 log = logging.getLogger(__name__)
 
@@ -169,6 +169,6 @@ def raw_to_document(raw: RawDocument, aliases: dict[str, str] | None = None) -> 
 
 
 def path_to_document(path: Path | str, aliases: dict[str, str] | None = None) -> NoticeDocument:
-    from extract import extract_document
+    from kaoping.extract import extract_document
 
     return raw_to_document(extract_document(path), aliases)

@@ -31,8 +31,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 
-from normalize.facts import data_rows, data_yaml
-from schema.models import Indicator, Target
+from kaoping.normalize.facts import data_rows, data_yaml
+from kaoping.schema.models import Indicator, Target
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """kaoping's dataset contract: pydantic models, the raw document model, errors, Arrow schemas."""
 
-from schema.errors import InputError, KaopingError, OutputError, UsageError
-from schema.models import (
+from kaoping.schema.errors import InputError, KaopingError, OutputError, UsageError
+from kaoping.schema.models import (
     SCHEMA_VERSION,
     Accounting,
     BodyPart,
@@ -18,7 +18,7 @@ from schema.models import (
     Target,
     TotalRow,
 )
-from schema.raw import RawCell, RawDocument, RawParagraph, RawRow, RawTable, SourceInfo
+from kaoping.schema.raw import RawCell, RawDocument, RawParagraph, RawRow, RawTable, SourceInfo
 
 __all__ = [
     "SCHEMA_VERSION",

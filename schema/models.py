@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from schema.raw import Format
+from kaoping.schema.raw import Format
 
 SCHEMA_VERSION = "1.0"
 

@@ -13,8 +13,8 @@ import pytest
 import kaoping.emit as emit
 from kaoping.api import extract
 from kaoping.emit import TABLES, write_document
-from schema.errors import OutputError
-from schema.models import NoticeDocument
+from kaoping.schema.errors import OutputError
+from kaoping.schema.models import NoticeDocument
 from tests.conftest import ROOT, SAMPLES
 
 KAOPING = ROOT / ".venv" / "bin" / "kaoping"

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from normalize.checks import indicators_to_check_issues, level1_blocks, parse_code
-from schema.models import Indicator, Issue, Source, TotalRow
+from kaoping.normalize.checks import indicators_to_check_issues, level1_blocks, parse_code
+from kaoping.schema.models import Indicator, Issue, Source, TotalRow
 
 SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "notice_2022.expected.json"
 

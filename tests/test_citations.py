@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from normalize.citations import TitleIndex, is_abbreviation, note_to_parts, note_to_resolutions
+from kaoping.normalize.citations import TitleIndex, is_abbreviation, note_to_parts, note_to_resolutions
 
 REPORT = "泉政办〔2022〕2号"
 PROVINCE = "泉政办明传〔2022〕7号"

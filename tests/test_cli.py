@@ -11,7 +11,7 @@ import pyarrow.parquet as pq
 
 from kaoping.cli import main
 from kaoping.emit import TABLES
-from schema.arrow import model_to_arrow_schema
+from kaoping.schema.arrow import model_to_arrow_schema
 from tests.conftest import SAMPLES
 
 SAMPLE = SAMPLES / "notice_2022.txt"

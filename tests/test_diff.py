@@ -14,8 +14,8 @@ import pytest
 
 from kaoping.diff import diff_documents, diff_to_rows, load_notice_document, match_indicators
 from kaoping.diff_html import diff_to_html, mark_changes
-from schema.errors import InputError
-from schema.models import Indicator, Notice, NoticeDocument, Source
+from kaoping.schema.errors import InputError
+from kaoping.schema.models import Indicator, Notice, NoticeDocument, Source
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 FIELDS = set(Indicator.model_fields) - {"seq", "source", "targets"}

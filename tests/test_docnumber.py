@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from normalize.docnumber import DocNumber, find_docnumbers, normalise_docnumber, text_to_docnumber
+from kaoping.normalize.docnumber import DocNumber, find_docnumbers, normalise_docnumber, text_to_docnumber
 
 
 @pytest.mark.parametrize(

@@ -13,10 +13,10 @@ import pytest
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
-import extract.docx as dx
-from extract import get_extractor
-from schema.errors import InputError
-from schema.raw import RawCell, RawDocument, RawTable, SourceInfo
+import kaoping.extract.docx as dx
+from kaoping.extract import get_extractor
+from kaoping.schema.errors import InputError
+from kaoping.schema.raw import RawCell, RawDocument, RawTable, SourceInfo
 
 SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "notice_2022.docx"
 

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from extract import sniff_format
-from extract.text import bytes_to_text, utf16_byte_order
+from kaoping.extract import sniff_format
+from kaoping.extract.text import bytes_to_text, utf16_byte_order
 from kaoping.api import extract
 from kaoping.cli import main
-from schema.errors import InputError
-from schema.models import NoticeDocument
+from kaoping.schema.errors import InputError
+from kaoping.schema.models import NoticeDocument
 from tests.conftest import ROOT, SAMPLES
 
 TXT = SAMPLES / "notice_2022.txt"

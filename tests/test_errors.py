@@ -20,9 +20,9 @@ import pypdf
 import pypdfium2
 import pytest
 
-import extract.docx as dx
+import kaoping.extract.docx as dx
 from kaoping.cli import main
-from schema.errors import InputError
+from kaoping.schema.errors import InputError
 from tests.conftest import ROOT, SAMPLES
 
 TXT, DOCX, PDF = (SAMPLES / f"notice_2022.{ext}" for ext in ("txt", "docx", "pdf"))
@@ -381,7 +381,7 @@ def test_installed_command_reports_one_line(tmp_path: Path) -> None:
                            text=True, check=False, cwd=tmp_path)
     assert debug.returncode == 1
     assert "Traceback (most recent call last)" in debug.stderr
-    assert "schema.errors.InputError: corrupt or truncated PDF: " in debug.stderr
+    assert "kaoping.schema.errors.InputError: corrupt or truncated PDF: " in debug.stderr
     assert_nothing_written(out)
 
 

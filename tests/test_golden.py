@@ -12,7 +12,7 @@ from functools import cache
 import pytest
 
 from kaoping.api import extract
-from schema.models import NoticeDocument
+from kaoping.schema.models import NoticeDocument
 from tests.conftest import EXPECTED, SAMPLES, norm
 
 FORMATS = ("txt", "docx", "pdf")
@@ -89,7 +89,7 @@ def test_notice_body_is_the_same_from_every_format() -> None:
 
 def test_clean_text_export_with_every_grid_cell_tabbed(tmp_path) -> None:
     """Another text layout: the Word grid exported with one tab per grid cell, spanned cells blank."""
-    from extract import extract_document
+    from kaoping.extract import extract_document
 
     raw = extract_document(SAMPLES / "notice_2022.docx")
     table = raw.tables[0]

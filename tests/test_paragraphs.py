@@ -1,5 +1,5 @@
-from normalize.paragraphs import join_wrapped_paragraphs
-from schema.raw import RawParagraph
+from kaoping.normalize.paragraphs import join_wrapped_paragraphs
+from kaoping.schema.raw import RawParagraph
 
 
 def _p(i: int, text: str, box: tuple[float, float, float, float], page: int = 1) -> RawParagraph:

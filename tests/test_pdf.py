@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from extract.pdf import Fragment, pdf_to_raw, remap_columns
-from extract.pdf_text import first_unit_width
-from schema.errors import InputError
-from schema.raw import RawCell, RawDocument, RawTable, SourceInfo
+from kaoping.extract.pdf import Fragment, pdf_to_raw, remap_columns
+from kaoping.extract.pdf_text import first_unit_width
+from kaoping.schema.errors import InputError
+from kaoping.schema.raw import RawCell, RawDocument, RawTable, SourceInfo
 
 SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "notice_2022.pdf"
 
@@ -351,7 +351,7 @@ def test_sample_paragraphs(sample: RawDocument) -> None:
 
 
 def test_parallel_page_parsing_gives_the_same_layouts(monkeypatch) -> None:
-    from extract.pdf import bytes_to_layouts
+    from kaoping.extract.pdf import bytes_to_layouts
 
     data = (Path(__file__).resolve().parent.parent / "samples" / "notice_2022.pdf").read_bytes()
     monkeypatch.setenv("KAOPING_PDF_WORKERS", "1")

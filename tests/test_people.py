@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from normalize.people import apply_aliases, indicators_to_people, load_aliases, one_char_apart
-from schema.errors import InputError
-from schema.models import Indicator, Source
+from kaoping.normalize.people import apply_aliases, indicators_to_people, load_aliases, one_char_apart
+from kaoping.schema.errors import InputError
+from kaoping.schema.models import Indicator, Source
 
 SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "notice_2022.expected.json"
 

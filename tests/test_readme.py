@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from schema.models import (
+from kaoping.schema.models import (
     Accounting,
     Citation,
     DiffChange,

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from normalize.references import indicators_to_references, title_to_issuer
-from schema.models import Indicator, Issue, Reference, Source
+from kaoping.normalize.references import indicators_to_references, title_to_issuer
+from kaoping.schema.models import Indicator, Issue, Reference, Source
 
 ROOT = Path(__file__).resolve().parents[1]
 EXPECTED = ROOT / "samples" / "notice_2022.expected.json"

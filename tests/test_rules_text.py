@@ -147,8 +147,8 @@ def test_an_unrelated_table_beside_the_evaluation_table_is_skipped_and_said(writ
 
 
 def test_extractor_warnings_become_issues() -> None:
-    from normalize.pipeline import raw_to_document
-    from schema.raw import RawCell, RawDocument, RawRow, RawTable, SourceInfo
+    from kaoping.normalize.pipeline import raw_to_document
+    from kaoping.schema.raw import RawCell, RawDocument, RawRow, RawTable, SourceInfo
 
     rows = [["业务目标（10分） 重点", "1-1", "三定方案", "", "任务甲", "6", "12月底前", "张三", "综合科", "王五"],
             ["", "1-2", "三定方案", "", "任务乙", "4", "12月底前", "张三", "综合科", "王五"]]
@@ -180,7 +180,7 @@ def test_doc_number_line_with_a_signer_beside_it(write_notice) -> None:
 
 
 def test_project_labels_keep_inner_brackets_and_read_bare_points() -> None:
-    from normalize.hierarchy import text_to_labels
+    from kaoping.normalize.hierarchy import text_to_labels
 
     assert text_to_labels(["共性工作目标（含党建）（20分）"]) == [("共性工作目标（含党建）", 20.0, None)]
     assert text_to_labels(["思想建设5分"]) == [("思想建设", 5.0, None)]

@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 from kaoping.cli import main
 from kaoping.emit import TABLES
 from kaoping.tabular import LIST_JOINER, column_width, document_to_xlsx
-from schema.models import Indicator, Notice, NoticeDocument, Source
+from kaoping.schema.models import Indicator, Notice, NoticeDocument, Source
 from tests.conftest import SAMPLES
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from normalize.targets import chinese_to_number, indicators_to_targets, text_to_targets
-from schema.models import Indicator, Source
+from kaoping.normalize.targets import chinese_to_number, indicators_to_targets, text_to_targets
+from kaoping.schema.models import Indicator, Source
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 

@@ -2,9 +2,9 @@ import datetime as dt
 
 import pytest
 
-from normalize.dates import deadline_to_date, line_to_date, text_to_date_range
-from normalize.names import split_names
-from normalize.textfold import fold_code, fold_text, parse_number
+from kaoping.normalize.dates import deadline_to_date, line_to_date, text_to_date_range
+from kaoping.normalize.names import split_names
+from kaoping.normalize.textfold import fold_code, fold_text, parse_number
 
 
 @pytest.mark.parametrize(
@@ -76,7 +76,7 @@ def test_date_ranges() -> None:
 
 
 def test_split_names_with_a_vocabulary_from_the_same_notice() -> None:
-    from normalize.names import break_after_suffixes, cells_to_vocabulary
+    from kaoping.normalize.names import break_after_suffixes, cells_to_vocabulary
 
     cells = ["王建国", "张伟", "李明", "王建国 张伟", "王建国张伟李明", "张伟 李 明", "赵 六"]
     vocab = cells_to_vocabulary(cells)

@@ -32,9 +32,9 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 from kaoping.api import extract
-from normalize.grid import table_to_rows
-from normalize.hierarchy import rows_to_indicators
-from schema.raw import RawCell, RawRow, RawTable
+from kaoping.normalize.grid import table_to_rows
+from kaoping.normalize.hierarchy import rows_to_indicators
+from kaoping.schema.raw import RawCell, RawRow, RawTable
 from tests.conftest import EXPECTED, SAMPLES, norm
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

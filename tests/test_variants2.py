@@ -19,8 +19,8 @@ import pytest
 
 import tests.test_variants as tv
 from kaoping.api import extract
-from normalize.hierarchy import split_level1
-from schema.models import Notice, NoticeDocument
+from kaoping.normalize.hierarchy import split_level1
+from kaoping.schema.models import Notice, NoticeDocument
 from tests.conftest import PREAMBLE, text_notice
 from tests.test_variants import (
     LEAF_ROW,
