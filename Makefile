@@ -40,7 +40,7 @@ lint: $(TSTAMP) ## ruff
 	$(VENV)/bin/ruff check schema extract normalize kaoping tests
 
 bench: $(TSTAMP) ## wall time and peak memory per sample format; PDF overhead ratio; batch throughput
-	$(PY) -m kaoping.bench
+	$(PY) tests/bench.py
 
 clean: ## remove the venv and outputs
 	rm -rf $(VENV) outputs/notice_* .pytest_cache .ruff_cache

@@ -21,10 +21,9 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from lxml import etree
-
 from kaoping.schema.errors import InputError
 from kaoping.schema.raw import RawCell, RawDocument, RawParagraph, RawRow, RawTable, SourceInfo
+from lxml import etree
 
 log = logging.getLogger(__name__)
 

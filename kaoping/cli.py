@@ -53,7 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _cmd_extract(args: argparse.Namespace) -> int:
     from kaoping.api import extract, summary
-    from kaoping.emit import write_document
+    from kaoping.writers.output import write_document
 
     formats = tuple(f.strip() for f in args.format.split(",") if f.strip())
     bad = [f for f in formats if f not in ("json", "parquet", "html", "xlsx", "csv")]
@@ -82,7 +82,7 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 
 
 def _cmd_diff(args: argparse.Namespace) -> int:
-    from kaoping.diffcmd import diff_paths
+    from kaoping.features.diff_command import diff_paths
 
     diff = diff_paths(args.old, args.new, args.out)
     changed = sum(1 for p in diff["pairs"] if p["changes"])
@@ -92,7 +92,7 @@ def _cmd_diff(args: argparse.Namespace) -> int:
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
-    from kaoping.ingest import run_ingest
+    from kaoping.features.ingest import run_ingest
 
     return run_ingest(args.inputs, args.out, args.jobs, report=TerminalReport)
 

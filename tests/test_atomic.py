@@ -9,12 +9,13 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
-import kaoping.emit as emit
-from kaoping.api import extract
-from kaoping.emit import TABLES, write_document
 from kaoping.schema.errors import OutputError
 from kaoping.schema.models import NoticeDocument
+
+import kaoping.writers.output as emit
+from kaoping.api import extract
+from kaoping.writers.output import write_document
+from kaoping.writers.tables import TABLES
 from tests.conftest import ROOT, SAMPLES
 
 KAOPING = ROOT / ".venv" / "bin" / "kaoping"

@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from kaoping.normalize.checks import indicators_to_check_issues, level1_blocks, parse_code
 from kaoping.schema.models import Indicator, Issue, Source, TotalRow
 

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import pytest
-
 from kaoping.normalize.citations import TitleIndex, is_abbreviation, note_to_parts, note_to_resolutions
 
 REPORT = "泉政办〔2022〕2号"

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+from kaoping.schema.arrow import model_to_arrow_schema
 
 from kaoping.cli import main
-from kaoping.emit import TABLES
-from kaoping.schema.arrow import model_to_arrow_schema
+from kaoping.writers.tables import TABLES
 from tests.conftest import SAMPLES
 
 SAMPLE = SAMPLES / "notice_2022.txt"

@@ -3,7 +3,6 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
 from kaoping.normalize.docnumber import DocNumber, find_docnumbers, normalise_docnumber, text_to_docnumber
 
 

@@ -9,11 +9,10 @@ import zipfile
 from pathlib import Path
 
 import docx
+import kaoping.extract.docx as dx
 import pytest
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-
-import kaoping.extract.docx as dx
 from kaoping.extract import get_extractor
 from kaoping.schema.errors import InputError
 from kaoping.schema.raw import RawCell, RawDocument, RawTable, SourceInfo

@@ -7,13 +7,13 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from kaoping.extract import sniff_format
 from kaoping.extract.text import bytes_to_text, utf16_byte_order
-from kaoping.api import extract
-from kaoping.cli import main
 from kaoping.schema.errors import InputError
 from kaoping.schema.models import NoticeDocument
+
+from kaoping.api import extract
+from kaoping.cli import main
 from tests.conftest import ROOT, SAMPLES
 
 TXT = SAMPLES / "notice_2022.txt"

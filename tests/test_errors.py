@@ -16,13 +16,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import docx
+import kaoping.extract.docx as dx
 import pypdf
 import pypdfium2
 import pytest
-
-import kaoping.extract.docx as dx
-from kaoping.cli import main
 from kaoping.schema.errors import InputError
+
+from kaoping.cli import main
 from tests.conftest import ROOT, SAMPLES
 
 TXT, DOCX, PDF = (SAMPLES / f"notice_2022.{ext}" for ext in ("txt", "docx", "pdf"))

@@ -10,9 +10,9 @@ import json
 from functools import cache
 
 import pytest
+from kaoping.schema.models import NoticeDocument
 
 from kaoping.api import extract
-from kaoping.schema.models import NoticeDocument
 from tests.conftest import EXPECTED, SAMPLES, norm
 
 FORMATS = ("txt", "docx", "pdf")

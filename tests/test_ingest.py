@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from kaoping.cli import main
-from kaoping.ingest import (
+from kaoping.features.ingest import (
     MANIFEST,
     IngestedSource,
     choose_primary,

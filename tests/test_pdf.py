@@ -14,7 +14,6 @@ import zlib
 from pathlib import Path
 
 import pytest
-
 from kaoping.extract.pdf import Fragment, pdf_to_raw, remap_columns
 from kaoping.extract.pdf_text import first_unit_width
 from kaoping.schema.errors import InputError

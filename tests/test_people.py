@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from kaoping.normalize.people import apply_aliases, indicators_to_people, load_aliases, one_char_apart
 from kaoping.schema.errors import InputError
 from kaoping.schema.models import Indicator, Source

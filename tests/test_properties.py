@@ -11,13 +11,13 @@ import pypdf
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from kaoping.extract import REGISTRY, extract_document, get_extractor
 from kaoping.extract.text import text_to_raw
 from kaoping.normalize.pipeline import raw_to_document
 from kaoping.schema.errors import InputError, KaopingError
 from kaoping.schema.models import Accounting, NoticeDocument
 from kaoping.schema.raw import SourceInfo
+
 from tests.conftest import SAMPLES
 
 SAMPLE_TEXT = (SAMPLES / "notice_2022.txt").read_text(encoding="utf-8")

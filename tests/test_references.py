@@ -6,7 +6,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from kaoping.normalize.references import indicators_to_references, title_to_issuer
 from kaoping.schema.models import Indicator, Issue, Reference, Source
 

@@ -6,10 +6,11 @@ import json
 from html.parser import HTMLParser
 from pathlib import Path
 
-from kaoping.report import document_to_html
 from kaoping.normalize.checks import indicators_to_check_issues
 from kaoping.normalize.people import indicators_to_people
 from kaoping.schema.models import Indicator, Notice, NoticeDocument, Source, TotalRow
+
+from kaoping.writers.report import document_to_html
 
 SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "notice_2022.expected.json"
 

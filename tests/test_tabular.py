@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from kaoping.schema.models import Indicator, Notice, NoticeDocument, Source
 from openpyxl import load_workbook
 
 from kaoping.cli import main
-from kaoping.emit import TABLES
-from kaoping.tabular import LIST_JOINER, column_width, document_to_xlsx
-from kaoping.schema.models import Indicator, Notice, NoticeDocument, Source
+from kaoping.writers.tables import TABLES
+from kaoping.writers.tabular import LIST_JOINER, column_width, document_to_xlsx
 from tests.conftest import SAMPLES
 
 

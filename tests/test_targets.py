@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from kaoping.normalize.targets import chinese_to_number, indicators_to_targets, text_to_targets
 from kaoping.schema.models import Indicator, Source
 

@@ -1,7 +1,6 @@
 import datetime as dt
 
 import pytest
-
 from kaoping.normalize.dates import deadline_to_date, line_to_date, text_to_date_range
 from kaoping.normalize.names import split_names
 from kaoping.normalize.textfold import fold_code, fold_text, parse_number

@@ -30,11 +30,11 @@ from docx.enum.section import WD_ORIENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
-
-from kaoping.api import extract
 from kaoping.normalize.grid import table_to_rows
 from kaoping.normalize.hierarchy import rows_to_indicators
 from kaoping.schema.raw import RawCell, RawRow, RawTable
+
+from kaoping.api import extract
 from tests.conftest import EXPECTED, SAMPLES, norm
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -16,11 +16,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from kaoping.normalize.hierarchy import split_level1
+from kaoping.schema.models import Notice, NoticeDocument
 
 import tests.test_variants as tv
 from kaoping.api import extract
-from kaoping.normalize.hierarchy import split_level1
-from kaoping.schema.models import Notice, NoticeDocument
 from tests.conftest import PREAMBLE, text_notice
 from tests.test_variants import (
     LEAF_ROW,

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from html import escape
 from typing import Any
 
-from kaoping.diff import target_text
+from kaoping.features.diff import target_text
 from kaoping.normalize.textfold import format_number
 from kaoping.schema.models import Indicator, NoticeDocument
 

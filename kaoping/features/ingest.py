@@ -1,6 +1,6 @@
 """``kaoping ingest``: many notices → one Hive-partitioned Parquet dataset that DuckDB, pandas and Spark read as is.
 
-Layout: ``DATASET/<table>/year=YYYY/<notice>.parquet`` for every table of :data:`kaoping.emit.TABLES`
+Layout: ``DATASET/<table>/year=YYYY/<notice>.parquet`` for every table of :data:`kaoping.writers.output.TABLES`
 (``notice`` is called ``notices`` here) plus ``sources`` (every file seen for a notice), and
 ``DATASET/_manifest.json``. Every row carries ``notice_id``; a record field named like the partition
 key (``year``) is renamed ``<model>_year`` so the partition value never silently overwrites it.
@@ -37,12 +37,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from pydantic import BaseModel
 
-from kaoping.extract import SUFFIX_HINTS
 from kaoping.api import summary
-from kaoping.emit import TABLES
+from kaoping.extract import SUFFIX_HINTS
 from kaoping.schema.arrow import records_to_table
 from kaoping.schema.errors import KaopingError, OutputError, UsageError
 from kaoping.schema.models import NoticeDocument
+from kaoping.writers.tables import TABLES
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +52,7 @@ PARTITION = "year"
 NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"  # Hive's (and DuckDB's) spelling of a NULL partition value
 #: lower wins: the more structured source gives the rows
 FORMAT_RANK: dict[str, int] = {"docx": 0, "pdf": 1, "text": 2}
-#: dataset table name → kaoping.emit.TABLES name
+#: dataset table name → kaoping.writers.output.TABLES name
 DATASET_TABLES: dict[str, str] = {("notices" if name == "notice" else name): name for name in TABLES}
 SOURCES_TABLE = "sources"
 _UNSAFE = re.compile(r'[\x00-\x1f/\\:*?"<>|]|^\.')

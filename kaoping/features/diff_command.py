@@ -6,10 +6,11 @@ import json
 from pathlib import Path
 
 from kaoping.api import extract
-from kaoping.diff import diff_documents, diff_to_rows, load_notice_document
-from kaoping.diff_html import diff_to_html
-from kaoping.emit import atomic_dir, write_parquet
+from kaoping.features.diff import diff_documents, diff_to_rows, load_notice_document
+from kaoping.features.diff_html import diff_to_html
 from kaoping.schema.models import DiffChange, NoticeDocument
+from kaoping.writers.output import atomic_dir
+from kaoping.writers.tables import write_parquet
 
 
 def load_any(path: Path) -> NoticeDocument:

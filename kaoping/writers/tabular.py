@@ -1,4 +1,4 @@
-"""Excel and CSV outputs of one notice: one sheet / one CSV file per table of :data:`kaoping.emit.TABLES`.
+"""Excel and CSV outputs of one notice: one sheet / one CSV file per table of :data:`kaoping.writers.output.TABLES`.
 
 Columns are derived from the same Arrow schema as the Parquet tables (nothing restated): nested
 structs are flattened (``source.pages`` → ``source_pages``), lists of scalars are joined with 、,
@@ -20,11 +20,11 @@ from typing import Any
 
 import pyarrow as pa
 
-from kaoping.emit import TABLES
 from kaoping.normalize.textfold import format_number
 from kaoping.schema.arrow import records_to_table
 from kaoping.schema.errors import UsageError
 from kaoping.schema.models import NoticeDocument
+from kaoping.writers.tables import TABLES
 
 LIST_JOINER = "、"
 #: what the workbook says it was created/modified at when the notice has no 成文日期 (any fixed value works)

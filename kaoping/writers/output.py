@@ -6,54 +6,19 @@ so a failure midway leaves the previous output (or nothing) in place, never a ha
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from kaoping.schema.errors import OutputError
-from kaoping.schema.models import (
-    Citation,
-    Indicator,
-    Issue,
-    Notice,
-    NoticeDocument,
-    Person,
-    Reference,
-    Target,
-    TotalRow,
-)
+from kaoping.schema.models import NoticeDocument
+from kaoping.writers.tables import TABLES, document_to_json, write_parquet
 
 log = logging.getLogger(__name__)
-
-#: table name → (record model, fields left out, how to get the records from a document)
-TABLES: dict[str, tuple[type, frozenset[str], Callable[[NoticeDocument], list]]] = {
-    "indicators": (Indicator, frozenset({"targets"}), lambda d: d.indicators),
-    "references": (Reference, frozenset(), lambda d: d.references),
-    "citations": (Citation, frozenset(), lambda d: d.citations),
-    "targets": (Target, frozenset(), lambda d: [t for i in d.indicators for t in i.targets]),
-    "issues": (Issue, frozenset(), lambda d: d.issues),
-    "people": (Person, frozenset(), lambda d: d.people),
-    "totals": (TotalRow, frozenset(), lambda d: d.totals),
-    "notice": (Notice, frozenset(), lambda d: [d.notice]),
-}
-
-
-def document_to_json(doc: NoticeDocument) -> str:
-    return json.dumps(doc.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n"
-
-
-def write_parquet(records: list, model: type, exclude: frozenset[str], path: Path) -> None:
-    import pyarrow.parquet as pq  # only when Parquet is asked for: --format json stays light
-
-    from kaoping.schema.arrow import records_to_table
-
-    pq.write_table(records_to_table(records, model, exclude), path, compression="zstd")
-
 
 #: every file name an extract or diff output folder can hold; anything else makes the folder not ours
 OUTPUT_NAMES = frozenset({"notice.json", "report.html", "notice.xlsx", "diff.json", "diff.parquet", "diff.html",
@@ -140,12 +105,12 @@ def write_document(doc: NoticeDocument, outdir: Path, formats: tuple[str, ...] =
                 if _fail_after == name:
                     raise RuntimeError(f"injected failure after {name}.parquet")
         if "html" in formats:
-            from kaoping.report import document_to_html
+            from kaoping.writers.report import document_to_html
 
             (tmp / "report.html").write_text(document_to_html(doc), encoding="utf-8")
         extra = [f for f in formats if f not in ("json", "parquet", "html")]
         if extra:
-            from kaoping.tabular import write_tabular
+            from kaoping.writers.tabular import write_tabular
 
             for fmt in extra:
                 write_tabular(doc, tmp, fmt)

@@ -1,0 +1,1 @@
+"""Features built on extracted documents: comparing notices (diff) and the multi-year dataset (ingest)."""
