@@ -25,11 +25,91 @@ REGISTRY: dict[Format, str] = {
     "text": "kaoping.extract.text:text_to_raw",
     "docx": "kaoping.extract.docx:docx_to_raw",
     "pdf": "kaoping.extract.pdf:pdf_to_raw",
+    # legacy and OpenDocument word processing: LibreOffice converts to .docx, then the .docx reader
+    "doc": "kaoping.extract.office:office_to_raw",
+    "rtf": "kaoping.extract.office:office_to_raw",
+    "odt": "kaoping.extract.office:office_to_raw",
+    "wps": "kaoping.extract.office:office_to_raw",
+    "html": "kaoping.extract.html:html_to_raw",
+    "xlsx": "kaoping.extract.sheet:sheet_to_raw",
+    "xls": "kaoping.extract.sheet:sheet_to_raw",
+    "ods": "kaoping.extract.sheet:sheet_to_raw",
+    "image": "kaoping.extract.image:image_to_raw",
 }
 
-SUFFIX_HINTS: dict[str, Format] = {".txt": "text", ".text": "text", ".docx": "docx", ".pdf": "pdf"}
+#: what a suffix suggests; content decides (a suffix that lies changes nothing), and ``ingest`` takes every
+#: file with one of these suffixes as a notice
+SUFFIX_HINTS: dict[str, Format] = {
+    ".txt": "text", ".text": "text", ".docx": "docx", ".pdf": "pdf", ".doc": "doc", ".rtf": "rtf",
+    ".odt": "odt", ".wps": "wps", ".htm": "html", ".html": "html", ".shtml": "html", ".xlsx": "xlsx",
+    ".xlsm": "xlsx", ".xls": "xls", ".ods": "ods", ".png": "image", ".jpg": "image", ".jpeg": "image",
+    ".tif": "image", ".tiff": "image", ".bmp": "image",
+}
+
+#: kinds a user may well send that kaoping cannot read: suffix -> the way out
+UNSUPPORTED_SUFFIXES: dict[str, str] = {
+    ".ofd": "OFD is not supported yet: export it as PDF",
+    ".mht": "a single-file web page (.mht) is not supported: save the page as .html",
+    ".mhtml": "a single-file web page (.mhtml) is not supported: save the page as .html",
+    ".pptx": "presentations are not notices: export the table as PDF or .docx",
+    ".zip": "an archive: unpack it and give kaoping the notice inside",
+}
 
 MAX_INPUT_BYTES = 200 * 1024 * 1024
+
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"BM")
+_HTML_MARKS = (b"<!doctype html", b"<html", b"<table", b"<head", b"<body", b"<meta")
+
+
+def _utf16(s: str) -> bytes:
+    return s.encode("utf-16-le")
+
+
+def zip_to_format(data: bytes) -> Format:
+    """Tell the zip-based office formats apart by their members (the central directory, not a byte scan)."""
+    import io
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            names = set(z.namelist())
+            mimetype = z.read("mimetype")[:100].decode("ascii", "replace") if "mimetype" in names else ""
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        # a truncated package has no central directory: guess from the local member names, and let that
+        # reader say precisely what is broken
+        first = data[:65536]
+        if b"word/" in first:
+            return "docx"
+        if b"xl/" in first:
+            return "xlsx"
+        raise InputError("corrupt or truncated zip archive (not a readable .docx, .xlsx or .odt)") from None
+    if "word/document.xml" in names or any(n.startswith("word/") for n in names):
+        return "docx"
+    if "xl/workbook.xml" in names or any(n.startswith("xl/") for n in names):
+        return "xlsx"
+    if mimetype.endswith("opendocument.text") or (not mimetype and "content.xml" in names and "styles.xml" in names):
+        return "odt"
+    if mimetype.endswith("opendocument.spreadsheet"):
+        return "ods"
+    if "OFD.xml" in names or any(n.lower().endswith("ofd.xml") for n in names):
+        raise InputError("OFD is not supported yet: export it as PDF")
+    raise InputError("zip archive that is neither a Word (.docx), Excel (.xlsx) nor OpenDocument file")
+
+
+def ole_to_format(data: bytes) -> Format:
+    """A Compound File (OLE2): Excel 97 keeps a 'Workbook' (or 'Book') stream; Word and WPS a 'WordDocument'."""
+    head = data[: 1 << 20]
+    if _utf16("Workbook") in head or _utf16("Book\x00") in head:
+        return "xls"
+    if _utf16("WordDocument") in head:
+        return "doc"
+    return "doc"  # LibreOffice tells the rest apart itself, and says so when it cannot
+
+
+def _looks_like_html(head: bytes) -> bool:
+    lowered = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return lowered.startswith(b"<") and any(mark in lowered for mark in _HTML_MARKS)
 
 
 def sniff_format(data: bytes) -> Format:
@@ -40,15 +120,20 @@ def sniff_format(data: bytes) -> Format:
     if b"%PDF-" in head:
         return "pdf"
     if data[:4] == b"PK\x03\x04":
-        if b"word/document.xml" in data or b"word/" in data[:65536]:
-            return "docx"
-        raise InputError("zip archive without word/document.xml: not a Word document")
-    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise InputError("legacy Word/OLE file (.doc) is not supported: save it as .docx")
-    if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8")):
-        raise InputError("image file: kaoping reads PDF, Word (.docx) or text")
+        return zip_to_format(data)
+    if data[:8] == _OLE2:
+        return ole_to_format(data)
+    if data.startswith(b"{\\rtf"):
+        return "rtf"
+    if head.startswith(_IMAGE_MAGIC):
+        return "image"
+    if head.startswith((b"GIF8", b"RIFF")):
+        raise InputError("GIF/WebP image: save the scan as PNG, JPEG, TIFF or PDF")
+    if _looks_like_html(head):
+        return "html"
     if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")) and utf16_byte_order(data) is None:
-        raise InputError("unknown format: binary data that is neither PDF, Word (.docx) nor text")
+        raise InputError("unknown format: binary data that is not a notice kaoping reads "
+                         "(PDF, Word, OpenDocument, web page, Excel, image or text)")
     return "text"
 
 
@@ -70,6 +155,9 @@ def read_source(path: Path) -> tuple[bytes, SourceInfo]:
         raise InputError("no such file", str(path)) from None
     except PermissionError:
         raise InputError("permission denied", str(path)) from None
+    unsupported = UNSUPPORTED_SUFFIXES.get(path.suffix.lower())
+    if unsupported and not data.startswith(b"%PDF-"):
+        raise InputError(unsupported, str(path))
     fmt = sniff_format(data)
     hint = SUFFIX_HINTS.get(path.suffix.lower())
     if hint and hint != fmt:
@@ -90,4 +178,4 @@ def extract_document(path: Path | str) -> RawDocument:
         raise
 
 
-__all__ = ["REGISTRY", "Extractor", "extract_document", "get_extractor", "read_source", "sniff_format"]
+__all__ = ["REGISTRY", "SUFFIX_HINTS", "UNSUPPORTED_SUFFIXES", "Extractor", "extract_document", "get_extractor", "read_source", "sniff_format"]

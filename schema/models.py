@@ -12,7 +12,7 @@ from typing import Literal
 from kaoping.schema.raw import Format
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "2.0"
 
 Severity = Literal["error", "warning", "info"]
 
@@ -33,6 +33,13 @@ class Source(Record):
     inherited: list[str] = Field(
         default_factory=list, description="fields whose value comes from a merged/blank cell above"
     )
+
+
+class ExtraField(Record):
+    """A printed column with no field of its own: kept under its header so no cell is dropped."""
+
+    header: str = Field(description="the column's header as printed (parent / child joined by ' / ')")
+    text: str
 
 
 class Target(Record):
@@ -61,6 +68,7 @@ class Indicator(Record):
     level1_note: str | None = Field(default=None, description="the 属… note without brackets")
     item: str = Field(description="二级指标, or the single text of a row that has no level-1")
     weight: float | None = None
+    criteria: str | None = Field(default=None, description="考评标准 / 评分标准: how the item is scored")
     deadline: str | None = Field(default=None, description="完成时限 as printed (12月底前)")
     deadline_date: dt.date | None = Field(default=None, description="last day of that month in the notice's year")
     leaders: list[str] = Field(default_factory=list, description="分管领导")
@@ -72,6 +80,8 @@ class Indicator(Record):
     basis_refs: list[str] = Field(default_factory=list, description="reference ids the 文件依据 cites")
     level1_cites: list[str] = Field(default_factory=list, description="reference ids the 属… note points at")
     targets: list[Target] = Field(default_factory=list)
+    extra: list[ExtraField] = Field(default_factory=list, description="header → text for every printed column "
+                                    "that has no field (nothing printed is dropped)")
     source: Source
 
 

@@ -11,7 +11,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-Format = Literal["text", "docx", "pdf"]
+#: the kind of file a notice arrived as (the original file, not an intermediate conversion)
+Format = Literal["text", "docx", "pdf", "doc", "rtf", "odt", "wps", "html", "xlsx", "xls", "ods", "image"]
 BBox = tuple[float, float, float, float]
 
 
@@ -25,7 +26,9 @@ class RawCell(BaseModel):
     text: str = ""
     page: int | None = Field(default=None, description="1-based page number (PDF, text with form feeds)")
     line: int | None = Field(default=None, description="1-based line number in the text file")
-    bbox: BBox | None = Field(default=None, description="x0, top, x1, bottom in PDF points")
+    bbox: BBox | None = Field(default=None, description="x0, top, x1, bottom in PDF points (OCR: page pixels)")
+    confidence: float | None = Field(default=None, description="OCR recognition confidence (0–1); None when read "
+                                     "from a text layer")
 
 
 class RawRow(BaseModel):
@@ -59,6 +62,7 @@ class RawParagraph(BaseModel):
     page: int | None = None
     line: int | None = None
     bbox: BBox | None = None
+    confidence: float | None = Field(default=None, description="OCR recognition confidence (0–1)")
 
 
 class SourceInfo(BaseModel):
@@ -67,6 +71,7 @@ class SourceInfo(BaseModel):
     sha256: str
     size: int
     pages: int | None = None
+    ocr: bool = Field(default=False, description="the text was recognised from page images (a scan)")
 
 
 class RawDocument(BaseModel):
