@@ -16,13 +16,21 @@ help: ## list targets
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 
+# rapidocr-onnxruntime (the `ocr` extra) requires opencv-python, the GUI build that needs libGL; both it and
+# opencv-python-headless install the same cv2/ folder, so after every install the GUI build is removed and
+# the headless one put back: OCR then needs no system library.
+HEADLESS_CV := $(PIP) uninstall --quiet -y opencv-python && \
+	$(PIP) install --quiet --force-reinstall --no-deps opencv-python-headless
+
 $(STAMP): pyproject.toml | $(PY)
 	$(PIP) install --quiet --upgrade pip
-	$(PIP) install --quiet -e .
+	$(PIP) install --quiet -e '.[ocr]'
+	$(HEADLESS_CV)
 	@touch $@
 
 $(TSTAMP): pyproject.toml $(STAMP)
-	$(PIP) install --quiet -e '.[test]'
+	$(PIP) install --quiet -e '.[test,ocr]'
+	$(HEADLESS_CV)
 	@touch $@
 
 install: $(STAMP) ## create .venv and install kaoping into it

@@ -358,7 +358,9 @@ def pdf_to_raw(data: bytes, source: SourceInfo) -> RawDocument:
     """Read a PDF: paragraphs line by line, ruled tables stitched across pages with spans."""
     layouts = bytes_to_layouts(data)
     if not any(ch[0].strip() for layout in layouts for ch in layout.chars):
-        raise InputError("PDF has no text layer (scanned image?): run OCR first")
+        from kaoping.extract.ocr import scanned_pdf_to_raw  # a scan: read the page images by OCR
+
+        return scanned_pdf_to_raw(data, source)
     doc = layouts_to_document(layouts, source)
     log.debug("pdf: %d pages, %d paragraphs, %d tables", len(layouts), len(doc.paragraphs), len(doc.tables))
     return doc

@@ -1,0 +1,160 @@
+"""The OCR engine: rapidocr-onnxruntime (PP-OCRv4 detection + recognition, models inside the wheel).
+
+One engine per process, made on first use. Every call recognises one page image and returns glyphs in
+the shape the PDF reader deals to cells — ``(text, x0, x1, top, bottom, size)`` — plus each glyph's own
+recognition confidence, so a cell's confidence is that of its weakest glyph.
+
+The engine always runs single-threaded: pages are parallel across processes instead (see
+:mod:`kaoping.extract.ocr`), which keeps the floating-point work — and so every confidence and every
+character — identical whatever the number of workers.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+from kaoping.schema.errors import InputError
+
+INSTALL_HINT = "scanned notice: OCR is not installed; run: pip install 'kaoping[ocr]'"
+#: the engine shrinks pages whose long side exceeds this (its default, 2000, would throw away a third of a
+#: 300 dpi A4 page); 4000 px is an A4 long side at 340 dpi, above any resolution we rasterise at
+MAX_SIDE = 4000
+#: recognition results below this mean score are dropped as noise by the engine (its default, 0.5);
+#: everything kept carries its confidence on, and the normalize step reports the low ones
+TEXT_SCORE = 0.5
+
+_ENGINE: Any = None
+
+
+class Glyph(NamedTuple):
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    confidence: float
+
+
+def require_ocr() -> None:
+    """Raise the install hint when the ``ocr`` extra is missing (checked before any page is rendered)."""
+    try:
+        import cv2  # noqa: F401
+        import rapidocr_onnxruntime  # noqa: F401
+    except ImportError:
+        raise InputError(INSTALL_HINT) from None
+
+
+def engine() -> Any:
+    global _ENGINE
+    if _ENGINE is None:
+        require_ocr()
+        from rapidocr_onnxruntime import RapidOCR
+
+        _ENGINE = RapidOCR(max_side_len=MAX_SIDE, text_score=TEXT_SCORE, use_cls=False,
+                           intra_op_num_threads=1, inter_op_num_threads=1)
+    return _ENGINE
+
+
+PUNCTUATION = set("，。、；：？！（）《》〈〉「」『』【】〔〕“”‘’…—·,.;:?!()[]")
+#: blank ink between two ideographs, in ems, that is a printed space. Measured on 200 dpi scans of the
+#: sample (em 24–25 px): inside a word the blank run between two glyphs is 1–4 px (≤ 0.17 em), across the
+#: single space between two names 8–9 px (0.33–0.37 em)
+WIDE_SPACE = 0.25
+#: next to a digit or a Latin letter the blank run is 7–9 px without any space (narrow glyphs, wide side
+#: bearings), so only a gap of more than half an em is taken as a space there
+NARROW_SPACE = 0.6
+EM_PER_HEIGHT = 0.86  # the detector's line box is ~1.16 font sizes high (29 px boxes around 9 pt at 200 dpi)
+
+
+def is_wide(ch: str) -> bool:
+    """Full-width glyph (CJK, full-width punctuation): one em wide; everything else half an em."""
+    return ord(ch[0]) >= 0x2E80
+
+
+def is_ideograph(text: str) -> bool:
+    return len(text) == 1 and is_wide(text) and text not in PUNCTUATION
+
+
+def glyph_width(text: str, em: float) -> float:
+    return sum(em if is_wide(ch) else 0.5 * em for ch in text)
+
+
+def line_em(centres: list[float], texts: list[str], height: float) -> float:
+    """The line's em: the median pitch of neighbouring ideographs (one character box is loose, the pitch
+    over a line is not); from the box height when the line has fewer than three such pairs."""
+    pitches = sorted(b - a for a, b, ta, tb in zip(centres, centres[1:], texts, texts[1:], strict=False)
+                     if is_ideograph(ta) and is_ideograph(tb) and b - a < 1.5 * height)
+    return pitches[len(pitches) // 2] if len(pitches) >= 3 else EM_PER_HEIGHT * height
+
+
+def blank_run(ink_columns: Any, a: float, b: float) -> int:
+    """Longest run of ink-free columns between x = a and x = b (the white between two glyphs)."""
+    best = run = 0
+    for has_ink in ink_columns[max(0, int(a)):max(0, int(b))]:
+        run = 0 if has_ink else run + 1
+        best = max(best, run)
+    return best
+
+
+def spaced(a: str, b: str, blank: float, em: float) -> bool:
+    """Was a space printed between neighbouring glyphs ``a`` and ``b`` with ``blank`` px of white between?
+    Never next to punctuation (a CJK text has none there, and the marks' ink sits off-centre)."""
+    if a[-1] in PUNCTUATION or b[0] in PUNCTUATION:
+        return False
+    return blank >= (WIDE_SPACE if is_ideograph(a) and is_ideograph(b) else NARROW_SPACE) * em
+
+
+def line_to_glyphs(chars: list[str], centres: list[float], scores: list[float], top: float,
+                   bottom: float, ink_columns: Any) -> list[Glyph]:
+    """Glyphs of one recognised line at their centres; neighbours touch unless a space was printed, then
+    they keep half an em apart (the PDF reader reads a gap over 0.3 em as a space)."""
+    em = line_em(centres, chars, bottom - top)
+    edges = [[c - glyph_width(ch, em) / 2, c + glyph_width(ch, em) / 2] for ch, c in zip(chars, centres, strict=True)]
+    for i in range(len(chars) - 1):
+        a, b = edges[i], edges[i + 1]
+        mid = (centres[i] + centres[i + 1]) / 2
+        if spaced(chars[i], chars[i + 1], blank_run(ink_columns, centres[i], centres[i + 1]), em):
+            a[1], b[0] = min(a[1], mid - em / 4), max(b[0], mid + em / 4)
+        else:
+            a[1] = b[0] = mid
+    return [Glyph(ch, e[0], e[1], top, bottom, em, round(float(sc), 4))
+            for ch, e, sc in zip(chars, edges, scores, strict=True)]
+
+
+def result_to_glyphs(result: list | None, ink: Any) -> list[Glyph]:
+    """The engine's lines (box, text, score, char boxes, chars, char scores) -> one glyph per character.
+    ``ink`` is the binarised page (ink > 0), to see the white between two glyphs."""
+    glyphs: list[Glyph] = []
+    for line in result or []:
+        box, text, score = line[0], line[1], float(line[2])
+        ys = [p[1] for p in box]
+        top, bottom = float(min(ys)), float(max(ys))
+        char_boxes, chars, scores = (line[3], line[4], line[5]) if len(line) >= 6 else ([], [], [])
+        if not chars or len(chars) != len(char_boxes) or "".join(chars) != text:
+            char_boxes, chars, scores = even_char_boxes(box, text), list(text), [score] * len(text)
+        centres = [(min(p[0] for p in cb) + max(p[0] for p in cb)) / 2 for cb in char_boxes]
+        ink_columns = ink[max(0, int(top)):int(bottom) + 1, :].max(axis=0) > 0
+        glyphs.extend(line_to_glyphs(chars, centres, scores, top, bottom, ink_columns))
+    return glyphs
+
+
+def even_char_boxes(box: list, text: str) -> list[list[tuple[float, float]]]:
+    """A line without character boxes: spread its characters evenly (full-width one em, the rest half)."""
+    xs = [p[0] for p in box]
+    x0, x1 = float(min(xs)), float(max(xs))
+    weights = [1.0 if is_wide(ch) else 0.5 for ch in text]
+    unit = (x1 - x0) / (sum(weights) or 1.0)
+    out, x = [], x0
+    for w in weights:
+        out.append([(x, 0.0), (x + w * unit, 0.0)])
+        x += w * unit
+    return out
+
+
+def recognise(gray: Any, ink: Any) -> list[Glyph]:
+    """Glyphs of one greyscale page image, in page pixels; ``ink`` is its binarised copy (ink > 0)."""
+    import numpy as np
+
+    result, _ = engine()(np.stack([gray] * 3, axis=-1), return_word_box=True)
+    return result_to_glyphs(result, ink)
