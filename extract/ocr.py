@@ -23,7 +23,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import Any
 
-from kaoping.extract.ocr_engine import Glyph, recognise, require_ocr
+from kaoping.extract.ocr_engine import Glyph, recognise, recognise_crop, require_ocr
 from kaoping.extract.ocr_rules import binarise, deskew, page_to_tables
 from kaoping.schema.errors import InputError
 from kaoping.schema.raw import BBox, RawDocument, SourceInfo
@@ -35,6 +35,11 @@ PLAUSIBLE_DPI = (72, 1200)  # a resolution tag outside this is a placeholder, no
 #: the year of a document number is printed in 〔〕 (GB/T 9704); the recogniser reads those thin hexagonal
 #: brackets as square ones at low confidence, and a square bracket never encloses a bare year in a notice
 YEAR_BRACKETS = re.compile(r"[\[［【]\s*((?:19|20)\d\d)\s*[\]］】]")
+#: glyphs left out of a cell's confidence: the square brackets that repair_text turns back into 〔〕 come at
+#: 0.5–0.7 however clean the scan, and would mark every cell that cites a document number
+SQUARE_BRACKETS = set("[]［］【】")
+CELL_MARGIN = 5  # pixels: the edge of a cell box left out when looking for ink (remains of an erased rule)
+MIN_INK = 30  # pixels: a printed "1" at 150 dpi is ~20×2 px of ink; what survives binarising noise is specks
 ERASE_GROW = 3  # pixels: rules are erased a little wider than detected, blur leaves a grey fringe
 
 
@@ -62,11 +67,32 @@ def erase_rules(gray: Any, rules: Any) -> Any:
     return out
 
 
+def fill_empty_cell(clean: Any, ink: Any, box: BBox, glyphs: list[Glyph]) -> list[Glyph]:
+    """A cell with ink but no glyph (the detector skips a lone narrow digit such as a weight's "1"):
+    recognise the ink's own box alone."""
+    if any(box[0] <= (g.x0 + g.x1) / 2 <= box[2] and box[1] <= (g.top + g.bottom) / 2 <= box[3] for g in glyphs):
+        return []
+    m = CELL_MARGIN
+    x0, y0, x1, y1 = int(box[0]) + m, int(box[1]) + m, int(box[2]) - m, int(box[3]) - m
+    if x1 <= x0 or y1 <= y0:
+        return []
+    ys, xs = (ink[y0:y1, x0:x1] > 0).nonzero()
+    if len(xs) < MIN_INK:
+        return []
+    h, w = ink.shape
+    pad = 2 * m
+    crop = (max(0, x0 + int(xs.min()) - pad), max(0, y0 + int(ys.min()) - pad),
+            min(w, x0 + int(xs.max()) + pad), min(h, y0 + int(ys.max()) + pad))
+    return recognise_crop(clean, crop)
+
+
 def image_to_page(gray: Any, number: int, dpi: float) -> OcrPage:
     level, skew = deskew(gray)
     tables, rules = page_to_tables(level)
     clean = erase_rules(level, rules)
-    glyphs = recognise(clean, binarise(clean))
+    ink = binarise(clean)
+    glyphs = recognise(clean, ink)
+    glyphs += [g for boxes in tables for box in boxes for g in fill_empty_cell(clean, ink, box, glyphs)]
     return OcrPage(number, int(gray.shape[1]), int(gray.shape[0]), dpi, skew, glyphs, tables)
 
 
@@ -150,8 +176,8 @@ def page_to_layout(page: OcrPage) -> Any:
 def weakest(page: OcrPage, box_pt: BBox) -> float | None:
     """Confidence of the weakest glyph whose centre lies in ``box_pt`` (points), None when none does."""
     s = 72.0 / page.dpi
-    scores = [g.confidence for g in page.glyphs
-              if box_pt[0] <= (g.x0 + g.x1) / 2 * s <= box_pt[2] and box_pt[1] <= (g.top + g.bottom) / 2 * s <= box_pt[3]]
+    scores = [g.confidence for g in page.glyphs if g.text not in SQUARE_BRACKETS
+              and box_pt[0] <= (g.x0 + g.x1) / 2 * s <= box_pt[2] and box_pt[1] <= (g.top + g.bottom) / 2 * s <= box_pt[3]]
     return min(scores) if scores else None
 
 
@@ -207,7 +233,7 @@ def page_image_dpi(page: Any) -> float | None:
 
     best: tuple[int, float] | None = None
     for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2):
-        left, _bottom, right, _top = obj.get_pos()
+        left, _bottom, right, _top = obj.get_bounds()
         px_w, px_h = obj.get_px_size()
         if right - left > 0 and (best is None or px_w * px_h > best[0]):
             best = (px_w * px_h, px_w / ((right - left) / 72.0))

@@ -152,6 +152,23 @@ def even_char_boxes(box: list, text: str) -> list[list[tuple[float, float]]]:
     return out
 
 
+def recognise_crop(gray: Any, box: tuple[int, int, int, int]) -> list[Glyph]:
+    """Recognition alone on one box of the page (x0, y0, x1, y1): for a cell the detector left empty."""
+    import numpy as np
+
+    x0, y0, x1, y1 = box
+    result, _ = engine()(np.stack([gray[y0:y1, x0:x1]] * 3, axis=-1), use_det=False, use_cls=False)
+    glyphs: list[Glyph] = []
+    for text, score in [(r[0], float(r[1])) for r in result or [] if r and r[0]]:
+        if score < TEXT_SCORE:
+            continue
+        boxes = even_char_boxes([(x0, y0), (x1, y0), (x1, y1), (x0, y1)], text)
+        centres = [(cb[0][0] + cb[1][0]) / 2 for cb in boxes]
+        ink_columns = np.zeros(gray.shape[1], dtype=bool)  # evenly spread: no spaces to find
+        glyphs.extend(line_to_glyphs(list(text), centres, [score] * len(text), float(y0), float(y1), ink_columns))
+    return glyphs
+
+
 def recognise(gray: Any, ink: Any) -> list[Glyph]:
     """Glyphs of one greyscale page image, in page pixels; ``ink`` is its binarised copy (ink > 0)."""
     import numpy as np

@@ -17,6 +17,7 @@ from kaoping.normalize.fields import date_indicators, fold_indicator_texts, spli
 from kaoping.normalize.grid import GridResult, is_evaluation_table, table_to_rows
 from kaoping.normalize.hierarchy import rows_to_indicators
 from kaoping.normalize.notice import paragraphs_to_notice
+from kaoping.normalize.ocr import step_ocr
 from kaoping.normalize.paragraphs import join_wrapped_paragraphs
 from kaoping.normalize.people import apply_aliases, indicators_to_people
 from kaoping.normalize.references import indicators_to_references
@@ -147,6 +148,7 @@ STEPS: list[Callable[[Draft], Draft]] = [
     step_fold,
     step_names,
     step_aliases,
+    step_ocr,  # scans only: low-confidence cells, names checked against the notice's roster
     step_dates,
     step_references,
     step_targets,

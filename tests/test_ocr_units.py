@@ -1,0 +1,145 @@
+"""OCR path, fast parts: deskew and the ruled grid on drawn pages, glyph spacing, the missing-extra message,
+and the roster / confidence step on a raw document whose confidences are set by hand."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+from kaoping.normalize.pipeline import raw_to_document
+from kaoping.schema.errors import InputError
+from kaoping.schema.raw import RawDocument
+
+from tests.conftest import SAMPLES
+
+np = pytest.importorskip("numpy")
+cv2 = pytest.importorskip("cv2")
+
+
+def drawn_table(angle: float = 0.0):
+    """A white 1600×1100 page with a 3×4 ruled table whose top-left cell spans two columns and whose
+    last column's two lower cells are one (rowspan 2), rotated by ``angle`` degrees."""
+    page = np.full((1100, 1600), 255, np.uint8)
+    xs, ys = [100, 400, 700, 1000, 1500], [200, 400, 600, 800]
+    for y in ys:
+        cv2.line(page, (xs[0], y), (xs[-1], y), 0, 3)
+    for x in xs:
+        cv2.line(page, (x, ys[0]), (x, ys[-1]), 0, 3)
+    page[ys[0] + 3:ys[1] - 2, xs[1] - 2:xs[1] + 3] = 255  # merge (0,0)+(0,1)
+    page[ys[2] - 2:ys[2] + 3, xs[3] + 3:xs[4] - 2] = 255  # merge (1,3)+(2,3)
+    m = cv2.getRotationMatrix2D((800, 550), angle, 1.0)
+    return cv2.warpAffine(page, m, (1600, 1100), borderValue=255)
+
+
+def test_deskew_finds_the_tilt_of_the_rules() -> None:
+    from kaoping.extract.ocr_rules import deskew
+
+    _, removed = deskew(drawn_table(1.2))
+    assert removed == pytest.approx(-1.2, abs=0.1)
+    _, none = deskew(drawn_table(0.0))
+    assert none == 0.0
+
+
+def test_missing_rules_become_spans() -> None:
+    from kaoping.extract.ocr_rules import deskew, page_to_tables
+
+    level, _ = deskew(drawn_table(0.8))
+    tables, _ = page_to_tables(level)
+    assert len(tables) == 1
+    boxes = tables[0]
+    assert len(boxes) == 12 - 1 - 1  # 12 slots, two merges
+    widths = sorted(round((b[2] - b[0]) / 100) for b in boxes)
+    heights = sorted(round((b[3] - b[1]) / 100) for b in boxes)
+    assert widths.count(6) == 1 and heights.count(4) == 1  # the colspan-2 and the rowspan-2 cell
+
+
+def test_glyph_spacing_reads_the_white_between_names() -> None:
+    from kaoping.extract.ocr_engine import line_to_glyphs
+    from kaoping.extract.pdf_text import line_to_text
+
+    # two names, 25 px pitch, with an extra 9 px of white between 祥 and 汪; the character boxes are loose
+    centres = [12.0, 37.0, 62.0, 96.0, 121.0, 146.0]
+    ink = np.ones(200, bool)
+    ink[75:84] = False
+    glyphs = line_to_glyphs(list("刘海祥汪亚彬"), centres, [0.99] * 6, 0.0, 29.0, ink)
+    line = [(g.text, g.x0, g.x1, g.top, g.bottom, g.size) for g in glyphs]
+    assert line_to_text(line) == "刘海祥 汪亚彬"
+    ink[:] = True  # no white: one word, and never a space after punctuation
+    glyphs = line_to_glyphs(list("工作，加快"), [12.0, 37.0, 62.0, 96.0, 121.0], [0.99] * 5, 0.0, 29.0, ink)
+    assert line_to_text([(g.text, g.x0, g.x1, g.top, g.bottom, g.size) for g in glyphs]) == "工作，加快"
+
+
+def test_year_brackets_are_repaired() -> None:
+    from kaoping.extract.ocr import repair_text
+
+    assert repair_text("泉政办[2022]2号；泉委办［ 2021 ］5号") == "泉政办〔2022〕2号；泉委办〔2021〕5号"
+    assert repair_text("附件[2]第3项") == "附件[2]第3项"
+
+
+def test_without_the_ocr_extra_a_scan_names_the_install(monkeypatch, tmp_path) -> None:
+    from kaoping.extract import extract_document
+
+    monkeypatch.setitem(sys.modules, "rapidocr_onnxruntime", None)  # import now raises ImportError
+    path = tmp_path / "scan.png"
+    cv2.imwrite(str(path), drawn_table())
+    with pytest.raises(InputError, match=r"pip install 'kaoping\[ocr\]'"):
+        extract_document(path)
+
+
+# ---------------------------------------------------------------- confidence and roster
+
+
+def ocr_raw(misread: dict[str, tuple[str, float, bool]]) -> RawDocument:
+    """The sample's text export as if OCR had read it: every cell at 0.99, except cells printed as a key of
+    ``misread``: {printed: (read as, confidence, every occurrence or only the first)}."""
+    from kaoping.extract import extract_document
+
+    raw = extract_document(SAMPLES / "notice_2022.txt")
+    raw.source = raw.source.model_copy(update={"ocr": True})
+    done: set[str] = set()
+    for table in raw.tables:
+        for cell in table.cells:
+            cell.confidence = 0.99 if cell.text else None
+            printed = cell.text.replace(" ", "")
+            if printed in misread and printed not in done:
+                read, conf, every = misread[printed]
+                cell.text, cell.confidence = read, conf
+                if not every:
+                    done.add(printed)
+    return raw
+
+
+def owners_of(doc, code: str) -> list[str]:
+    return next(i.owners for i in doc.indicators if i.code == code)
+
+
+def test_a_misread_name_takes_the_roster_form_and_says_so() -> None:
+    doc = raw_to_document(ocr_raw({"苏颖慧": ("苏颖惠", 0.7, False)}))  # the first 苏颖慧 alone misread
+    assert not [i for i in doc.indicators if "苏颖惠" in i.owners]
+    corrected = [i for i in doc.issues if i.kind == "ocr_name_corrected"]
+    assert len(corrected) == 1 and "'苏颖惠'" in corrected[0].message and "'苏颖慧'" in corrected[0].message
+    assert corrected[0].cells == ["苏颖惠"]
+    assert next(i for i in doc.indicators if i.code == corrected[0].code).owners == ["苏颖慧"]
+    low = [i for i in doc.issues if i.kind == "ocr_low_confidence"]
+    assert [(i.code, i.cells) for i in low] == [(corrected[0].code, ["苏颖惠"])] and "owners" in low[0].message
+
+
+def test_one_person_is_never_silently_turned_into_another() -> None:
+    # OCR reads the rare 昫 as 响: 李响 exists in this notice (another department), and under 发改科 both
+    # 李昫 and 李昀 are one character away, so nothing is changed and each row is flagged
+    doc = raw_to_document(ocr_raw({"李昫": ("李响", 0.7, False)}))
+    assert owners_of(doc, "1-3-1") == ["李响"]
+    [flag] = [i for i in doc.issues if i.kind == "ocr_name_unverified"]
+    assert flag.code == "1-3-1" and "'李昀' and '李昫' one character away" in flag.message
+    doc = raw_to_document(ocr_raw({"李昫": ("李响", 0.7, True)}))  # every occurrence misread alike
+    unverified = [i for i in doc.issues if i.kind == "ocr_name_unverified"]
+    assert {i.code for i in unverified} == {"1-3-1", "1-3-2", "1-4-1", "1-4-2"}
+    assert not [i for i in doc.issues if i.kind == "ocr_name_corrected"]
+
+
+def test_a_confident_read_is_trusted_and_text_input_is_untouched() -> None:
+    doc = raw_to_document(ocr_raw({}))
+    assert not [i for i in doc.issues if i.kind.startswith("ocr_")]
+    raw = ocr_raw({"李昫": ("李响", 0.7, False)})
+    raw.source = raw.source.model_copy(update={"ocr": False})
+    assert not [i for i in raw_to_document(raw).issues if i.kind.startswith("ocr_")]
