@@ -67,6 +67,31 @@ def erase_rules(gray: Any, rules: Any) -> Any:
     return out
 
 
+def drop_doubles(glyphs: list[Glyph]) -> list[Glyph]:
+    """One printed character read twice (two overlapping detections, or the recogniser repeating itself):
+    the same text on the same line with centres under half an em apart is one glyph; the surer one stays.
+    A character printed twice in a row ("常常") is a whole em apart."""
+    by_text: dict[str, list[int]] = {}
+    for i, g in enumerate(glyphs):
+        by_text.setdefault(g.text, []).append(i)
+    drop: set[int] = set()
+    for same in by_text.values():
+        for a, b in _pairs(same, glyphs):
+            ga, gb = glyphs[a], glyphs[b]
+            if a in drop or b in drop:
+                continue
+            cy_a, cy_b = (ga.top + ga.bottom) / 2, (gb.top + gb.bottom) / 2
+            if abs(cy_a - cy_b) < ga.size / 2 and abs((ga.x0 + ga.x1) / 2 - (gb.x0 + gb.x1) / 2) < ga.size / 2:
+                drop.add(b if gb.confidence <= ga.confidence else a)
+    return [g for i, g in enumerate(glyphs) if i not in drop]
+
+
+def _pairs(indices: list[int], glyphs: list[Glyph]) -> list[tuple[int, int]]:
+    """Pairs of same-text glyphs near each other: sorted by position, each with the next few."""
+    order = sorted(indices, key=lambda i: (glyphs[i].top, glyphs[i].x0))
+    return [(a, b) for k, a in enumerate(order) for b in order[k + 1:k + 4]]
+
+
 def fill_empty_cell(clean: Any, ink: Any, box: BBox, glyphs: list[Glyph]) -> list[Glyph]:
     """A cell with ink but no glyph (the detector skips a lone narrow digit such as a weight's "1"):
     recognise the ink's own box alone."""
@@ -92,6 +117,7 @@ def image_to_page(gray: Any, number: int, dpi: float) -> OcrPage:
     clean = erase_rules(level, rules)
     ink = binarise(clean)
     glyphs = recognise(clean, ink)
+    glyphs = drop_doubles(glyphs)
     glyphs += [g for boxes in tables for box in boxes for g in fill_empty_cell(clean, ink, box, glyphs)]
     return OcrPage(number, int(gray.shape[1]), int(gray.shape[0]), dpi, skew, glyphs, tables)
 

@@ -3,7 +3,8 @@
 Runs only when ``raw.source.ocr``. Each indicator's source rows lead back to the raw cells it was built
 from (table, row span); each cell carries the recognition confidence of its weakest glyph.
 
-- A cell below :data:`LOW_CONFIDENCE` raises ``ocr_low_confidence`` naming the fields built from it.
+- An indicator built from cells below :data:`LOW_CONFIDENCE` gets one ``ocr_low_confidence`` naming the
+  fields built from them, with those cells.
 - A name (分管领导, 责任人) or department (责任部门) from a low-confidence cell is looked up in the notice's
   own roster: the same kind of entry read with good confidence elsewhere in the notice, the leadership
   list in the body, and the alias file's canonical forms. If it is not there but exactly one roster
@@ -24,9 +25,9 @@ from kaoping.schema.models import Indicator, Issue
 from kaoping.schema.raw import RawCell, RawDocument
 
 #: a cell whose weakest glyph is below this is reported. Measured on 200 dpi scans of the sample: correctly
-#: read short cells (names, weights, deadlines) are ≥ 0.95; the rare-character misreading 李昫 → 李响 comes
-#: at 0.66–0.89, wrong or dropped characters in long texts at 0.4–0.85
-LOW_CONFIDENCE = 0.9
+#: read short cells of common characters (weights, deadlines, most names) are ≥ 0.98; the rare-character
+#: misreading 李昫 → 李响 comes at 0.65–0.93, wrong or dropped characters in long texts at 0.4–0.9
+LOW_CONFIDENCE = 0.95
 LIST_FIELDS = ("leaders", "departments", "owners")
 TEXT_FIELDS = ("code", "category", "group", "level1", "level1_note", "item", "criteria", "deadline", "basis")
 
@@ -65,6 +66,7 @@ def is_low(cell: RawCell) -> bool:
 
 
 Roster = dict[str, Counter[str]]  # field (or "owners@<department>") -> entries read with good confidence
+#                                    ("<field>*": every reading, whatever its confidence)
 
 
 def pairing(ind: Indicator) -> str | None:
@@ -78,6 +80,8 @@ def build_roster(raw: RawDocument, indicators: list[Indicator], leadership: list
     where a row pairs one department with one owner; plus the body's leadership names (as leaders and
     owners) and the alias file's canonical forms (in every field)."""
     roster: Roster = {name: Counter() for name in LIST_FIELDS}
+    for name in LIST_FIELDS:
+        roster[f"{name}*"] = Counter(v for ind in indicators for v in getattr(ind, name))
     for ind in indicators:
         good = [c for c in indicator_cells(raw, ind) if not is_low(c)]
         for name in LIST_FIELDS:
@@ -118,11 +122,13 @@ def check_entry(ind: Indicator, name: str, value: str, roster: Roster) -> tuple[
         near = f"; {' and '.join(repr(k) for k in close)} one character away there" if close else ""
         return None, f"read elsewhere in the notice, but not under {dept}{near}"
     better = roster_form(value, known) or (roster_form(value, roster[name]) if dept else None)
-    if better is not None:
-        return better, "corrected"
-    if len(close) > 1:
-        return None, "the notice has " + " and ".join(repr(k) for k in close) + " one character away"
-    return None, "found nowhere else in the notice"
+    if better is not None and roster[f"{name}*"][value] < roster[name][better]:
+        return better, "corrected"  # a rare reading of a name the notice prints surely, and more often
+    times = roster[f"{name}*"][value]
+    seen = "found nowhere else in the notice" if times < 2 else f"read {times} times, never surely"
+    if close:
+        return None, f"{seen}; the notice surely has {' and '.join(repr(k) for k in close)} one character away"
+    return None, seen
 
 
 def review_names(ind: Indicator, cells: list[RawCell], roster: Roster) -> tuple[Indicator, list[Issue]]:
@@ -155,18 +161,18 @@ def review_names(ind: Indicator, cells: list[RawCell], roster: Roster) -> tuple[
     return (ind.model_copy(update=update) if update else ind), issues
 
 
-def low_confidence_issues(ind: Indicator, cells: list[RawCell]) -> list[Issue]:
-    out = []
-    for cell in cells:
-        if not is_low(cell):
-            continue
-        fields = cell_fields(ind, cell)
-        where = ", ".join(fields) if fields else "a cell of this row"
-        issue = issue_at(ind, "warning", "ocr_low_confidence",
-                         f"{where} built from a cell read by OCR at confidence {cell.confidence:.2f}: check it "
-                         "against the scan")
-        out.append(issue.model_copy(update={"page": cell.page, "cells": [cell.text]}))
-    return out
+def low_confidence_issue(ind: Indicator, cells: list[RawCell]) -> list[Issue]:
+    """One finding per indicator: the fields built from cells below LOW_CONFIDENCE, with those cells."""
+    low = [c for c in cells if is_low(c)]
+    if not low:
+        return []
+    fields = list(dict.fromkeys(f for c in low for f in cell_fields(ind, c)))
+    where = ", ".join(fields) if fields else "cells of this row"
+    confs = ", ".join(f"{c.confidence:.2f}" for c in low)
+    severity = "warning" if set(fields) & set(LIST_FIELDS) else "info"  # names matter most; long texts are
+    issue = issue_at(ind, severity, "ocr_low_confidence",  # rarely read with every glyph sure
+                     f"{where} built from {len(low)} cell(s) read by OCR at confidence {confs}: check against the scan")
+    return [issue.model_copy(update={"page": low[0].page, "cells": [c.text for c in low]})]
 
 
 def ocr_review(raw: RawDocument, indicators: list[Indicator], leadership: list[str],
@@ -178,7 +184,7 @@ def ocr_review(raw: RawDocument, indicators: list[Indicator], leadership: list[s
     issues: list[Issue] = []
     for ind in indicators:
         cells = indicator_cells(raw, ind)
-        issues += low_confidence_issues(ind, cells)
+        issues += low_confidence_issue(ind, cells)
         reviewed, name_issues = review_names(ind, cells, roster)
         out.append(reviewed)
         issues += name_issues

@@ -212,6 +212,43 @@ def bench_batch(tmp: Path, copies: int = BATCH_COPIES) -> str:
             + f"{copies} files ({mix}); speed-up with 2 workers: {speedup:.2f}x on {os.cpu_count()} cores\n")
 
 
+# ---------------------------------------------------------------- OCR (scanned notices)
+
+BARE_OCR = """import sys, numpy as np, pypdfium2 as pdfium
+from rapidocr_onnxruntime import RapidOCR
+engine = RapidOCR()
+pdf = pdfium.PdfDocument(sys.argv[1])
+for i in range(len(pdf)):
+    gray = pdf[i].render(scale=float(sys.argv[2]) / 72, grayscale=True).to_numpy()
+    engine(np.stack([gray] * 3, axis=-1))
+"""
+
+
+def bench_ocr(tmp: Path) -> str:
+    """Seconds per page of ``kaoping extract`` on the image-only scan of the sample (tests/fixtures/make_scans),
+    with 1 OCR worker and with the default, against a bare rapidocr pass (its default settings, all threads)
+    over the same page images: the floor of this approach. One run each: OCR is minutes, not milliseconds."""
+    try:
+        import rapidocr_onnxruntime  # noqa: F401
+    except ImportError:
+        return "OCR: skipped (pip install 'kaoping[ocr]')\n"
+    sys.path.insert(0, str(ROOT))
+    from tests.fixtures.make_scans import DPI, build
+
+    scan = build(tmp / "scans")[0]
+    pages = 13
+    script = tmp / "bare_ocr.py"
+    script.write_text(BARE_OCR, encoding="utf-8")
+    bare, bare_rss, _ = run_child([sys.executable, str(script), str(scan), str(DPI)])
+    rows = [["bare rapidocr", f"{bare:.1f}", f"{bare / pages:.2f}", "1.00", f"{bare_rss / 1024:.0f}"]]
+    for label, env in (("kaoping, 1 worker", {"KAOPING_OCR_WORKERS": "1"}), ("kaoping, default", None)):
+        wall, rss, code = run_child([*kaoping_command(), "extract", str(scan), "-o", str(tmp / "ocr_out"), "-q"], env)
+        rows.append([label, f"{wall:.1f}", f"{wall / pages:.2f}", f"{wall / bare:.2f}", f"{rss / 1024:.0f}"
+                     + ("" if code == 0 else f" (exit {code})")])
+    return (table(["OCR, 13-page scan", "wall s", "s/page", "x bare", "peak RSS MiB"], rows)
+            + f"{DPI} dpi scan; load average at the end {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores\n")
+
+
 def main() -> int:
     tmp = Path(tempfile.mkdtemp(prefix="kaoping-bench-"))
     try:
@@ -220,6 +257,7 @@ def main() -> int:
         sys.stdout.write(bench_pdf_ratio(tmp, times["pdf"]) + "\n")
         sys.stdout.flush()
         sys.stdout.write(bench_batch(tmp))
+        sys.stdout.write("\n" + bench_ocr(tmp))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return 0

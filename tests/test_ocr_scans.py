@@ -1,0 +1,107 @@
+"""Scans of the sample notice read by OCR (slow: each scan is OCR'd once per session and asserted on many
+ways). The scans are made at test time by tests/fixtures/make_scans.py: 200 dpi, tilted 0.3–1.5°, noise,
+blur, JPEG; as an image-only PDF, a multi-page TIFF, one PNG table page, and a PNG of plain prose."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from kaoping.cli import main
+from kaoping.normalize.pipeline import raw_to_document
+from tests.conftest import EXPECTED, norm
+
+pytest.importorskip("rapidocr_onnxruntime")
+pytestmark = pytest.mark.slow
+
+FIELDS = ["code", "category", "category_points", "group", "group_points", "level1_code", "level1", "level1_points",
+          "level1_note", "item", "weight", "deadline", "deadline_date", "leaders", "departments", "owners", "basis",
+          "basis_refs", "level1_cites"]  # the shared scorer's fields
+PEOPLE = ("leaders", "departments", "owners")
+FLAGS = {"ocr_low_confidence", "ocr_name_unverified", "ocr_name_corrected"}
+
+
+@pytest.fixture(scope="session")
+def scans(tmp_path_factory) -> dict[str, Path]:
+    from tests.fixtures.make_scans import build
+
+    return {p.name: p for p in build(tmp_path_factory.mktemp("scans"))}
+
+
+def read(path: Path):
+    from kaoping.extract import extract_document
+
+    raw = extract_document(path)
+    return raw, raw_to_document(raw)
+
+
+@pytest.fixture(scope="session")
+def pdf_scan(scans):
+    return read(scans["notice_scan.pdf"])
+
+
+@pytest.fixture(scope="session")
+def tif_scan(scans):
+    return read(scans["notice_scan.tif"])
+
+
+def records(doc) -> list[dict]:
+    return [i.model_dump(mode="json", exclude={"source"}) for i in doc.indicators]
+
+
+def test_scan_pdf_meets_the_golden_records(pdf_scan) -> None:
+    _, doc = pdf_scan
+    expected = json.loads(EXPECTED.read_text(encoding="utf-8"))
+    got = {i["code"]: i for i in records(doc)}
+    assert [e["code"] for e in expected] == [i.code for i in doc.indicators]  # every record, in order
+    right = sum(norm(e.get(f)) == norm(got[e["code"]].get(f)) for e in expected for f in FIELDS)
+    assert right / (len(expected) * len(FIELDS)) >= 0.98
+
+
+def test_every_wrong_name_or_department_is_flagged(pdf_scan) -> None:
+    _, doc = pdf_scan
+    flagged = {(i.code, i.kind) for i in doc.issues}
+    wrong = [(e["code"], f) for e in json.loads(EXPECTED.read_text(encoding="utf-8"))
+             for f in PEOPLE for g in doc.indicators if g.code == e["code"] and norm(e[f]) != norm(getattr(g, f))]
+    assert wrong, "the scan has misread names (李昫 → 李响): this test must see them"
+    assert [(code, f) for code, f in wrong if not any((code, k) in flagged for k in FLAGS)] == []
+
+
+def test_scan_carries_confidence_and_pixel_provenance(pdf_scan) -> None:
+    raw, doc = pdf_scan
+    assert raw.source.ocr and raw.source.pages == 13 and raw.source.format == "pdf"
+    cells = [c for t in raw.tables for c in t.cells if c.text]
+    assert all(c.confidence is not None and 0 < c.confidence <= 1 for c in cells)
+    assert all(c.page and c.bbox and c.bbox[2] <= 2339 + 1 and c.bbox[3] <= 1654 + 1 for c in cells)  # 200 dpi A4
+    assert any(c.bbox[2] > 842 for c in cells)  # pixels, not points
+    assert doc.notice.doc_number == "泉国资办〔2022〕196号" and doc.notice.year == 2022
+    low = [i for i in doc.issues if i.kind == "ocr_low_confidence"]
+    assert low and all(i.page and i.cells for i in low)
+
+
+def test_tiff_gives_the_same_records_as_the_pdf(pdf_scan, tif_scan) -> None:
+    assert tif_scan[0].source.format == "image" and tif_scan[0].source.pages == 13
+    assert records(tif_scan[1]) == records(pdf_scan[1])
+
+
+def test_single_png_page_gives_that_pages_records(scans, pdf_scan) -> None:
+    from tests.fixtures.make_scans import TABLE_PAGE
+
+    raw, doc = read(scans["notice_scan_page.png"])
+    assert raw.source.pages == 1
+    whole = {i.code: i for i in pdf_scan[1].indicators}
+    on_page = [i for i in pdf_scan[1].indicators if i.source.pages[0] == TABLE_PAGE]  # rows that start there
+    assert on_page and [i.code for i in doc.indicators if i.source.rows[0] > 0][-len(on_page):] == [
+        i.code for i in on_page]
+    for ind in on_page[:-1]:  # the last row runs on to the next page: only its start is on this one
+        got = next(i for i in doc.indicators if i.code == ind.code)
+        for f in ("item", "weight", "deadline", "leaders", "departments"):
+            assert norm(getattr(got, f)) == norm(getattr(whole[ind.code], f)), (ind.code, f)
+
+
+def test_a_scan_of_prose_is_a_clean_exit_3(scans, tmp_path, capsys) -> None:
+    assert main(["extract", str(scans["prose_scan.png"]), "-o", str(tmp_path / "out")]) == 3
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("kaoping: error: ") and "no 考评表" in err[0]
