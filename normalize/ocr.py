@@ -53,8 +53,10 @@ def cell_fields(ind: Indicator, cell: RawCell) -> list[str]:
         value = squash(str(getattr(ind, name) or ""))
         if value and (value in text or (len(text) >= 2 and text in value)):
             found.append(name)
+    tokens = cell.text.split()
     for name in LIST_FIELDS:
-        if any(squash(v) and squash(v) in text for v in getattr(ind, name)):
+        values = set(getattr(ind, name))
+        if tokens and sum(t in values for t in tokens) * 2 >= len(tokens):  # a list cell of these entries
             found.append(name)
     if ind.weight is not None and squash(cell.text).rstrip("分") in {f"{ind.weight:g}", str(ind.weight)}:
         found.append("weight")
