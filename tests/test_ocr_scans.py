@@ -8,9 +8,9 @@ import json
 from pathlib import Path
 
 import pytest
+from kaoping.normalize.pipeline import raw_to_document
 
 from kaoping.cli import main
-from kaoping.normalize.pipeline import raw_to_document
 from tests.conftest import EXPECTED, norm
 
 pytest.importorskip("rapidocr_onnxruntime")
