@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 #: 200 dpi 3.5% at 7.6 s, 300 dpi 3.4% at 13.2 s — above 200 dpi the recogniser (which scales every text
 #: line to 48 px) gains nothing for 1.7× the time; below 150 dpi a 9 pt glyph is under 19 px high
 RENDER_DPI = (150.0, 200.0)
+FULL_PAGE = 0.9  # an image covering 90% of the page is the page's scan (scanners leave no wider margin)
 A4_LONG_INCHES = 11.69  # an image without a resolution is taken as an A4 page (GB/T 9704 notices are A4)
 PLAUSIBLE_DPI = (72, 1200)  # a resolution tag outside this is a placeholder, not the scanner's
 #: the year of a document number is printed in 〔〕 (GB/T 9704); the recogniser reads those thin hexagonal
@@ -258,6 +259,28 @@ def images_to_raw(images: Sequence[tuple[Any, float]], source: SourceInfo) -> Ra
 # ---------------------------------------------------------------- image-only PDF
 
 
+def page_scan(page: Any) -> tuple[Any, float] | None:
+    """The page's own scan when one image covers it (≥ 90% of its area): its pixels as stored, greyscale,
+    and their resolution; None for anything else (then the page is rendered)."""
+    import numpy as np
+    import pypdfium2.raw as pdfium_c
+
+    width, height = page.get_size()
+    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2):
+        left, bottom, right, top = obj.get_bounds()
+        if (right - left) * (top - bottom) < FULL_PAGE * width * height:
+            continue
+        bitmap = obj.get_bitmap(render=False)
+        pixels = bitmap.to_numpy()
+        if pixels.ndim == 3:  # BGR(x): to greyscale with the usual luma weights
+            pixels = (pixels[:, :, 2] * 0.299 + pixels[:, :, 1] * 0.587 + pixels[:, :, 0] * 0.114).astype(np.uint8)
+        dpi = round(pixels.shape[1] / ((right - left) / 72.0), 2)
+        if 0.99 * RENDER_DPI[0] <= dpi <= 1.01 * RENDER_DPI[1] and abs(bitmap.width / bitmap.height - (right - left) / (top - bottom)) < 0.01:
+            return np.ascontiguousarray(pixels), dpi
+        return None
+    return None
+
+
 def page_image_dpi(page: Any) -> float | None:
     """Resolution of the largest image drawn on a PDF page (pixels per inch of its placed width)."""
     import pypdfium2.raw as pdfium_c
@@ -286,9 +309,12 @@ def scanned_pdf_to_raw(data: bytes, source: SourceInfo) -> RawDocument:
     try:
         images = []
         for i in range(len(pdf)):
-            dpi = render_dpi(page_image_dpi(pdf[i]))
-            gray = pdf[i].render(scale=dpi / 72.0, grayscale=True).to_numpy()
-            images.append((np.ascontiguousarray(gray.reshape(gray.shape[0], gray.shape[1], -1)[:, :, 0]), dpi))
+            scan = page_scan(pdf[i])  # the stored pixels as they are: nothing resampled
+            if scan is None:
+                dpi = render_dpi(page_image_dpi(pdf[i]))
+                gray = pdf[i].render(scale=dpi / 72.0, grayscale=True).to_numpy()
+                scan = np.ascontiguousarray(gray.reshape(gray.shape[0], gray.shape[1], -1)[:, :, 0]), dpi
+            images.append(scan)
     finally:
         pdf.close()
     return images_to_raw(images, source)
