@@ -22,9 +22,12 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from kaoping.extract.pdf_borderless import borderless_tables
+from kaoping.extract.pdf_pages import PageBreak, rejoin_page_breaks
 from kaoping.extract.pdf_text import (
     Char,
     chars_to_lines,
+    fills_box,
     join_wrapped_lines,
     line_to_text,
     page_number_like,
@@ -51,6 +54,7 @@ class Fragment:
     xs: list[float]
     ys: list[float]
     cells: list[RawCell] = field(default_factory=list)
+    open_ends: set[int] = field(default_factory=set)  # cells whose text fills the box (may be cut)
 
 
 class TextLine(NamedTuple):
@@ -241,9 +245,12 @@ def layout_to_items(layout: PageLayout) -> list[tuple[float, TextLine | Fragment
         else:
             free.append(ch)
     for frag, per_cell in zip(frags, cell_chars, strict=True):
-        for cell, chars in zip(frag.cells, per_cell, strict=True):
+        for i, (cell, chars) in enumerate(zip(frag.cells, per_cell, strict=True)):
             if chars and cell.bbox is not None:
-                cell.text = join_wrapped_lines(chars_to_lines(chars), cell.bbox)
+                lines = chars_to_lines(chars)
+                cell.text = join_wrapped_lines(lines, cell.bbox)
+                if fills_box(lines, cell.bbox):
+                    frag.open_ends.add(i)
     items: list[tuple[float, TextLine | Fragment]] = []
     for line in chars_to_lines(free):
         text = line_to_text(line)
@@ -321,11 +328,17 @@ def fragments_to_table(frags: list[Fragment], index: int, paragraphs_before: int
     n_head = repeated_header_rows(placed, n_rows)
     rows: list[RawRow] = []
     cells: list[RawCell] = []
+    open_ends: list[bool] = []
+    breaks: list[PageBreak] = []
     for j, (f, fcells) in enumerate(zip(frags, placed, strict=True)):
         offset = len(rows)
+        if j > 0 and n_rows[j] > n_head:
+            breaks.append(PageBreak(last_row=offset - 1, first_row=offset + n_head))
         rows.extend(RawRow(index=offset + r, page=f.page, header=r < n_head, page_start=j > 0 and r == 0)
                     for r in range(n_rows[j]))
         cells.extend(c.model_copy(update={"row": c.row + offset}) for c in fcells)
+        open_ends.extend(i in f.open_ends for i in range(len(fcells)))
+    cells = rejoin_page_breaks(cells, open_ends, breaks, header_rows={r.index for r in rows if r.header})
     return RawTable(index=index, n_cols=len(ref) - 1, rows=rows, cells=cells,
                     paragraphs_before=paragraphs_before)
 
@@ -349,7 +362,11 @@ def layouts_to_document(layouts: list[PageLayout], source: SourceInfo) -> RawDoc
                 open_group = [item]
                 groups.append((len(paragraphs), open_group))
     warnings = [f"page {layout.number}: PDF parser: {m}" for layout in layouts for m in layout.warnings]
-    tables = [fragments_to_table(frags, i, before, warnings) for i, (before, frags) in enumerate(groups)]
+    if not groups and (borderless := borderless_tables([(lay.number, lay.chars) for lay in layouts],
+                                                       lambda text: is_marginal(text, running))):
+        paragraphs, tables = borderless  # no ruled table at all: a 三线表 or a table without rules
+    else:
+        tables = [fragments_to_table(frags, i, before, warnings) for i, (before, frags) in enumerate(groups)]
     source = source.model_copy(update={"pages": len(layouts)})
     return RawDocument(source=source, paragraphs=paragraphs, tables=tables, warnings=warnings)
 

@@ -19,6 +19,7 @@ Char = tuple[str, float, float, float, float, float]
 EARLY_END = 0.8  # a line ending this many font sizes short of the cell edge ended early
 OPENING = set("([{（［｛〔【〖《〈「『“‘")
 CLOSING = set(")]}）］｝〕】〗》〉」』”’，。、；：！？,.;:!?…%％")
+FULL_LINE = 2.0  # a last line ending within this many font sizes of the edge may be cut, not ended
 SOFT = "\ue000"  # private-use mark for an ambiguous wrap inside a space-separated list cell
 PAGE_NUMBER = re.compile(r"^[\s\-—–－~·.第页共/|PpageOf]*\d+[\s\-—–－~·.第页共/|PpageOf\d]*$")
 
@@ -119,6 +120,22 @@ def join_wrapped_lines(lines: list[list[Char]], box: BBox) -> str:
             sep = " "  # forced wrap between Latin words fell at a space
         out += sep + text
     return out
+
+
+def fills_box(lines: list[list[Char]], box: BBox) -> bool:
+    """The cell's text fills its box: the last line runs to the right edge (less the padding its lines
+    keep on the left) within two font sizes (a glyph and a closing mark that may not start a line move
+    to the next line together) and sits at the bottom (no more room below it than above the first line,
+    give or take 0.8 font sizes). Such text may go on past the box (a cell cut by a page break)."""
+    ink = [[c for c in line if not c[0].isspace()] for line in lines]
+    ink = [g for g in ink if g]
+    if not ink:
+        return False
+    pad = max(0.0, min(g[0][1] for g in ink) - box[0])
+    last = ink[-1][-1]
+    room_above = min(c[3] for c in ink[0]) - box[1]
+    room_below = box[3] - max(c[4] for c in ink[-1])
+    return box[2] - pad - last[2] < FULL_LINE * last[5] and room_below < room_above + EARLY_END * last[5]
 
 
 def resolve_soft_wraps(cells: list[RawCell]) -> None:
