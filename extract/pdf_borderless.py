@@ -32,12 +32,13 @@ from importlib import resources
 from statistics import median
 from typing import NamedTuple
 
-from kaoping.extract.pdf_pages import ENDED, NUMBER
+from kaoping.extract.pdf_pages import CODE, ENDED, NUMBER, parent_code
 from kaoping.extract.pdf_text import (
     EARLY_END,
     Char,
     chars_to_lines,
     first_unit_width,
+    is_list_cell,
     join_wrapped_lines,
     line_to_text,
     resolve_soft_wraps,
@@ -56,6 +57,7 @@ PROSE_SIZE = 0.15  # a line whose font size differs more than this from the tabl
 PROSE_WIDTH = 0.7  # one run of text wider than this share of the table is prose (a cell spanning the
 # three text columns of a row without 一级指标 reaches 0.45 in the 2022 layout)
 ADJACENT = 1.6  # lines closer than this many median pitches are consecutive lines of one text block
+LIST_SHARE = 0.2  # a column is a list of names when this share of its lines separate CJK words by spaces
 CODE_LINE = re.compile(r"^\d+(?:\s*[-－.．]\s*\d+)+\s*[-－.．]?$")  # a 序号, possibly wrapped after a dash
 
 
@@ -288,6 +290,8 @@ class Grid:
     pitch: float
     code_col: int | None
     weight_col: int | None
+    wraps: set[int] = field(default_factory=set)  # columns whose text wraps inside a row somewhere
+    lists: set[int] = field(default_factory=set)  # columns of space-separated names/departments
 
 
 def piece_text(chars: list[Char]) -> str:
@@ -314,15 +318,22 @@ def body_to_grid(body: list[Line], header_lines: list[Line]) -> Grid:
     weight_col = column_by_content(pieces, NUMBER, skip=code_col)
     for c in edges_l:
         edges_r.setdefault(c, bounds[c + 1])
-    return Grid(bounds, pieces, reach, edges_r, edges_l, pitch, code_col, weight_col)
+    lists = {c for c in edges_l if LIST_SHARE * sum(c in p for p in pieces)
+             <= sum(is_list_cell([line_to_text(p[c])]) for p in pieces if c in p)}
+    return Grid(bounds, pieces, reach, edges_r, edges_l, pitch, code_col, weight_col, lists=lists)
 
 
-def adjacent(body: list[Line], i: int, pitch: float) -> bool:
-    """Line ``i`` follows line ``i - 1`` of the same text block (on one page, or across a page break)."""
-    a, b = body[i - 1], body[i]
+def adjacent(body: list[Line], p: int, q: int, pitch: float) -> bool:
+    """Line ``q`` follows line ``p`` in one text block: within ADJACENT pitches on one page, or ``p``
+    among the last lines of its page and ``q`` among the first of the next."""
+    a, b = body[p], body[q]
     if a.page == b.page:
-        return b.top - a.top < ADJACENT * pitch
-    return b.page == a.page + 1
+        return 0 < b.top - a.top < ADJACENT * pitch
+    if b.page != a.page + 1:
+        return False
+    last_top = max(ln.top for ln in body if ln.page == a.page)
+    first_top = min(ln.top for ln in body if ln.page == b.page)
+    return last_top - a.top < ADJACENT * pitch and b.top - first_top < ADJACENT * pitch
 
 
 def row_starts(body: list[Line], grid: Grid) -> list[bool]:
@@ -331,7 +342,7 @@ def row_starts(body: list[Line], grid: Grid) -> list[bool]:
     for i, piece in enumerate(grid.pieces):
         code = piece_text(piece.get(grid.code_col, [])) if grid.code_col is not None else ""
         prev = piece_text(grid.pieces[i - 1].get(grid.code_col, [])) if i and grid.code_col is not None else ""
-        wrapped = bool(prev) and prev[-1] in "-－.．" and adjacent(body, i, grid.pitch)
+        wrapped = bool(prev) and prev[-1] in "-－.．" and adjacent(body, i - 1, i, grid.pitch)
         weight = piece_text(piece.get(grid.weight_col, [])) if grid.weight_col is not None else ""
         out.append((bool(CODE_LINE.match(code)) and not wrapped) or bool(NUMBER.match(weight)))
     return out
@@ -339,46 +350,103 @@ def row_starts(body: list[Line], grid: Grid) -> list[bool]:
 
 def wrapped(grid: Grid, i: int, c: int, after: list[Char]) -> bool:
     """Line ``i``'s text in column ``c`` was forced to wrap: the first unbreakable piece of ``after`` (the
-    next line's text there) would not have fitted in the room left (the rule of join_wrapped_lines)."""
+    next line's text there) would not have fitted in the room left (the rule of join_wrapped_lines). A
+    list of names breaks anywhere too, so a list line that ends at a name with room for a glyph and a
+    space ended there: only a line at the very edge runs on."""
     chars = grid.pieces[i][c]
     size = chars[-1][5]
     room = grid.right[grid.reach[i][c]] - max(ch[2] for ch in chars)
-    return room < EARLY_END * size or first_unit_width(sorted(after, key=lambda g: g[1])) + 0.5 * size > room
+    if room < EARLY_END * size:
+        return True
+    return c not in grid.lists and \
+        first_unit_width(sorted(after, key=lambda g: g[1])) + 0.5 * size > room
 
 
-def goes_on(grid: Grid, body: list[Line], i: int, c: int, text_above: str) -> bool:
-    """Column ``c``'s text at row-start line ``i`` is the rest of a merged cell from the row above: the
-    lines are adjacent, the line above was forced to wrap and did not end the text, and some other
-    column's text ends on that line (so the row above did end there)."""
-    if c in (grid.code_col, grid.weight_col) or c not in grid.pieces[i - 1] or not adjacent(body, i, grid.pitch):
+def next_line(grid: Grid, body: list[Line], p: int, c: int) -> int | None:
+    """The next line after ``p`` with text in column ``c``, if it follows ``p`` in one text block."""
+    for q in range(p + 1, len(body)):
+        if c in grid.pieces[q]:
+            return q if adjacent(body, p, q, grid.pitch) else None
+        if not adjacent(body, p, q, grid.pitch) and body[q].page == body[p].page:
+            return None
+    return None
+
+
+def runs_on(grid: Grid, body: list[Line], p: int, c: int) -> bool:
+    """Column ``c``'s text on line ``p`` goes on in the next line without a break of its own."""
+    q = next_line(grid, body, p, c)
+    return (q is not None and wrapped(grid, p, c, grid.pieces[q][c])
+            and not ENDED.search(piece_text(grid.pieces[p][c])))
+
+
+def same_block(codes: tuple[str, str]) -> bool:
+    """Two rows' 序号 leave them in one block: the same parent code (1-7-2, 1-7-3), or both uncoded."""
+    if not any(codes):
+        return True
+    parents = [parent_code(c) if CODE.match(c) else None for c in codes]
+    return parents[0] is not None and parents[0] == parents[1]
+
+
+def goes_on(grid: Grid, body: list[Line], p: int, c: int, text_above: str, codes: tuple[str, str]) -> bool:
+    """Column ``c``'s text after line ``p``, past a row start, is the rest of a merged cell from the row
+    above: the column wraps text at all, line ``p`` was forced to wrap and did not end the text, the
+    row did not end there only because of this column (another column has text on line ``p``), and,
+    right of the 序号, both rows are in one block (a merged 一级指标 goes on only inside its block)."""
+    if c in (grid.code_col, grid.weight_col) or c not in grid.wraps or ENDED.search(text_above):
         return False
-    if not wrapped(grid, i - 1, c, grid.pieces[i][c]) or ENDED.search(text_above):
+    if grid.code_col is not None and c > grid.code_col and not same_block(codes):
         return False
-    return any(d != c and (d not in grid.pieces[i] or not wrapped(grid, i - 1, d, grid.pieces[i][d])
-                           or ENDED.search(piece_text(chars)))
-               for d, chars in grid.pieces[i - 1].items())
+    return runs_on(grid, body, p, c) and any(d != c for d in grid.pieces[p])
+
+
+def wrapping_columns(body: list[Line], grid: Grid, starts: list[bool]) -> set[int]:
+    """Columns where some text is forced to wrap inside one row (a column of short entries never runs
+    on, however close its entries come to the column's edge)."""
+    out: set[int] = set()
+    for p, piece in enumerate(grid.pieces):
+        for c in piece:
+            q = next_line(grid, body, p, c)
+            if c not in out and q is not None and not any(starts[p + 1:q + 1]) \
+                    and wrapped(grid, p, c, grid.pieces[q][c]):
+                out.add(c)
+    return out
+
+
+def row_codes(grid: Grid, starts: list[bool]) -> list[str]:
+    """Each row's 序号, with the lines a narrow column wrapped it over (1-10- / 2)."""
+    codes: list[str] = []
+    for i, piece in enumerate(grid.pieces):
+        text = piece_text(piece.get(grid.code_col, [])) if grid.code_col is not None else ""
+        if starts[i]:
+            codes.append(text)
+        elif codes and codes[-1][-1:] in ("-", "－", ".", "．") and text:
+            codes[-1] += text
+    return codes
 
 
 def assign_lines(body: list[Line], grid: Grid, starts: list[bool]) -> tuple[list[int], dict[tuple[int, int], list[int]]]:
-    """Row of each body line (-1 before the first row) and the lines of each (row, column) cell."""
+    """Row of each body line (-1 before the first row) and the lines of each (row, column) cell: a
+    column's text that follows its previous line in one block stays in that cell, unless a row
+    started in between and :func:`goes_on` says the text does not run on into the new row."""
     row_of: list[int] = []
     cells: dict[tuple[int, int], list[int]] = {}
     owner: dict[int, tuple[int, int]] = {}  # column -> the cell its text block belongs to
     last: dict[int, int] = {}  # column -> the last line with text there
     row = -1
+    codes = row_codes(grid, starts)
     for i, piece in enumerate(grid.pieces):
         row += starts[i]
         row_of.append(row)
         if row < 0:
             continue
         for c in sorted(piece):
-            open_cell = owner.get(c)
-            if open_cell is not None and last.get(c) == i - 1 and (
-                    goes_on(grid, body, i, c, cell_plain(grid, cells[open_cell], c)) if starts[i]
-                    else adjacent(body, i, grid.pitch)):
-                key = open_cell
-            else:
-                key = (row, c)
+            open_cell, p = owner.get(c), last.get(c)
+            key = (row, c)
+            if open_cell is not None and p is not None and adjacent(body, p, i, grid.pitch):
+                crossed = any(starts[p + 1:i + 1])
+                text = cell_plain(grid, cells[open_cell], c)
+                if not crossed or goes_on(grid, body, p, c, text, (codes[open_cell[0]], codes[row])):
+                    key = open_cell
             cells.setdefault(key, []).append(i)
             owner[c], last[c] = key, i
     return row_of, cells
@@ -445,6 +513,7 @@ def layouts_to_lines(pages: list[tuple[int, list[Char]]]) -> list[Line]:
 def found_to_table(found: Found, index: int, paragraphs_before: int) -> RawTable:
     grid = body_to_grid(found.body, found.header[0])
     starts = row_starts(found.body, grid)
+    grid.wraps = wrapping_columns(found.body, grid, starts)
     row_of, cell_lines = assign_lines(found.body, grid, starts)
     first_block = list(found.header[0]) + [ln for ln, r in zip(found.body, row_of, strict=True) if r < 0]
     blocks = [first_block, *found.header[1:]]
