@@ -28,6 +28,7 @@ from kaoping.extract.pdf_text import (
     Char,
     chars_to_lines,
     fills_box,
+    is_list_cell,
     join_wrapped_lines,
     line_to_text,
     page_number_like,
@@ -249,7 +250,7 @@ def layout_to_items(layout: PageLayout) -> list[tuple[float, TextLine | Fragment
             if chars and cell.bbox is not None:
                 lines = chars_to_lines(chars)
                 cell.text = join_wrapped_lines(lines, cell.bbox)
-                if fills_box(lines, cell.bbox):
+                if fills_box(lines, cell.bbox, strict=is_list_cell([cell.text])):
                     frag.open_ends.add(i)
     items: list[tuple[float, TextLine | Fragment]] = []
     for line in chars_to_lines(free):
@@ -298,20 +299,38 @@ def row_signature(cells: list[RawCell], row: int) -> tuple:
     return tuple(sorted((c.col, c.colspan, c.rowspan, c.text) for c in cells if c.row == row))
 
 
+def repeats_row(sig: tuple, ref: tuple) -> bool:
+    """A later fragment's row repeats the first fragment's: the same cells, each text the same or cut
+    short (a header label whose last glyphs the renderer pushed into the row below)."""
+    return (len(sig) == len(ref) and any(t for *_, t in sig)
+            and all(a[:3] == b[:3] and b[3].startswith(a[3]) and (a[3] or not b[3]) for a, b in zip(sig, ref, strict=True)))
+
+
 def repeated_header_rows(frags: list[list[RawCell]], n_rows: list[int]) -> int:
-    """How many leading rows every later fragment repeats verbatim from the first (0 if none)."""
+    """How many leading rows every later fragment repeats from the first (0 if none)."""
     if len(frags) < 2:
         return 0
     counts = []
     for cells, n in zip(frags[1:], n_rows[1:], strict=True):
         k = 0
-        while k < min(n - 1, n_rows[0] - 1):
-            sig = row_signature(cells, k)
-            if not any(t for *_, t in sig) or sig != row_signature(frags[0], k):
-                break
+        while k < min(n - 1, n_rows[0] - 1) and repeats_row(row_signature(cells, k), row_signature(frags[0], k)):
             k += 1
         counts.append(k)
     return min(counts)
+
+
+def restore_cut_labels(ref: list[RawCell], cells: list[RawCell], n_head: int) -> None:
+    """A repeated header label cut short gets its text back, and the glyphs it lost come off the front
+    of the first body cell below it (where the renderer printed them)."""
+    full = {(c.row, c.col): c.text for c in ref if c.row < n_head}
+    for cell in cells:
+        lost = full.get((cell.row, cell.col), cell.text)[len(cell.text):] if cell.row < n_head else ""
+        if not lost:
+            continue
+        below = next((c for c in cells if c.row == n_head and c.col == cell.col and c.text.startswith(lost)), None)
+        if below is not None:
+            below.text = below.text[len(lost):]
+        cell.text += lost
 
 
 def fragments_to_table(frags: list[Fragment], index: int, paragraphs_before: int,
@@ -326,6 +345,8 @@ def fragments_to_table(frags: list[Fragment], index: int, paragraphs_before: int
     resolve_soft_wraps([c for fcells in placed for c in fcells])
     n_rows = [len(f.ys) - 1 for f in frags]
     n_head = repeated_header_rows(placed, n_rows)
+    for fcells in placed[1:]:
+        restore_cut_labels(placed[0], fcells, n_head)
     rows: list[RawRow] = []
     cells: list[RawCell] = []
     open_ends: list[bool] = []

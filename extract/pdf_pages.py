@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from kaoping.extract.pdf_text import is_cjk
 from kaoping.schema.raw import RawCell
 
+CODE_JOINERS = "-－—.．"  # a code cut next to one of these goes on across the break
 CODE = re.compile(r"^\d+(?:\s*[-－—.．]\s*\d+)+$")  # 1-2-3, 4.1: a hierarchical 序号
 NUMBER = re.compile(r"^\d+(?:\.\d+)?$")  # a bare weight figure
 ENDED = re.compile(r"(\d分|[。；;！？!?）)」』】〕])$")  # text that ends a sentence or a points figure
@@ -102,7 +103,23 @@ def box_continues(above: RawCell, below: RawCell, above_open: bool, col: int, co
         return below.rowspan > 1 or upper or same_block
     # a merged cell right of the 序号 can only go on inside its own 一级指标 block
     in_scope = upper or same_block or code_col is None
-    return in_scope and above_open and not ENDED.search(above.text.strip())
+    # a sentence that ends at the box's edge may still go on (a 一级指标 with its 属… note and points),
+    # when the box below is itself merged over several rows of the same block
+    return in_scope and above_open and (not ENDED.search(above.text.strip()) or below.rowspan > 1)
+
+
+def join_cut_figure(cells: list[RawCell], brk: PageBreak, col: int | None, joiners: str) -> None:
+    """A 序号 or weight the break cut (``1-`` above, ``3-2`` below; ``1.`` / ``5``) is one figure, in the
+    row above: the row below is then plainly the rest of that row."""
+    if col is None:
+        return
+    a, b = covering(cells, brk.last_row, col), covering(cells, brk.first_row, col)
+    if a is None or b is None or a == b or cells[b].row != brk.first_row:
+        return
+    above, below = cells[a].text.strip(), cells[b].text.strip()
+    if above and below and (above[-1] in joiners or below[0] in joiners):
+        cells[a].text = above + below
+        cells[b].text = ""
 
 
 def rejoin_page_breaks(cells: list[RawCell], open_ends: list[bool], breaks: list[PageBreak],
@@ -113,6 +130,8 @@ def rejoin_page_breaks(cells: list[RawCell], open_ends: list[bool], breaks: list
     weight_col = column_matching(cells, NUMBER, header_rows, skip=code_col)
     dropped: set[int] = set()
     for brk in breaks:
+        join_cut_figure(cells, brk, code_col, CODE_JOINERS)
+        join_cut_figure(cells, brk, weight_col, ".．")
         if is_row_continuation(cells, brk, code_col, weight_col):
             continue  # the row goes on: normalize joins it to the row above, pages and accounting kept
         codes = text_at(cells, brk.last_row, code_col), text_at(cells, brk.first_row, code_col)

@@ -122,11 +122,12 @@ def join_wrapped_lines(lines: list[list[Char]], box: BBox) -> str:
     return out
 
 
-def fills_box(lines: list[list[Char]], box: BBox) -> bool:
+def fills_box(lines: list[list[Char]], box: BBox, strict: bool = False) -> bool:
     """The cell's text fills its box: the last line runs to the right edge (less the padding its lines
     keep on the left) within two font sizes (a glyph and a closing mark that may not start a line move
     to the next line together) and sits at the bottom (no more room below it than above the first line,
-    give or take 0.8 font sizes). Such text may go on past the box (a cell cut by a page break)."""
+    give or take 0.8 font sizes). Such text may go on past the box (a cell cut by a page break).
+    ``strict`` (a list of names, which breaks anywhere): the last line must end within 0.8 font sizes."""
     ink = [[c for c in line if not c[0].isspace()] for line in lines]
     ink = [g for g in ink if g]
     if not ink:
@@ -135,7 +136,8 @@ def fills_box(lines: list[list[Char]], box: BBox) -> bool:
     last = ink[-1][-1]
     room_above = min(c[3] for c in ink[0]) - box[1]
     room_below = box[3] - max(c[4] for c in ink[-1])
-    return box[2] - pad - last[2] < FULL_LINE * last[5] and room_below < room_above + EARLY_END * last[5]
+    reach = EARLY_END if strict else FULL_LINE
+    return box[2] - pad - last[2] < reach * last[5] and room_below < room_above + EARLY_END * last[5]
 
 
 def resolve_soft_wraps(cells: list[RawCell]) -> None:
