@@ -27,12 +27,11 @@ from kaoping.extract.pdf_pages import PageBreak, rejoin_page_breaks
 from kaoping.extract.pdf_text import (
     Char,
     chars_to_lines,
-    fills_box,
-    is_list_cell,
     join_wrapped_lines,
     line_to_text,
     page_number_like,
     resolve_soft_wraps,
+    room_left,
 )
 from kaoping.schema.errors import InputError
 from kaoping.schema.raw import BBox, RawCell, RawDocument, RawParagraph, RawRow, RawTable, SourceInfo
@@ -55,7 +54,7 @@ class Fragment:
     xs: list[float]
     ys: list[float]
     cells: list[RawCell] = field(default_factory=list)
-    open_ends: set[int] = field(default_factory=set)  # cells whose text fills the box (may be cut)
+    rooms: dict[int, float] = field(default_factory=dict)  # cells whose text reaches the bottom: room left, em
 
 
 class TextLine(NamedTuple):
@@ -250,8 +249,8 @@ def layout_to_items(layout: PageLayout) -> list[tuple[float, TextLine | Fragment
             if chars and cell.bbox is not None:
                 lines = chars_to_lines(chars)
                 cell.text = join_wrapped_lines(lines, cell.bbox)
-                if fills_box(lines, cell.bbox, strict=is_list_cell([cell.text])):
-                    frag.open_ends.add(i)
+                if (room := room_left(lines, cell.bbox)) is not None:
+                    frag.rooms[i] = room
     items: list[tuple[float, TextLine | Fragment]] = []
     for line in chars_to_lines(free):
         text = line_to_text(line)
@@ -349,7 +348,7 @@ def fragments_to_table(frags: list[Fragment], index: int, paragraphs_before: int
         restore_cut_labels(placed[0], fcells, n_head)
     rows: list[RawRow] = []
     cells: list[RawCell] = []
-    open_ends: list[bool] = []
+    rooms: list[float | None] = []
     breaks: list[PageBreak] = []
     for j, (f, fcells) in enumerate(zip(frags, placed, strict=True)):
         offset = len(rows)
@@ -358,8 +357,8 @@ def fragments_to_table(frags: list[Fragment], index: int, paragraphs_before: int
         rows.extend(RawRow(index=offset + r, page=f.page, header=r < n_head, page_start=j > 0 and r == 0)
                     for r in range(n_rows[j]))
         cells.extend(c.model_copy(update={"row": c.row + offset}) for c in fcells)
-        open_ends.extend(i in f.open_ends for i in range(len(fcells)))
-    cells = rejoin_page_breaks(cells, open_ends, breaks, header_rows={r.index for r in rows if r.header})
+        rooms.extend(f.rooms.get(i) for i in range(len(fcells)))
+    cells = rejoin_page_breaks(cells, rooms, breaks, header_rows={r.index for r in rows if r.header})
     return RawTable(index=index, n_cols=len(ref) - 1, rows=rows, cells=cells,
                     paragraphs_before=paragraphs_before)
 

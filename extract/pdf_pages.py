@@ -14,9 +14,10 @@ the first body row below it (after any repeated header). Word processors cut a t
 The evidence for "the rest of the cell above", column by column: the box below is blank and either
 spans several rows (a blank merged box means "as above"), or sits left of the 序号 column (hierarchy
 columns: blank means as above), or its row's 序号 shares the parent code of the row above (1-63-2 after
-1-63-1: same 一级指标 block); or the box holds text, the cell above fills its box (its last line runs to the right edge and sits at
-the bottom) without ending a sentence or a points figure, and — right of the 序号 — the two rows share
-the parent code (a merged cell goes on only inside its own block). Joined text follows the
+1-63-1: same 一级指标 block); or the box holds text, the cell above fills its box (its text reaches
+the bottom and the first piece of the text below would not have fitted after its last line) without
+ending a sentence or a points figure (unless the box below is itself merged), and — right of the
+序号 — the two rows share the parent code (a merged cell goes on only inside its own block). Joined text follows the
 soft-wrap rule: CJK on both sides joins with nothing. A joined cell covers the rows under it (its
 rowspan grows), so it is read once, never duplicated.
 """
@@ -26,7 +27,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kaoping.extract.pdf_text import is_cjk
+from kaoping.extract.pdf_text import EARLY_END, is_cjk, is_list_cell, text_unit_ems
 from kaoping.schema.raw import RawCell
 
 CODE_JOINERS = "-－—.．"  # a code cut next to one of these goes on across the break
@@ -93,7 +94,18 @@ def is_row_continuation(cells: list[RawCell], brk: PageBreak, code_col: int | No
     return any(c.text.strip() for c in cells if c.row == brk.first_row)
 
 
-def box_continues(above: RawCell, below: RawCell, above_open: bool, col: int, code_col: int | None,
+def is_cut(above: RawCell, below: RawCell, room: float | None) -> bool:
+    """The text above reaches the bottom of its box and the first piece of the text below would not have
+    fitted in the room its last line left. A list of names breaks anywhere and a line of whole names
+    often ends at the edge: only a line at the edge above a box merged over several rows."""
+    if room is None:
+        return False
+    if is_list_cell([above.text]):
+        return room < EARLY_END and below.rowspan > 1
+    return room < max(EARLY_END, text_unit_ems(below.text) + 0.5)
+
+
+def box_continues(above: RawCell, below: RawCell, above_room: float | None, col: int, code_col: int | None,
                   same_block: bool) -> bool:
     """Is the box below the break the rest of the (merged) cell above it? See the module docstring."""
     if not above.text.strip():
@@ -105,7 +117,7 @@ def box_continues(above: RawCell, below: RawCell, above_open: bool, col: int, co
     in_scope = upper or same_block or code_col is None
     # a sentence that ends at the box's edge may still go on (a 一级指标 with its 属… note and points),
     # when the box below is itself merged over several rows of the same block
-    return in_scope and above_open and (not ENDED.search(above.text.strip()) or below.rowspan > 1)
+    return in_scope and is_cut(above, below, above_room) and (not ENDED.search(above.text.strip()) or below.rowspan > 1)
 
 
 def join_cut_figure(cells: list[RawCell], brk: PageBreak, col: int | None, joiners: str) -> None:
@@ -122,7 +134,7 @@ def join_cut_figure(cells: list[RawCell], brk: PageBreak, col: int | None, joine
         cells[b].text = ""
 
 
-def rejoin_page_breaks(cells: list[RawCell], open_ends: list[bool], breaks: list[PageBreak],
+def rejoin_page_breaks(cells: list[RawCell], rooms: list[float | None], breaks: list[PageBreak],
                        header_rows: set[int]) -> list[RawCell]:
     """Cells of a stitched table with every cut row and merged cell joined across its page break."""
     cells = [c.model_copy() for c in cells]
@@ -144,7 +156,7 @@ def rejoin_page_breaks(cells: list[RawCell], open_ends: list[bool], breaks: list
             if a is None or a in dropped or (cells[a].col, cells[a].colspan) != (below.col, below.colspan):
                 continue
             above = cells[a]
-            if box_continues(above, below, open_ends[a], below.col, code_col, same_block):
+            if box_continues(above, below, rooms[a], below.col, code_col, same_block):
                 above.text = join_cut_text(above.text, below.text)
                 above.rowspan = below.row + below.rowspan - above.row
                 dropped.add(b)

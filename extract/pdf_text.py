@@ -19,7 +19,6 @@ Char = tuple[str, float, float, float, float, float]
 EARLY_END = 0.8  # a line ending this many font sizes short of the cell edge ended early
 OPENING = set("([{（［｛〔【〖《〈「『“‘")
 CLOSING = set(")]}）］｝〕】〗》〉」』”’，。、；：！？,.;:!?…%％")
-FULL_LINE = 2.0  # a last line ending within this many font sizes of the edge may be cut, not ended
 SOFT = "\ue000"  # private-use mark for an ambiguous wrap inside a space-separated list cell
 PAGE_NUMBER = re.compile(r"^[\s\-—–－~·.第页共/|PpageOf]*\d+[\s\-—–－~·.第页共/|PpageOf\d]*$")
 
@@ -122,22 +121,35 @@ def join_wrapped_lines(lines: list[list[Char]], box: BBox) -> str:
     return out
 
 
-def fills_box(lines: list[list[Char]], box: BBox, strict: bool = False) -> bool:
-    """The cell's text fills its box: the last line runs to the right edge (less the padding its lines
-    keep on the left) within two font sizes (a glyph and a closing mark that may not start a line move
-    to the next line together) and sits at the bottom (no more room below it than above the first line,
-    give or take 0.8 font sizes). Such text may go on past the box (a cell cut by a page break).
-    ``strict`` (a list of names, which breaks anywhere): the last line must end within 0.8 font sizes."""
+def room_left(lines: list[list[Char]], box: BBox) -> float | None:
+    """When the cell's text reaches the bottom of its box (no more room below the last line than above
+    the first, give or take 0.8 font sizes): the room left after its last line, in font sizes, up to the
+    right edge (less the padding its lines keep on the left). None when the text ended higher up.
+    Text that fills its box may go on past it (a cell cut by a page break)."""
     ink = [[c for c in line if not c[0].isspace()] for line in lines]
     ink = [g for g in ink if g]
     if not ink:
-        return False
-    pad = max(0.0, min(g[0][1] for g in ink) - box[0])
+        return None
     last = ink[-1][-1]
     room_above = min(c[3] for c in ink[0]) - box[1]
     room_below = box[3] - max(c[4] for c in ink[-1])
-    reach = EARLY_END if strict else FULL_LINE
-    return box[2] - pad - last[2] < reach * last[5] and room_below < room_above + EARLY_END * last[5]
+    if room_below >= room_above + EARLY_END * last[5]:
+        return None
+    pad = max(0.0, min(g[0][1] for g in ink) - box[0])
+    return max(0.0, box[2] - pad - last[2]) / last[5]
+
+
+def text_unit_ems(text: str) -> float:
+    """Width in font sizes of the first piece of ``text`` a line breaker keeps whole (the text form of
+    :func:`first_unit_width`: CJK glyphs 1 em, other glyphs about half an em)."""
+    glyphs = [(ch, 0.0, 1.0 if is_cjk(ch) or ch in OPENING | CLOSING and ord(ch) > 0xFF else 0.55, 0.0, 0.0, 1.0)
+              for ch in text.strip()]
+    x = 0.0
+    placed = []
+    for ch, _x0, w, *_ in glyphs:
+        placed.append((ch, x, x + w, 0.0, 1.0, 1.0))
+        x += w
+    return first_unit_width(placed)
 
 
 def resolve_soft_wraps(cells: list[RawCell]) -> None:
