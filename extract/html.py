@@ -74,6 +74,8 @@ CELLS = frozenset({"td", "th"})
 ROW_GROUPS = ("thead", "tbody", "tfoot")
 #: HTML whitespace collapses to one space (a no-break space does not: it is kept, then read as a space)
 _SPACES = re.compile(r"[ \t\n\r\f]+")
+#: content that is never shown: Word's HTML keeps a hidden row of column widths, sites a hidden print copy
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|mso-hide\s*:\s*all", re.IGNORECASE)
 
 
 # --- bytes to text -----------------------------------------------------------------------------
@@ -148,7 +150,7 @@ def is_skipped(el: etree._Element) -> bool:
     if tag is None or tag in SKIP:
         return True
     role = str(el.get("role") or "").strip().lower()
-    return role in SKIP_ROLES or el.get("hidden") is not None
+    return role in SKIP_ROLES or el.get("hidden") is not None or bool(_HIDDEN_STYLE.search(el.get("style") or ""))
 
 
 @dataclass
@@ -222,9 +224,9 @@ def iter_row_groups(table: etree._Element) -> Iterator[list[etree._Element]]:
     loose: list[etree._Element] = []
     for child in table:
         tag = tag_of(child)
-        if tag in ROW_GROUPS:
-            groups[tag].append([tr for tr in child if tag_of(tr) == "tr"])
-        elif tag == "tr":
+        if tag in ROW_GROUPS and not is_skipped(child):
+            groups[tag].append([tr for tr in child if tag_of(tr) == "tr" and not is_skipped(tr)])
+        elif tag == "tr" and not is_skipped(child):
             loose.append(child)
     yield from groups["thead"]
     if loose:
@@ -307,6 +309,8 @@ class Page:
 
     def add_table(self, table: etree._Element) -> None:
         self.end_line()
+        for caption in table.iterchildren("caption"):  # the table's title: a paragraph before it, as in Word
+            walk(caption, self)
         raw = table_to_raw(table, len(self.tables), len(self.paragraphs))
         if raw is not None:
             self.tables.append(raw)

@@ -2,7 +2,8 @@
 
 The pages are built at test time by tests/fixtures/make_web.py from samples/notice_2022.docx (see its
 docstring): our own government-site template in UTF-8 and in GBK labelled gb2312 (one owner renamed 李昫,
-its expected file transformed explicitly), an unseen older template, and LibreOffice's own HTML export.
+its expected file transformed explicitly), an unseen older template, a page whose table is cut in two, and
+LibreOffice's own HTML export.
 """
 
 from __future__ import annotations
@@ -64,7 +65,7 @@ def _without_source(doc: NoticeDocument) -> list[dict]:
 # --- golden pages ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["gov_utf8.html", "unseen.html"])
+@pytest.mark.parametrize("name", ["gov_utf8.html", "unseen.html", "split.html"])
 def test_page_matches_golden_records(pages: Path, name: str) -> None:
     doc = extract(pages / name)
     assert doc.notice.source_format == "html"
@@ -250,3 +251,15 @@ def test_pages_are_sniffed_whatever_the_suffix(pages: Path, tmp_path: Path) -> N
     lying = tmp_path / "notice.txt"
     lying.write_bytes((pages / "gov_gbk.html").read_bytes())
     assert extract_document(lying).source.format == "html"
+
+
+def test_hidden_content_and_captions() -> None:
+    """Word's hidden column-width row is no row; a caption is the table's title paragraph."""
+    html = """<p>附件</p><table><caption>2022年度某局绩效目标考评表</caption>
+      <tr><td>a</td><td>b<span style="display: none">隐藏</span></td></tr>
+      <![if !supportMisalignedColumns]><tr height=0 style='display:none'><td width=40></td><td width=50></td></tr>
+      <![endif]></table><div style="DISPLAY:NONE"><p>打印版</p></div><p>抄送</p>"""
+    raw = _raw(html)
+    assert [p.text for p in raw.paragraphs] == ["附件", "2022年度某局绩效目标考评表", "抄送"]
+    assert raw.tables[0].paragraphs_before == 2 and len(raw.tables[0].rows) == 1
+    assert [c.text for c in raw.tables[0].cells] == ["a", "b"]
