@@ -1,4 +1,4 @@
-"""Web pages (extract/html.py): golden tests of four pages of the 2022 notice, and the reader's rules.
+"""Web pages (extract/html.py): golden tests of five pages of the 2022 notice, and the reader's rules.
 
 The pages are built at test time by tests/fixtures/make_web.py from samples/notice_2022.docx (see its
 docstring): our own government-site template in UTF-8 and in GBK labelled gb2312 (one owner renamed 李昫,
