@@ -6,7 +6,7 @@ import calendar
 import datetime as dt
 import re
 
-from kaoping.normalize.facts import data_rows
+from kaoping.normalize.facts import deadline_words
 from kaoping.normalize.textfold import squash
 
 _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4}
@@ -36,11 +36,6 @@ def _arabic(s: str) -> str:
 
     s = _CN_DATE.sub(cn, s)
     return _DOTTED.sub(lambda m: f"{m.group(1)}年{int(m.group(2))}月{int(m.group(3))}日", s)
-
-
-def deadline_words() -> dict[str, int | None]:
-    """Deadline words without a month number (data/deadline_words.csv): word → month it ends, or None."""
-    return {r["word"]: int(r["month"]) if r["month"] else None for r in data_rows("deadline_words.csv")}
 
 
 def _month_end(year: int, month: int) -> dt.date:

@@ -34,3 +34,9 @@ def data_yaml(name: str) -> Any:
     import yaml
 
     return yaml.safe_load(data_text(name))
+
+
+@cache
+def deadline_words() -> dict[str, int | None]:
+    """Deadline words without a month number (data/deadline_words.csv): word → month it ends, or None."""
+    return {r["word"]: int(r["month"]) if r["month"] else None for r in data_rows("deadline_words.csv")}

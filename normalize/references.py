@@ -14,10 +14,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from kaoping.normalize.checks import indicator_ref
 from kaoping.normalize.citations import Resolution, TitleIndex, fold_spaces, note_to_resolutions, plain
 from kaoping.normalize.docnumber import DocNumber, find_docnumbers
 from kaoping.normalize.facts import data_lines, data_rows
+from kaoping.normalize.issues import indicator_ref
 from kaoping.schema.models import Citation, Indicator, Issue, Reference
 
 log = logging.getLogger(__name__)

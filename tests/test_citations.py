@@ -115,6 +115,7 @@ def test_equal_candidates_are_ambiguous(index: TitleIndex) -> None:
     assert res[0].candidates == ("甲〔2022〕1号", "乙〔2022〕1号")
 
 
+@pytest.mark.slow
 def test_jieba_words_break_a_tie_of_weak_candidates() -> None:
     # 品监 and 监管 are equally rare bigrams of the alias; only 监管 is a word of it
     index = TitleIndex({"甲〔2022〕1号": ["关于产品监测站建设的通知"], "乙〔2022〕2号": ["关于加强安全监管的通知"],
