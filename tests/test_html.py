@@ -8,6 +8,7 @@ LibreOffice's own HTML export.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import shutil
 from functools import cache
@@ -19,12 +20,23 @@ from kaoping.extract.html import declared_charset, html_bytes_to_text, html_to_r
 from kaoping.schema.errors import InputError
 from kaoping.schema.models import NoticeDocument
 from kaoping.schema.raw import RawDocument, SourceInfo
+from support import EXPECTED, ROOT, SAMPLES, norm
 
 from kaoping.api import extract
-from tests.conftest import EXPECTED, SAMPLES, norm
-from tests.fixtures import make_web
 
 SOURCE = SourceInfo(format="html", file="page.html", sha256="0" * 64, size=0)
+
+
+def _load_generator():
+    """tests/fixtures/make_web.py, loaded from its path (tests/fixtures is no package)."""
+    spec = importlib.util.spec_from_file_location("make_web", ROOT / "tests" / "fixtures" / "make_web.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+make_web = _load_generator()
 
 
 @pytest.fixture(scope="module")

@@ -16,10 +16,10 @@ import pytest
 from kaoping.extract.text import cell_per_line_header, text_to_raw
 from kaoping.schema.errors import InputError
 from kaoping.schema.raw import SourceInfo
+from support import PREAMBLE, SAMPLES, text_notice
 
 from kaoping.api import extract
 from kaoping.cli import main
-from tests.conftest import PREAMBLE, SAMPLES, text_notice
 
 SOURCE = SourceInfo(format="text", file="n.txt", sha256="0" * 64, size=0)
 #: a 考评表 as LibreOffice's Text export prints it: header cells one per line, merged slots blank
