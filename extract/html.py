@@ -126,7 +126,7 @@ def text_to_tree(text: str) -> etree._Element:
     try:
         root = lxml_html.document_fromstring(text.encode("utf-8"), parser=parser)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
-        raise InputError(f"unreadable web page ({str(exc)[:100] or type(exc).__name__})") from None
+        raise InputError(f"unreadable web page ({' '.join(str(exc).split())[:100] or type(exc).__name__})") from None
     if root is None:
         raise InputError("empty web page")
     for error in parser.error_log:
