@@ -7,10 +7,9 @@ import datetime as dt
 import re
 
 from kaoping.normalize.facts import deadline_words
+from kaoping.normalize.numerals import chinese_digits_to_number, chinese_to_number
 from kaoping.normalize.textfold import squash
 
-_CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4}
-_CN_NUM = dict(zip("〇零一二三四五六七八九", [0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9], strict=True))
 _CN_DATE = re.compile(r"([〇零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月(?:([一二三四五六七八九十]{1,3})日)?")
 _DOTTED = re.compile(r"(\d{4})[.\-/／](\d{1,2})[.\-/／](\d{1,2})")
 _YMD = re.compile(r"(?:(\d{4})年)?(\d{1,2})月(?:(\d{1,2})日|(上旬|中旬|下旬|底|末|初))?")
@@ -19,20 +18,12 @@ _NEXT_YEAR = re.compile(r"(次年|明年|翌年|下一?年)$")
 _DATE_LINE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
 
 
-def _cn_number(text: str) -> int:
-    """'十二' → 12, '三十一' → 31, '八' → 8."""
-    if "十" not in text:
-        return _CN_NUM[text]
-    tens, _, ones = text.partition("十")
-    return (_CN_NUM[tens] if tens else 1) * 10 + (_CN_NUM[ones] if ones else 0)
-
-
 def _arabic(s: str) -> str:
     """Chinese-numeral and dotted dates in Arabic 年月日 form: 二〇二二年八月三日, 2022.12.31 → 2022年12月31日."""
     def cn(m: re.Match[str]) -> str:
-        year = "".join(str(_CN_NUM[c]) for c in m.group(1))
-        day = f"{_cn_number(m.group(3))}日" if m.group(3) else ""
-        return f"{year}年{_cn_number(m.group(2))}月{day}"
+        year = chinese_digits_to_number(m.group(1))
+        day = f"{chinese_to_number(m.group(3))}日" if m.group(3) else ""
+        return f"{year}年{chinese_to_number(m.group(2))}月{day}"
 
     s = _CN_DATE.sub(cn, s)
     return _DOTTED.sub(lambda m: f"{m.group(1)}年{int(m.group(2))}月{int(m.group(3))}日", s)
@@ -63,7 +54,7 @@ def text_to_date_range(text: str | None, year: int | None) -> tuple[dt.date | No
         if year and month:
             return None, _month_end(year, month)
         if year and (q := _QUARTER.search(s)):
-            n = _CN_DIGITS.get(q.group(1)) or int(q.group(1))
+            n = chinese_to_number(q.group(1)) or int(q.group(1))
             return None, _month_end(year, n * 3)
         return None, None
     first = matches[0]

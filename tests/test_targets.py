@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from kaoping.normalize.targets import chinese_to_number, indicators_to_targets, text_to_targets
+from kaoping.normalize.numerals import chinese_to_number
+from kaoping.normalize.targets import indicators_to_targets, text_to_targets
 from kaoping.schema.models import Indicator, Source
 from support import SAMPLES
 
