@@ -19,8 +19,8 @@ def data_text(name: str) -> str:
 
 @cache
 def data_rows(name: str) -> tuple[dict[str, str], ...]:
-    """The rows of a CSV file (first line: column names)."""
-    return tuple(csv.DictReader(data_text(name).splitlines()))
+    """The rows of a CSV file (first line that is not a ``#`` comment: column names)."""
+    return tuple(csv.DictReader(line for line in data_text(name).splitlines() if not line.startswith("#")))
 
 
 @cache

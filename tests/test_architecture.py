@@ -25,7 +25,7 @@ LAYER = {"kaoping.schema": 0, "kaoping.extract": 1, "kaoping.normalize": 2, "kao
 STEP_ORDER = [("grid", "columns"), ("notice",), ("hierarchy",), ("fields",), ("people",), ("references",),
               ("targets",), ("checks",), ("pipeline",)]
 #: normalize modules that are libraries of pure helpers used by several steps (they import no step)
-LIBRARIES = {"facts", "textfold", "issues", "rows", "headers", "dates", "names", "docnumber", "citations",
+LIBRARIES = {"facts", "textfold", "issues", "numerals", "rows", "headers", "dates", "names", "docnumber", "citations",
              "paragraphs", "__init__"}
 
 
