@@ -8,6 +8,7 @@ openpyxl reports as 'General') is still printed as a date rather than as its ser
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from typing import Any
 
@@ -46,6 +47,8 @@ def is_date_format(fmt: str) -> bool:
 
 def format_general(value: float) -> str:
     """2.0 → '2', 0.5 → '0.5', 1e20 → '1e+20': the shortest text that shows the number."""
+    if not math.isfinite(value):
+        return str(value)
     if value == int(value) and abs(value) < 1e15:
         return str(int(value))
     return f"{value:.{GENERAL_DIGITS}g}"
@@ -53,6 +56,8 @@ def format_general(value: float) -> str:
 
 def format_number(value: float, fmt: str) -> str:
     """Decimals, thousands separators and percent as the format prints them; anything else as General."""
+    if not math.isfinite(value):
+        return str(value)
     section = fmt.split(";")[0]
     bare = re.sub(r'"[^"]*"|\\.|_.|\*.|\[[^\]]*\]', "", section)
     if not re.search(r"[0#]", bare):
