@@ -8,7 +8,6 @@ does (the shared scorer's folding, ``tests.conftest.norm``).
 from __future__ import annotations
 
 import hashlib
-import json
 import shutil
 import subprocess
 import tempfile
@@ -21,12 +20,12 @@ from kaoping.extract.office import office_to_raw
 from kaoping.schema.errors import InputError
 from kaoping.schema.models import NoticeDocument
 from kaoping.schema.raw import SourceInfo
+from support import FIXTURES, SAMPLES, expected_records, field_misses
 
 from kaoping.api import extract
 from kaoping.cli import main
-from tests.conftest import EXPECTED, SAMPLES, norm
 
-OFFICE = Path(__file__).resolve().parent / "fixtures" / "office"
+OFFICE = FIXTURES / "office"
 HAS_SOFFICE = bool(shutil.which("soffice") or shutil.which("libreoffice"))
 needs_soffice = pytest.mark.skipif(not HAS_SOFFICE, reason="LibreOffice (soffice) is not installed: "
                                    "apt-get install libreoffice-writer-nogui libreoffice-calc-nogui")
@@ -43,11 +42,10 @@ def document(path: Path) -> NoticeDocument:
 
 def golden_misses(doc: NoticeDocument) -> list[tuple]:
     """Every expected field that differs (as tests/test_golden.py compares); [] when all 61 records match."""
-    expected = json.loads(EXPECTED.read_text(encoding="utf-8"))
+    expected = expected_records()
     got = doc.model_dump(mode="json")["indicators"]
     assert len(got) == len(expected) == 61
-    return [(e.get("code") or e["item"][:10], field, e[field], g.get(field))
-            for e, g in zip(expected, got, strict=True) for field in e if norm(e[field]) != norm(g.get(field))]
+    return field_misses(expected, got)
 
 
 def assert_accounted(doc: NoticeDocument) -> None:
@@ -87,7 +85,7 @@ def test_doc_gives_the_docx_records_and_notice() -> None:
 @pytest.mark.slow
 @needs_soffice
 def test_rtf_built_now_matches_golden(tmp_path: Path) -> None:
-    from tests.fixtures.make_office import SAMPLE_DOCX, convert_as
+    from fixtures.make_office import SAMPLE_DOCX, convert_as
 
     rtf = convert_as(SAMPLE_DOCX, "rtf", tmp_path / "notice.rtf")
     doc = extract(rtf)

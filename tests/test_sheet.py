@@ -22,9 +22,8 @@ from kaoping.extract.sheet_layout import Cell, unflatten
 from kaoping.normalize.pipeline import raw_to_document
 from kaoping.schema.errors import InputError
 from kaoping.schema.raw import RawDocument, SourceInfo
-
-from tests.conftest import SAMPLES
-from tests.test_office import OFFICE, assert_accounted, document, golden_misses, needs_soffice
+from support import SAMPLES
+from test_office import OFFICE, assert_accounted, document, golden_misses, needs_soffice
 
 
 def info(data: bytes, fmt: str = "xlsx") -> SourceInfo:
