@@ -170,14 +170,16 @@ def test_mixed_damage_never_crashes_or_loses_a_row(blanks: list[tuple[int, int]]
 
 # --- random bytes into every extractor -----------------------------------------------------
 
-MAGIC = {"text": b"", "docx": b"PK\x03\x04", "pdf": b"%PDF-1.4\n"}
+OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+MAGIC = {"text": b"", "docx": b"PK\x03\x04", "pdf": b"%PDF-1.4\n", "doc": OLE2, "wps": OLE2, "xls": OLE2,
+         "rtf": b"{\\rtf1", "odt": b"PK\x03\x04", "ods": b"PK\x03\x04", "xlsx": b"PK\x03\x04"}
 
 
 @pytest.mark.parametrize("fmt", sorted(REGISTRY))
 @FAST
 @given(data=st.binary(min_size=0, max_size=4096), magic=st.booleans())
 def test_random_bytes_raise_only_kaoping_errors(fmt: str, data: bytes, magic: bool) -> None:
-    data = (MAGIC[fmt] if magic else b"") + data
+    data = (MAGIC.get(fmt, b"") if magic else b"") + data
     try:
         raw = get_extractor(fmt)(data, info(data, fmt))  # type: ignore[arg-type]
     except KaopingError as exc:
