@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from kaoping.schema.errors import KaopingError, UsageError
+from kaoping.schema.errors import KaopingError, OutputError, UsageError
 
 EXIT_OK, EXIT_FINDINGS = 0, 1  # usage (2), input (3) and output (4) come with their KaopingError subclass
 THIRD_PARTY_LOGGERS = ("pdfminer", "pdfplumber", "PIL")
@@ -160,9 +160,13 @@ COMMANDS = {"extract": _cmd_extract, "schema": _cmd_schema, "diff": _cmd_diff, "
 
 
 def _subject(args: argparse.Namespace | None, exc: KaopingError) -> str:
+    """The file an error is about: the one it names, else the input for an input error, the output folder for
+    an output error; a usage error is about the command line and names no file."""
     if exc.path:
         return f"{exc.path}: "
-    path = getattr(args, "input", None) or getattr(args, "out", None)
+    if isinstance(exc, UsageError):
+        return ""
+    path = getattr(args, "out", None) if isinstance(exc, OutputError) else getattr(args, "input", None)
     return f"{path}: " if path else ""
 
 
