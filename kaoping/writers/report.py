@@ -120,10 +120,19 @@ class Layout:
         return found
 
     def departments_of(self, anchors: list[str]) -> list[str]:
-        seqs = {int(a[4:]) for a in anchors if a.startswith("ind-")}
+        """The 责任部门 of the rows a finding concerns (of every item of a level it concerns)."""
+        starts = {"cat": self.cat_first, "grp": self.grp_first, "l1": self.l1_first}
+        index = {ind.seq: k for k, ind in enumerate(self.doc.indicators)}
         out: list[str] = []
-        for ind in self.doc.indicators:
-            if ind.seq in seqs:
+        for anchor in anchors:
+            kind, _, number = anchor.partition("-")
+            if kind == "ind":
+                items = [self.doc.indicators[index[int(number)]]]
+            elif kind in starts:
+                items = self.run(starts[kind], index[int(number)])
+            else:
+                items = []
+            for ind in items:
                 out += [d for d in ind.departments if d not in out]
         return out
 
@@ -206,7 +215,7 @@ def _findings(doc: NoticeDocument, layout: Layout) -> str:
         rows.append(
             f'<tr data-sev="{issue.severity}" data-kind="{_e(issue.kind)}" data-dept="{_e(SEP.join(depts))}">'
             f'<td data-key="{SEVERITIES.index(issue.severity)}"><span class="badge {issue.severity}">'
-            f'{_e(value_label("severity", issue.severity))}</span></td><td>{_e(kind_name(issue.kind))}</td>'
+            f'{_e(value_label("severity", issue.severity))}</span></td><td class="nowrap">{_e(kind_name(issue.kind))}</td>'
             f'<td class="nowrap">{where}</td><td>{_names(depts)}</td><td class="num">{_e(issue.page)}</td>'
             f'<td class="num">{_e(issue.line)}</td><td class="msg">{_e(issue.message)}</td></tr>')
     head = "".join(f"<th>{h}</th>" for h in ("严重程度", "类型", "位置", "责任部门", "页码", "行号", "说明"))
