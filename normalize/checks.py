@@ -13,8 +13,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from kaoping.normalize.issues import indicator_ref, issue_at
 from kaoping.normalize.textfold import CODE_RE, fold_code, format_number
-from kaoping.schema.models import Indicator, Issue, Severity, TotalRow
+from kaoping.schema.models import Indicator, Issue, TotalRow
 
 log = logging.getLogger(__name__)
 
@@ -59,25 +60,6 @@ format_points = format_number
 def shorten(text: str | None, width: int = LABEL_WIDTH) -> str:
     text = (text or "").strip()
     return text if len(text) <= width else text[:width] + "…"
-
-
-def indicator_ref(ind: Indicator) -> str:
-    """The indicator's code, or "#seq" when none is printed."""
-    return ind.code or f"#{ind.seq}"
-
-
-def _location(ind: Indicator) -> dict[str, int | None]:
-    src = ind.source
-    return {
-        "page": src.pages[0] if src.pages else None,
-        "line": src.lines[0] if src.lines else None,
-        "row": src.rows[0] if src.rows else None,
-    }
-
-
-def issue_at(ind: Indicator, severity: Severity, kind: str, message: str, code: str | None = None) -> Issue:
-    """An Issue located at an indicator's source row."""
-    return Issue(severity=severity, kind=kind, message=message, code=code or indicator_ref(ind), **_location(ind))
 
 
 # ---------------------------------------------------------------- hierarchy

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from kaoping.normalize.dates import deadline_words
+from kaoping.normalize.facts import deadline_words
 from kaoping.normalize.headers import FIELD_ORDER, PARENT_CHILDREN, header_role
 from kaoping.normalize.rows import GridCell, TableRow
 from kaoping.normalize.textfold import fold_code, parse_number, squash

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections import Counter, defaultdict
 
-from kaoping.normalize.checks import indicator_ref, issue_at
+from kaoping.normalize.issues import indicator_ref, issue_at
 from kaoping.schema.models import Indicator, Issue, Person
 
 log = logging.getLogger(__name__)

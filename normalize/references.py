@@ -14,17 +14,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from kaoping.normalize.checks import indicator_ref
 from kaoping.normalize.citations import Resolution, TitleIndex, fold_spaces, note_to_resolutions, plain
 from kaoping.normalize.docnumber import DocNumber, find_docnumbers
 from kaoping.normalize.facts import data_lines, data_rows
+from kaoping.normalize.issues import indicator_ref
 from kaoping.schema.models import Citation, Indicator, Issue, Reference
 
 log = logging.getLogger(__name__)
 
 
 # GB/T 9704 titles read 发文机关 + 关于 + 事由 + 文种; an issuer name ends in an organ word.
-_TITLE_VERB_RE = re.compile(r"关于|印发|转发|批转|通报|决定")
 _PIECE_SPLIT_RE = re.compile(r"[；;]+")
 _EDGE = "\t 　，,。.：:、（(）)"
 _OPEN = "（("
@@ -69,7 +68,7 @@ def _strip_book_marks(text: str) -> str:
 
 def title_to_issuer(title: str, known_names: Iterable[str] = ()) -> tuple[str | None, str]:
     """'泉州市人民政府办公室关于印发…的通知' → ('泉州市人民政府办公室', '关于印发…的通知')."""
-    m = _TITLE_VERB_RE.search(title)
+    m = re.search("|".join(map(re.escape, data_lines("title_verbs.txt"))), title)
     if not m or m.start() < 2:
         return None, title
     prefix = title[: m.start()]

@@ -6,7 +6,6 @@ import hashlib
 import io
 import random
 import zipfile
-from pathlib import Path
 
 import docx
 import kaoping.extract.docx as dx
@@ -16,8 +15,9 @@ from docx.oxml.ns import qn
 from kaoping.extract import get_extractor
 from kaoping.schema.errors import InputError
 from kaoping.schema.raw import RawCell, RawDocument, RawTable, SourceInfo
+from support import SAMPLES, zip_bytes
 
-SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "notice_2022.docx"
+SAMPLE = SAMPLES / "notice_2022.docx"
 
 
 def read(data: bytes) -> RawDocument:
@@ -252,12 +252,6 @@ def test_tables_count_and_empty_body_paragraphs() -> None:
 # --- refusing what cannot be read -------------------------------------------------------------
 
 
-def zip_bytes(members: dict[str, bytes]) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, content in members.items():
-            zf.writestr(name, content)
-    return buf.getvalue()
 
 
 def test_random_bytes_is_not_a_zip() -> None:

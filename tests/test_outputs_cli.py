@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from kaoping.schema.errors import UsageError
 from openpyxl import load_workbook
+from support import SAMPLES
 
 from kaoping.cli import DEFAULT_FORMATS, build_parser, main, parse_formats
-from tests.conftest import SAMPLES
 
 SAMPLE = SAMPLES / "notice_2022.txt"
 

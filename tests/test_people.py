@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from kaoping.normalize.people import apply_aliases, indicators_to_people, one_char_apart
 from kaoping.schema.models import Indicator, Source
-
-SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "notice_2022.expected.json"
+from support import EXPECTED
 
 
 def sample_indicators() -> list[Indicator]:
-    records = json.loads(SAMPLE.read_text(encoding="utf-8"))
+    records = json.loads(EXPECTED.read_text(encoding="utf-8"))
     return [Indicator(seq=n, source=Source(format="text", file="x", lines=[200 + n]), **r)
             for n, r in enumerate(records, start=1)]
 

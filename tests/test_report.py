@@ -5,16 +5,14 @@ from __future__ import annotations
 
 import json
 from html.parser import HTMLParser
-from pathlib import Path
 
 from kaoping.normalize.checks import indicators_to_check_issues
 from kaoping.normalize.people import indicators_to_people
 from kaoping.normalize.targets import indicators_to_targets
 from kaoping.schema.models import Indicator, Notice, NoticeDocument, Reference, Source, TotalRow
+from support import EXPECTED
 
 from kaoping.writers.report import document_to_html
-
-SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "notice_2022.expected.json"
 
 
 class Page(HTMLParser):
@@ -60,7 +58,7 @@ class Page(HTMLParser):
 
 
 def sample_document(change_weight: bool = False, pdf: bool = False) -> NoticeDocument:
-    records = json.loads(SAMPLE.read_text(encoding="utf-8"))
+    records = json.loads(EXPECTED.read_text(encoding="utf-8"))
     fmt = "pdf" if pdf else "text"
     indicators = [Indicator(seq=n, source=Source(format=fmt, file="x", lines=[] if pdf else [200 + n],
                                                  pages=[n // 5 + 1, (n + 1) // 5 + 1] if pdf else [],

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
-from kaoping.normalize.targets import amount_text, chinese_to_number, indicators_to_targets, text_to_targets
+from kaoping.normalize.numerals import chinese_to_number
+from kaoping.normalize.targets import amount_text, indicators_to_targets, text_to_targets
 from kaoping.schema.models import Indicator, Source
-
-SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+from support import SAMPLES
 
 
 def one(text: str) -> tuple[str | None, str, float, str | None, str]:
