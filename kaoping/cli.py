@@ -172,12 +172,10 @@ COMMANDS = {"extract": _cmd_extract, "schema": _cmd_schema, "diff": _cmd_diff, "
 
 
 def _subject(args: argparse.Namespace | None, exc: KaopingError) -> str:
-    """The file an error is about: the one it names, else the input for an input error, the output folder for
-    an output error; a usage error is about the command line and names no file."""
+    """The file an error is about: the one it names, else the output folder for an output error and the input
+    (if the command has one) for any other; never the output folder for an error about the input or the flags."""
     if exc.path:
         return f"{exc.path}: "
-    if isinstance(exc, UsageError):
-        return ""
     path = getattr(args, "out", None) if isinstance(exc, OutputError) else getattr(args, "input", None)
     return f"{path}: " if path else ""
 
