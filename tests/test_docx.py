@@ -125,7 +125,7 @@ def test_sample_paragraphs(sample: RawDocument) -> None:
     assert sample.paragraphs[0].text == "泉州市人民政府国有资产监督管理委员会文件"
     assert [p.index for p in sample.paragraphs] == list(range(len(sample.paragraphs)))
     table = sample.tables[0]
-    assert table.paragraphs_before > 0
+    assert (table.paragraphs_before, len(sample.paragraphs)) == (32, 35)
     assert sample.paragraphs[table.paragraphs_before - 1].text == "2022年7月27日"
     assert sample.paragraphs[table.paragraphs_before].text.startswith("抄送")
     assert all(p.text == p.text.strip() and p.text for p in sample.paragraphs)
