@@ -303,7 +303,7 @@ def test_unknown_output_format_is_usage_error(tmp_path: Path, capsys: pytest.Cap
     code, _, err = run(capsys, "extract", str(TXT), "-o", str(out), "--format", "json,pdf")
     assert code == 2
     assert err == (f"kaoping: error: {TXT}: unknown output format 'pdf' "
-                   "(choose from json, parquet, html, xlsx, csv)\n")
+                   "(choose from json, parquet, html, xlsx, csv or all)\n")
     assert_nothing_written(out)
 
 
