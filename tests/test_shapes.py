@@ -104,3 +104,84 @@ def test_generator_reproduces_the_committed_fixtures(tmp_path: Path) -> None:
         for suffix in (".txt", ".expected.json"):
             assert (tmp_path / f"{name}{suffix}").read_text(encoding="utf-8") == \
                 (SHAPES_DIR / f"{name}{suffix}").read_text(encoding="utf-8"), f"{name}{suffix}"
+
+
+def test_wrong_structure_is_loud_and_strict_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """One item's weight raised (4 → 5): its group and category no longer close; stderr says so and names the
+    rows, --strict exits 1; the consistent original says nothing."""
+    from kaoping.cli import main
+
+    text = (SHAPES_DIR / "office7.txt").read_text(encoding="utf-8")
+    row = "编制2025年度部门预算草案，细化到具体项目和经济分类科目。\t4\t"
+    assert text.count(row) == 1
+    bad = tmp_path / "bad.txt"
+    bad.write_text(text.replace(row, row.replace("\t4\t", "\t5\t")), encoding="utf-8")
+    assert main(["extract", str(bad), "-o", str(tmp_path / "out"), "--strict"]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err == [
+        "kaoping: warning: bad.txt: hierarchy inconsistent: category 职能工作 prints 60 but its items sum to 61 "
+        "(rows " + ", ".join(f"#{k}" for k in range(1, 19)) + ")",
+        "kaoping: warning: bad.txt: hierarchy inconsistent: group 预算管理 prints 14 but its items sum to 15 "
+        "(rows #1, #2, #3, #4)",
+    ]
+    assert main(["extract", str(SHAPES_DIR / "office7.txt"), "-o", str(tmp_path / "ok"), "--strict"]) == 0
+    assert capsys.readouterr().err == ""
+
+
+# ---------------------------------------------------------------- the rules alone, on raw cells
+
+
+def _grid(rows: list[list[str]], header_rows: int, spans: dict[tuple[int, int], int] | None = None):
+    """A raw grid; ``spans`` gives (row, col) → colspan, the slots a span covers left out."""
+    from kaoping.schema.raw import RawCell, RawRow, RawTable
+
+    spans = spans or {}
+    covered = {(r, c + k) for (r, c), n in spans.items() for k in range(1, n)}
+    cells = [RawCell(row=r, col=c, text=t, colspan=spans.get((r, c), 1))
+             for r, row in enumerate(rows) for c, t in enumerate(row) if (r, c) not in covered]
+    return RawTable(index=0, n_cols=max(len(r) for r in rows), cells=cells,
+                    rows=[RawRow(index=r, header=r < header_rows) for r in range(len(rows))])
+
+
+def test_parent_heading_is_decided_by_the_span_not_the_word() -> None:
+    """工作任务 names an item column alone, but spanning 序号…二级指标 above their labels it is their parent."""
+    from kaoping.normalize.columns import header_rows_to_roles
+    from kaoping.normalize.grid import table_to_grid
+
+    top = ["工作任务", "", "", "", "分值"]
+    leaf = ["序号", "文件依据", "一级指标", "二级指标", ""]
+    rows, cells = table_to_grid(_grid([top, leaf], 2, {(0, 0): 4}))
+    assert header_rows_to_roles(rows, cells) == ["code", "basis", "level1", "item", "weight"]
+    rows, cells = table_to_grid(_grid([["序号", "工作任务", "分值", "备注"]], 1))
+    assert header_rows_to_roles(rows, cells) == ["code", "item", "weight", "extra:备注"]
+
+
+def test_section_row_ordinals_and_criteria_on_raw_cells() -> None:
+    from kaoping.normalize.grid import table_to_rows
+    from kaoping.normalize.hierarchy import rows_to_indicators
+
+    table = _grid([
+        ["序号", "考评项目", "考评内容", "分值", "考评标准", "责任科室"],
+        ["一、业务工作（10分）", "", "", "", "", ""],
+        ["1.", "（一）甲项（10分）", "做好甲。", "10", "未做不得分。", "甲股"],
+        ["注：第1项由甲股牵头。", "", "", "", "", ""],
+    ], 1, {(1, 0): 6, (3, 0): 6})
+    grid = table_to_rows(table)
+    [ind], _ = rows_to_indicators(grid.rows, "docx", "x.docx")
+    assert (ind.code, ind.category, ind.category_points, ind.group, ind.group_points, ind.item, ind.criteria) == (
+        "1", "业务工作", 10, "甲项", 10, "做好甲。", "未做不得分。")
+    acc = grid.accounting
+    assert (acc.heading_rows, acc.note_rows, acc.total_rows) == (1, 1, 0)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("（一）预算管理（14分）", ("paren_cn", "一", "预算管理（14分）")),
+    ("一、职能工作", ("cn", "一", "职能工作")),
+    ("(2)依法行政", ("paren_num", "2", "依法行政")),
+    ("1.5分", (None, None, "1.5分")),
+    ("12345便民服务", (None, None, "12345便民服务")),
+])
+def test_leading_ordinal(text: str, expected: tuple) -> None:
+    from kaoping.normalize.ordinals import leading_ordinal
+
+    assert leading_ordinal(text) == expected
