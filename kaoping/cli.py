@@ -28,9 +28,21 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("kaoping")
+    except PackageNotFoundError:  # running from a checkout that was never installed
+        from kaoping import __version__
+
+        return __version__
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="kaoping", description="Chinese performance-evaluation notices → structured data.")
     p.add_argument("--debug", action="store_true", help="show tracebacks and debug logging")
+    p.add_argument("--version", action="version", version=f"kaoping {_version()}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     ex = sub.add_parser("extract", help="extract one notice into OUTDIR")
     ex.add_argument("input", type=Path, help="notice as PDF, Word (.docx) or plain text")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kaoping.normalize.dates import deadline_words
+from kaoping.normalize.facts import deadline_words
 from kaoping.normalize.headers import EXTRA, FAMILIES, FIELD_ORDER, LEAF_ROLES, extra_role, header_role
 from kaoping.normalize.rows import GridCell, TableRow
 from kaoping.normalize.textfold import fold_code, parse_number, squash

@@ -13,7 +13,7 @@ import logging
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from kaoping.normalize.checks import indicator_ref, issue_at
+from kaoping.normalize.issues import indicator_ref, issue_at
 from kaoping.schema.errors import InputError
 from kaoping.schema.models import Indicator, Issue, Person
 

@@ -32,13 +32,12 @@ from decimal import Decimal
 from functools import cache
 
 from kaoping.normalize.facts import data_rows, data_yaml
+from kaoping.normalize.numerals import CHINESE_DIGITS, CHINESE_SCALES, chinese_to_number
 from kaoping.schema.models import Indicator, Target
 
 log = logging.getLogger(__name__)
 
 
-CHINESE_DIGITS = dict(zip("〇零一二两三四五六七八九", (0, 0, 1, 2, 2, 3, 4, 5, 6, 7, 8, 9), strict=True))
-CHINESE_SCALES = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000}
 FULLWIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
 CLAUSE_END = "，。；;,：:！？!?（）()【】\n"
 PHRASE_END = CLAUSE_END + "、"
@@ -108,28 +107,6 @@ def load_lexicon() -> Lexicon:
         neighbours=str(words.get("number_neighbours", "")),
         pattern=pattern,
     )
-
-
-def chinese_to_number(text: str) -> int | None:
-    """四 → 4, 十五 → 15, 两百 → 200, 一千二百三十 → 1230; None if it is not a numeral."""
-    total, section, digit = 0, 0, None
-    for ch in text:
-        if ch in CHINESE_DIGITS:
-            if digit and ch not in "〇零":
-                return None  # 二三 is not a numeral
-            digit = CHINESE_DIGITS[ch]
-        elif ch in CHINESE_SCALES:
-            scale = CHINESE_SCALES[ch]
-            if scale >= 10_000:
-                section = (section + (digit or 0)) * scale
-                total += section
-                section = 0
-            else:
-                section += (1 if digit is None else digit) * scale
-            digit = None
-        else:
-            return None
-    return total + section + (digit or 0)
 
 
 def _enclosed(text: str, pos: int) -> bool:

@@ -13,11 +13,11 @@ from typing import Any
 import pytest
 from kaoping.schema.errors import InputError
 from kaoping.schema.models import Indicator, Notice, NoticeDocument, Source
+from support import SAMPLES
 
 from kaoping.features.diff import diff_documents, diff_to_rows, load_notice_document, match_indicators
 from kaoping.features.diff_html import diff_to_html, mark_changes
 
-SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 FIELDS = set(Indicator.model_fields) - {"seq", "source", "targets"}
 
 

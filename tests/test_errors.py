@@ -21,9 +21,9 @@ import pypdf
 import pypdfium2
 import pytest
 from kaoping.schema.errors import InputError
+from support import ROOT, SAMPLES, zip_bytes
 
 from kaoping.cli import main
-from tests.conftest import ROOT, SAMPLES
 
 TXT, DOCX, PDF = (SAMPLES / f"notice_2022.{ext}" for ext in ("txt", "docx", "pdf"))
 KAOPING = ROOT / ".venv" / "bin" / "kaoping"
@@ -60,12 +60,6 @@ def write(tmp_path: Path, name: str, data: bytes) -> Path:
     return path
 
 
-def zip_bytes(members: dict[str, bytes], compression: int = zipfile.ZIP_DEFLATED) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", compression) as zf:
-        for name, data in members.items():
-            zf.writestr(name, data)
-    return buf.getvalue()
 
 
 def docx_members() -> dict[str, bytes]:
@@ -237,6 +231,7 @@ def test_directory_as_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
 # --- a lying suffix: the content decides ----------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("source", "name"), [(PDF, "notice.txt"), (DOCX, "notice.pdf"), (TXT, "notice.docx")])
 def test_suffix_that_lies_is_sniffed(source: Path, name: str, tmp_path: Path,
                                      capsys: pytest.CaptureFixture[str]) -> None:
@@ -352,6 +347,7 @@ def test_debug_lets_the_exception_through(tmp_path: Path) -> None:
     assert_nothing_written(tmp_path / "out")
 
 
+@pytest.mark.slow
 def test_damaged_pdf_chatter_stays_off_stderr(tmp_path: Path) -> None:
     """pdfminer logs warnings for a damaged stream; the CLI keeps stderr to its one-line contract."""
     data = bytearray(PDF.read_bytes())
@@ -367,6 +363,7 @@ def test_damaged_pdf_chatter_stays_off_stderr(tmp_path: Path) -> None:
 # --- the installed command, for real --------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_installed_command_reports_one_line(tmp_path: Path) -> None:
     path = write(tmp_path, "坏 文件.pdf", PDF.read_bytes()[:5000])
     out = tmp_path / "out"

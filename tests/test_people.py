@@ -9,12 +9,11 @@ import pytest
 from kaoping.normalize.people import apply_aliases, indicators_to_people, load_aliases, one_char_apart
 from kaoping.schema.errors import InputError
 from kaoping.schema.models import Indicator, Source
-
-SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "notice_2022.expected.json"
+from support import EXPECTED
 
 
 def sample_indicators() -> list[Indicator]:
-    records = json.loads(SAMPLE.read_text(encoding="utf-8"))
+    records = json.loads(EXPECTED.read_text(encoding="utf-8"))
     return [Indicator(seq=n, source=Source(format="text", file="x", lines=[200 + n]), **r)
             for n, r in enumerate(records, start=1)]
 

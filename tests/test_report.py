@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import json
 from html.parser import HTMLParser
-from pathlib import Path
 
 from kaoping.normalize.checks import indicators_to_check_issues
 from kaoping.normalize.people import indicators_to_people
 from kaoping.schema.models import Indicator, Notice, NoticeDocument, Source, TotalRow
+from support import EXPECTED
 
 from kaoping.writers.report import document_to_html
-
-SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "notice_2022.expected.json"
 
 
 class Page(HTMLParser):
@@ -56,7 +54,7 @@ class Page(HTMLParser):
 
 
 def sample_document(change_weight: bool = False) -> NoticeDocument:
-    records = json.loads(SAMPLE.read_text(encoding="utf-8"))
+    records = json.loads(EXPECTED.read_text(encoding="utf-8"))
     indicators = [Indicator(seq=n, source=Source(format="text", file="x", lines=[200 + n]), **r)
                   for n, r in enumerate(records, start=1)]
     if change_weight:

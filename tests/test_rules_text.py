@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from support import HEADER
+
 from kaoping.api import extract
-from tests.conftest import HEADER
 
 ROWS = [
     "业务工作目标（80分） 重点任务\t2-1-1\t某市人民政府关于印发某方案的通知（某政〔2024〕5号）\t推进某项改革。（属某方案第3项）4分\t完成改革 任务\t2\t6月底前\t张 三\t综合科\t王 五",
@@ -174,7 +175,7 @@ def test_extractor_warnings_become_issues() -> None:
 
 
 def test_a_small_table_before_the_evaluation_table_does_not_cut_the_notice(write_notice) -> None:
-    from tests.conftest import PREAMBLE
+    from support import PREAMBLE
 
     preamble = [*PREAMBLE[:10], "联系人\t张三\t电话\t12345", "", *PREAMBLE[10:]]
     rows = ["业务目标（10分） 重点\t1-1\t三定方案\t\t任务甲\t10\t12月底前\t张三\t综合科\t王五"]
@@ -183,7 +184,7 @@ def test_a_small_table_before_the_evaluation_table_does_not_cut_the_notice(write
 
 
 def test_doc_number_line_with_a_signer_beside_it(write_notice) -> None:
-    from tests.conftest import PREAMBLE
+    from support import PREAMBLE
 
     preamble = [p if p != "某局办〔2024〕9号" else "某局办〔2024〕9号　　签发人：王建国" for p in PREAMBLE]
     rows = ["业务目标（10分） 重点\t1-1\t三定方案\t\t任务甲\t10\t12月底前\t张三\t综合科\t王五"]

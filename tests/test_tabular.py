@@ -14,11 +14,11 @@ import pandas as pd
 import pytest
 from kaoping.schema.models import Indicator, Notice, NoticeDocument, Source
 from openpyxl import load_workbook
+from support import SAMPLES
 
 from kaoping.cli import main
 from kaoping.writers.tables import TABLES
 from kaoping.writers.tabular import LIST_JOINER, column_width, document_to_xlsx
-from tests.conftest import SAMPLES
 
 
 @pytest.fixture(scope="module")
