@@ -12,8 +12,12 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kaoping.schema.errors import KaopingError, OutputError, UsageError
+
+if TYPE_CHECKING:
+    from kaoping.schema.models import NoticeDocument
 
 EXIT_OK, EXIT_FINDINGS = 0, 1  # usage (2), input (3) and output (4) come with their KaopingError subclass
 THIRD_PARTY_LOGGERS = ("pdfminer", "pdfplumber", "PIL")
@@ -86,6 +90,8 @@ def _cmd_extract(args: argparse.Namespace) -> int:
         print(f"{args.input.name}: {s['indicators']} indicators, weight total {s['weight_total']:g}, "
               f"{s['references']} references, {s['errors']} errors, {s['warnings']} warnings, "
               f"{s['info']} info → {args.out}{note}")
+    for alarm in [] if args.quiet else _hierarchy_alarms(doc):
+        print(f"kaoping: warning: {args.input.name}: hierarchy inconsistent: {alarm}", file=sys.stderr)
     return EXIT_FINDINGS if args.strict and s["errors"] else EXIT_OK
 
 
@@ -102,6 +108,21 @@ def parse_formats(text: str) -> tuple[str, ...]:
     if not chosen:
         raise UsageError(f"--format names no output (choose from {', '.join(ALL_FORMATS)} or all)")
     return tuple(f for f in ALL_FORMATS if f in chosen)
+
+
+def _hierarchy_alarms(doc: NoticeDocument) -> list[str]:
+    """One line per category or group whose items do not sum to its printed points, naming its rows (by
+    dashed code; by seq where the notice prints ordinals that restart, or nothing)."""
+    from kaoping.normalize.checks import category_subtotals, format_points, group_subtotals
+    from kaoping.normalize.textfold import CODE_RE
+
+    out = []
+    for sub in [*category_subtotals(doc.indicators, doc.totals), *group_subtotals(doc.indicators)]:
+        if sub.ok is False and sub.printed is not None:
+            rows = ", ".join(i.code if CODE_RE.match(i.code or "") else f"#{i.seq}" for i in sub.items)
+            out.append(f"{sub.level} {sub.label} prints {format_points(sub.printed)} but its items sum to "
+                       f"{format_points(sub.weight_sum)} (rows {rows})")
+    return out
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:

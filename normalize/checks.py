@@ -231,19 +231,27 @@ def parse_code(code: str | None) -> tuple[int, ...] | None:
     return tuple(int(p) for p in code.split("-"))
 
 
+def _code_key(ind: Indicator) -> tuple:
+    """A dashed code is unique in the notice; a printed ordinal (1. 2. …) restarts under each category and
+    group, so it is unique only there."""
+    return (ind.code,) if CODE_RE.match(ind.code or "") else (ind.category, ind.group, ind.code)
+
+
 def structure_issues(indicators: list[Indicator]) -> list[Issue]:
     issues: list[Issue] = []
-    first_by_code: dict[str, Indicator] = {}
+    first_by_code: dict[tuple, Indicator] = {}
+    prints_deadlines = any((i.deadline or "").strip() for i in indicators)  # a table without 完成时限 has none
     for ind in indicators:
         if ind.code:
-            if ind.code in first_by_code:
+            key = _code_key(ind)
+            if key in first_by_code:
                 issues.append(issue_at(ind, "error", "duplicate_code",
-                                       f"code {ind.code} is used again (first at #{first_by_code[ind.code].seq})"))
+                                       f"code {ind.code} is used again (first at #{first_by_code[key].seq})"))
             else:
-                first_by_code[ind.code] = ind
+                first_by_code[key] = ind
         if ind.weight is None:
             issues.append(issue_at(ind, "error", "missing_weight", f"{indicator_ref(ind)} has no weight"))
-        if not (ind.deadline or "").strip():
+        if not (ind.deadline or "").strip() and prints_deadlines:
             issues.append(issue_at(ind, "error", "missing_deadline", f"{indicator_ref(ind)} has no deadline"))
         elif ind.deadline_date is None:
             issues.append(issue_at(ind, "warning", "deadline_unparsed",

@@ -81,15 +81,27 @@ def test_lone_group_label_points_belong_to_category(write_notice) -> None:
         ("业务工作目标", 80, "重点任务", None)] * 3
 
 
-def test_unparsed_row_is_an_issue_with_its_cells(write_notice) -> None:
+def test_note_row_is_a_table_note_with_its_cells(write_notice) -> None:
     rows = [
         "业务目标（10分） 重点\t1-1\t三定方案\t\t任务甲\t10\t12月底前\t张三\t综合科\t王五",
         "备注：以上由办公室汇总\t\t\t\t\t\t\t\t\t",
     ]
     doc = extract(write_notice(rows))
     assert len(doc.indicators) == 1
+    [note] = [i for i in doc.issues if i.kind == "table_note"]
+    assert note.message == "备注：以上由办公室汇总" and "备注：以上由办公室汇总" in note.cells
+    assert note.line is not None and (doc.accounting.note_rows, doc.accounting.unparsed_rows) == (1, 0)
+
+
+def test_unparsed_row_is_an_issue_with_its_cells(write_notice) -> None:
+    rows = [
+        "业务目标（10分） 重点\t1-1\t三定方案\t\t任务甲\t10\t12月底前\t张三\t综合科\t王五",
+        "\t1-2\t\t\t\t\t\t\t\t",
+    ]
+    doc = extract(write_notice(rows))
+    assert len(doc.indicators) == 1
     unparsed = [i for i in doc.issues if i.kind == "unparsed_row"]
-    assert len(unparsed) == 1 and "备注：以上由办公室汇总" in unparsed[0].cells
+    assert len(unparsed) == 1 and "1-2" in unparsed[0].cells
     assert unparsed[0].line is not None and doc.accounting.unparsed_rows == 1
 
 
