@@ -42,7 +42,7 @@ def test_cell_per_line_table_is_refused_with_the_way_out() -> None:
 
 
 def test_header_labels_are_the_header_vocabulary() -> None:
-    found = cell_per_line_header(["说明", "序号", "", "权重（分）", "完成时限", "责任部门"])
+    found = cell_per_line_header(["附件", "序号", "", "权重（分）", "完成时限", "责任部门"])
     assert found == (2, ["序号", "权重（分）", "完成时限", "责任部门"])
     assert cell_per_line_header(["序号", "权重", "完成时限", "序号"]) is None  # three distinct labels: too few
 
