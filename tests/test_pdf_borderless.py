@@ -12,14 +12,14 @@ import shutil
 from pathlib import Path
 
 import pytest
+from fixtures import make_pdf
 from kaoping.extract import pdf as pdf_module
 from kaoping.extract.pdf import pdf_to_raw
 from kaoping.schema.raw import RawDocument, SourceInfo
+from support import SAMPLES, norm
+from test_pdf import Page, build_pdf
 
 from kaoping.api import extract
-from tests.conftest import SAMPLES, norm
-from tests.fixtures import make_pdf
-from tests.test_pdf import Page, build_pdf
 
 
 def raw_of(data: bytes) -> RawDocument:

@@ -1,7 +1,7 @@
 """Long PDFs: every page break of a many-page 考评表 joined or plainly a new row (extract/pdf_pages.py).
 
 Hand-made cells check each rule of the page-break rejoiner; the slow tests build, with
-``tests/fixtures/make_pdf.py``, a 600-indicator notice (141 pages, A4 landscape) and a 2023-style
+``tests/fixtures/make_pdf.py``, a 600-indicator notice (about 106 pages, A4 landscape, 10.5 pt) and a 2023-style
 portrait notice with narrow columns (160 indicators, codes, weights, dates and names wrapping), and
 compare every record with the records the generator typeset.
 """
@@ -13,12 +13,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from fixtures import make_pdf
 from kaoping.extract.pdf_pages import PageBreak, rejoin_page_breaks
 from kaoping.schema.raw import RawCell
+from support import norm
 
 from kaoping.api import extract
-from tests.conftest import norm
-from tests.fixtures import make_pdf
 
 # ---------------------------------------------------------------- the rules, on hand-made cells
 # columns: 0 category, 1 code, 2 level1, 3 item, 4 weight; row 0 above the break, row 1 below it
