@@ -20,7 +20,7 @@ from collections import Counter
 from dataclasses import replace
 from typing import Any
 
-from kaoping.normalize.checks import issue_at
+from kaoping.normalize.issues import issue_at
 from kaoping.schema.models import Indicator, Issue
 from kaoping.schema.raw import RawCell, RawDocument
 

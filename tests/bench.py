@@ -232,8 +232,8 @@ def bench_ocr(tmp: Path) -> str:
         import rapidocr_onnxruntime  # noqa: F401
     except ImportError:
         return "OCR: skipped (pip install 'kaoping[ocr]')\n"
-    sys.path.insert(0, str(ROOT))
-    from tests.fixtures.make_scans import DPI, build
+    sys.path.insert(0, str(ROOT / "tests"))
+    from fixtures.make_scans import DPI, build
 
     scan = build(tmp / "scans")[0]
     pages = 13

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 from kaoping.normalize.pipeline import raw_to_document
+from support import EXPECTED, norm
 
 from kaoping.cli import main
-from tests.conftest import EXPECTED, norm
 
 pytest.importorskip("rapidocr_onnxruntime")
 pytestmark = pytest.mark.slow
@@ -25,7 +25,7 @@ FLAGS = {"ocr_low_confidence", "ocr_name_unverified", "ocr_name_corrected"}
 
 @pytest.fixture(scope="session")
 def scans(tmp_path_factory) -> dict[str, Path]:
-    from tests.fixtures.make_scans import build
+    from fixtures.make_scans import build
 
     return {p.name: p for p in build(tmp_path_factory.mktemp("scans"))}
 
@@ -96,7 +96,7 @@ def test_tiff_gives_the_same_records_as_the_pdf(pdf_scan, tif_scan) -> None:
 
 
 def test_single_png_page_gives_that_pages_records(scans, pdf_scan) -> None:
-    from tests.fixtures.make_scans import TABLE_PAGE
+    from fixtures.make_scans import TABLE_PAGE
 
     raw, doc = read(scans["notice_scan_page.png"])
     assert raw.source.pages == 1

@@ -9,8 +9,7 @@ import pytest
 from kaoping.normalize.pipeline import raw_to_document
 from kaoping.schema.errors import InputError
 from kaoping.schema.raw import RawDocument
-
-from tests.conftest import SAMPLES
+from support import SAMPLES
 
 np = pytest.importorskip("numpy")
 cv2 = pytest.importorskip("cv2")
