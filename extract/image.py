@@ -1,4 +1,6 @@
-"""Page images (PNG, JPEG, TIFF, BMP) -> RawDocument by OCR; a multi-page TIFF gives one page per frame."""
+"""Page images (PNG, JPEG, TIFF, BMP) -> RawDocument by OCR; a multi-page TIFF gives one page per frame.
+
+The pages are then assembled by the PDF reader's own chain (cells, soft wraps, stitched tables)."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ from typing import Any
 
 from kaoping.extract.ocr import A4_LONG_INCHES, PLAUSIBLE_DPI, images_to_raw
 from kaoping.extract.ocr_engine import require_ocr
+from kaoping.extract.pdf import PageLayout, layouts_to_document
 from kaoping.schema.errors import InputError
 from kaoping.schema.raw import RawDocument, SourceInfo
 
@@ -38,4 +41,4 @@ def bytes_to_frames(data: bytes) -> list[tuple[Any, float]]:
 def image_to_raw(data: bytes, source: SourceInfo) -> RawDocument:
     """Read a scanned notice from page images."""
     require_ocr()
-    return images_to_raw(bytes_to_frames(data), source)
+    return images_to_raw(bytes_to_frames(data), source, layouts_to_document, PageLayout)

@@ -195,14 +195,12 @@ def images_to_pages(images: Sequence[tuple[Any, float]]) -> list[OcrPage]:
 # ---------------------------------------------------------------- pages -> document
 
 
-def page_to_layout(page: OcrPage) -> Any:
-    """An OCR'd page in the PDF reader's terms: glyphs and cell boxes in points (1/72 in)."""
-    from kaoping.extract.pdf import PageLayout
-
+def page_to_layout(page: OcrPage, layout: Callable[..., Any]) -> Any:
+    """An OCR'd page in the PDF reader's terms (its ``PageLayout``): glyphs and cell boxes in points."""
     s = 72.0 / page.dpi
     chars = [(g.text, g.x0 * s, g.x1 * s, g.top * s, g.bottom * s, g.size * s) for g in page.glyphs]
     tables = [[(b[0] * s, b[1] * s, b[2] * s, b[3] * s) for b in boxes] for boxes in page.tables]
-    return PageLayout(page.number, page.height * s, chars, tables)
+    return layout(page.number, page.height * s, chars, tables)
 
 
 def weakest(page: OcrPage, box_pt: BBox) -> float | None:
@@ -245,14 +243,16 @@ def attach_ocr_facts(doc: RawDocument, pages: list[OcrPage]) -> RawDocument:
     return doc
 
 
-def images_to_raw(images: Sequence[tuple[Any, float]], source: SourceInfo) -> RawDocument:
-    """Greyscale page images with their resolution -> the raw document, read by OCR."""
-    from kaoping.extract.pdf import layouts_to_document
+def images_to_raw(images: Sequence[tuple[Any, float]], source: SourceInfo, assemble: Callable[..., RawDocument],
+                  layout: Callable[..., Any]) -> RawDocument:
+    """Greyscale page images with their resolution -> the raw document, read by OCR.
 
+    ``assemble`` and ``layout`` are the PDF reader's ``layouts_to_document`` and ``PageLayout``, passed in by
+    the caller so that this module and the PDF reader do not import each other."""
     pages = images_to_pages(images)
     if not any(p.glyphs for p in pages):
-        raise InputError("scan with no readable text: OCR found nothing on any page")
-    doc = layouts_to_document([page_to_layout(p) for p in pages], source)
+        raise InputError("no text found: no text layer, and OCR read nothing on any page (blank or unreadable scan?)")
+    doc = assemble([page_to_layout(p, layout) for p in pages], source)
     return attach_ocr_facts(doc, pages)
 
 
@@ -299,8 +299,9 @@ def render_dpi(native: float | None) -> float:
     return RENDER_DPI[1] if native is None else min(RENDER_DPI[1], max(RENDER_DPI[0], round(native)))
 
 
-def scanned_pdf_to_raw(data: bytes, source: SourceInfo) -> RawDocument:
-    """An image-only PDF: render each page with pypdfium2 and read it by OCR."""
+def scanned_pdf_to_raw(data: bytes, source: SourceInfo, assemble: Callable[..., RawDocument],
+                       layout: Callable[..., Any]) -> RawDocument:
+    """An image-only PDF: each page's scan (or the page rendered) read by OCR; see :func:`images_to_raw`."""
     import numpy as np
     import pypdfium2 as pdfium
 
@@ -317,4 +318,4 @@ def scanned_pdf_to_raw(data: bytes, source: SourceInfo) -> RawDocument:
             images.append(scan)
     finally:
         pdf.close()
-    return images_to_raw(images, source)
+    return images_to_raw(images, source, assemble, layout)

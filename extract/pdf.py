@@ -397,7 +397,7 @@ def pdf_to_raw(data: bytes, source: SourceInfo) -> RawDocument:
     if not any(ch[0].strip() for layout in layouts for ch in layout.chars):
         from kaoping.extract.ocr import scanned_pdf_to_raw  # a scan: read the page images by OCR
 
-        return scanned_pdf_to_raw(data, source)
+        return scanned_pdf_to_raw(data, source, layouts_to_document, PageLayout)
     doc = layouts_to_document(layouts, source)
     log.debug("pdf: %d pages, %d paragraphs, %d tables", len(layouts), len(doc.paragraphs), len(doc.tables))
     return doc
