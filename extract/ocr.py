@@ -23,7 +23,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import Any
 
-from kaoping.extract.ocr_engine import Glyph, recognise, recognise_crop, require_ocr
+from kaoping.extract.ocr_engine import Glyph, glyph_width, recognise, recognise_crop, require_ocr
 from kaoping.extract.ocr_rules import binarise, deskew, page_to_tables
 from kaoping.schema.errors import InputError
 from kaoping.schema.raw import BBox, RawDocument, SourceInfo
@@ -75,8 +75,8 @@ def erase_rules(gray: Any, rules: Any) -> Any:
 
 def drop_doubles(glyphs: list[Glyph]) -> list[Glyph]:
     """One printed character read twice (two overlapping detections, or the recogniser repeating itself):
-    the same text on the same line with centres under half an em apart is one glyph; the surer one stays.
-    A character printed twice in a row ("常常") is a whole em apart."""
+    the same text on the same line with centres under half its width apart is one glyph; the surer one
+    stays. A character printed twice in a row ("常常", "11") is a whole glyph width apart."""
     by_text: dict[str, list[int]] = {}
     for i, g in enumerate(glyphs):
         by_text.setdefault(g.text, []).append(i)
@@ -87,7 +87,8 @@ def drop_doubles(glyphs: list[Glyph]) -> list[Glyph]:
             if a in drop or b in drop:
                 continue
             cy_a, cy_b = (ga.top + ga.bottom) / 2, (gb.top + gb.bottom) / 2
-            if abs(cy_a - cy_b) < ga.size / 2 and abs((ga.x0 + ga.x1) / 2 - (gb.x0 + gb.x1) / 2) < ga.size / 2:
+            near = glyph_width(ga.text, ga.size) / 2  # half a glyph: "11" printed is a whole digit apart
+            if abs(cy_a - cy_b) < ga.size / 2 and abs((ga.x0 + ga.x1) / 2 - (gb.x0 + gb.x1) / 2) < near:
                 drop.add(b if gb.confidence <= ga.confidence else a)
     return [g for i, g in enumerate(glyphs) if i not in drop]
 

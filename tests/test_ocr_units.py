@@ -142,3 +142,19 @@ def test_a_confident_read_is_trusted_and_text_input_is_untouched() -> None:
     raw = ocr_raw({"李昫": ("李响", 0.7, False)})
     raw.source = raw.source.model_copy(update={"ocr": False})
     assert not [i for i in raw_to_document(raw).issues if i.kind.startswith("ocr_")]
+
+
+def test_a_glyph_read_twice_is_one_but_a_printed_double_stays() -> None:
+    from kaoping.extract.ocr import drop_doubles
+    from kaoping.extract.ocr_engine import Glyph
+
+    def g(text: str, x: float, conf: float = 0.99) -> Glyph:
+        w = 24.0 if ord(text) > 0x2E80 else 12.0
+        return Glyph(text, x - w / 2, x + w / 2, 0.0, 29.0, 24.0, conf)
+
+    twice = [g("发", 100.0, 0.62), g("发", 104.0), g("改", 128.0)]
+    assert [x.text for x in drop_doubles(twice)] == ["发", "改"] and drop_doubles(twice)[0].confidence == 0.99
+    # digits of a Latin font sit 0.44 em apart at 200 dpi (10.5 px for a 24 px em): closer than half an em
+    printed = [g("1", 100.0), g("-", 110.5), g("1", 121.0), g("1", 131.5), g("-", 142.0), g("2", 152.5)]
+    assert "".join(x.text for x in drop_doubles(printed)) == "1-11-2"
+    assert "".join(x.text for x in drop_doubles([g("常", 100.0), g("常", 124.0)])) == "常常"
