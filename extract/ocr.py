@@ -46,6 +46,8 @@ YEAR_BRACKETS = re.compile(r"[\[［【]\s*((?:19|20)\d\d)\s*[\]］】]")
 SQUARE_BRACKETS = set("[]［］【】")
 CELL_MARGIN = 5  # pixels: the edge of a cell box left out when looking for ink (remains of an erased rule)
 MIN_INK = 30  # pixels: a printed "1" at 150 dpi is ~20×2 px of ink; what survives binarising noise is specks
+BLANK_INK = 1e-4  # share of pixels darker than mid-grey below which a page is blank: one line of 9 pt
+#                   text on an A4 page at 150 dpi is already ~0.1%, scanner noise never gets that dark
 ERASE_GROW = 3  # pixels: rules are erased a little wider than detected, blur leaves a grey fringe
 
 
@@ -119,6 +121,8 @@ def fill_empty_cell(clean: Any, ink: Any, box: BBox, glyphs: list[Glyph]) -> lis
 
 
 def image_to_page(gray: Any, number: int, dpi: float) -> OcrPage:
+    if (gray < 128).mean() < BLANK_INK:  # a blank page (or one with a few specks): nothing to read
+        return OcrPage(number, int(gray.shape[1]), int(gray.shape[0]), dpi, 0.0, [], [])
     level, skew = deskew(gray)
     tables, rules = page_to_tables(level)
     clean = erase_rules(level, rules)
