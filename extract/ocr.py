@@ -5,7 +5,8 @@ their confidence (:mod:`ocr_engine`). The glyphs and cell boxes are then handed,
 PDF reader's own page → document chain (:func:`kaoping.extract.pdf.layouts_to_document`): glyphs are
 dealt to cells by their centre, the lines of a cell are joined with the same soft-wrap rules, fragments
 are stitched across pages and repeated headers marked, the text outside the tables becomes paragraphs.
-Afterwards every cell and paragraph gets the confidence of its weakest glyph and its box in page pixels.
+Afterwards every cell and paragraph gets the confidence of its weakest glyph and its box in the pixels
+of the page as scanned (before the skew was removed).
 
 Pages are independent, so they run in parallel processes when cores are free; a progress bar shows on a
 terminal. The output does not depend on the number of workers (see :mod:`ocr_engine`).
@@ -14,6 +15,7 @@ terminal. The output does not depend on the number of workers (see :mod:`ocr_eng
 from __future__ import annotations
 
 import logging
+import math
 import multiprocessing
 import os
 import re
@@ -217,8 +219,17 @@ def weakest(page: OcrPage, box_pt: BBox) -> float | None:
 
 
 def to_pixels(box: BBox, page: OcrPage) -> BBox:
+    """A box in points on the levelled page -> the box it covers in the pixels of the page as scanned
+    (the skew rotation undone about the page centre; a tilted box is given by its bounding box)."""
     k = page.dpi / 72.0
-    return (round(box[0] * k, 1), round(box[1] * k, 1), round(box[2] * k, 1), round(box[3] * k, 1))
+    cx, cy = page.width / 2, page.height / 2
+    a = math.radians(page.skew)
+    xs, ys = [], []
+    for x, y in ((box[0], box[1]), (box[2], box[1]), (box[0], box[3]), (box[2], box[3])):
+        dx, dy = x * k - cx, y * k - cy
+        xs.append(cx + math.cos(a) * dx - math.sin(a) * dy)
+        ys.append(cy + math.sin(a) * dx + math.cos(a) * dy)
+    return (round(min(xs), 1), round(min(ys), 1), round(max(xs), 1), round(max(ys), 1))
 
 
 def repair_text(text: str) -> str:

@@ -158,3 +158,16 @@ def test_a_glyph_read_twice_is_one_but_a_printed_double_stays() -> None:
     printed = [g("1", 100.0), g("-", 110.5), g("1", 121.0), g("1", 131.5), g("-", 142.0), g("2", 152.5)]
     assert "".join(x.text for x in drop_doubles(printed)) == "1-11-2"
     assert "".join(x.text for x in drop_doubles([g("常", 100.0), g("常", 124.0)])) == "常常"
+
+
+def test_boxes_are_given_in_the_pixels_of_the_page_as_scanned() -> None:
+    from kaoping.extract.ocr import OcrPage, to_pixels
+
+    # a 2000×1000 px page at 200 dpi levelled by 1°: the box at the centre keeps its place, a box at the
+    # right edge moves by ~sin(1°) × 1000 px ≈ 17 px vertically
+    page = OcrPage(1, 2000, 1000, 200.0, 1.0, [], [])
+    k = 72.0 / 200.0
+    centre = to_pixels((990 * k, 490 * k, 1010 * k, 510 * k), page)
+    assert centre == pytest.approx((990, 490, 1010, 510), abs=0.5)
+    edge = to_pixels((1980 * k, 490 * k, 2000 * k, 510 * k), page)
+    assert edge[1] == pytest.approx(490 + 17.3, abs=1.0) and edge[0] == pytest.approx(1980, abs=1.0)
