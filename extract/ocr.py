@@ -50,6 +50,7 @@ CELL_MARGIN = 5  # pixels: the edge of a cell box left out when looking for ink 
 MIN_INK = 30  # pixels: a printed "1" at 150 dpi is ~20×2 px of ink; what survives binarising noise is specks
 BLANK_INK = 1e-4  # share of pixels darker than mid-grey below which a page is blank: one line of 9 pt
 #                   text on an A4 page at 150 dpi is already ~0.1%, scanner noise never gets that dark
+NO_TEXT = "no text found: no text layer, and OCR read nothing on any page (blank or unreadable scan?)"
 ERASE_GROW = 3  # pixels: rules are erased a little wider than detected, blur leaves a grey fringe
 
 
@@ -267,7 +268,7 @@ def images_to_raw(images: Sequence[tuple[Any, float]], source: SourceInfo, assem
     the caller so that this module and the PDF reader do not import each other."""
     pages = images_to_pages(images)
     if not any(p.glyphs for p in pages):
-        raise InputError("no text found: no text layer, and OCR read nothing on any page (blank or unreadable scan?)")
+        raise InputError(NO_TEXT)
     doc = assemble([page_to_layout(p, layout) for p in pages], source)
     return attach_ocr_facts(doc, pages)
 
@@ -317,21 +318,38 @@ def render_dpi(native: float | None) -> float:
 
 def scanned_pdf_to_raw(data: bytes, source: SourceInfo, assemble: Callable[..., RawDocument],
                        layout: Callable[..., Any]) -> RawDocument:
-    """An image-only PDF: each page's scan (or the page rendered) read by OCR; see :func:`images_to_raw`."""
-    import numpy as np
+    """An image-only PDF: each page's scan (or the page rendered) read by OCR; see :func:`images_to_raw`.
+    A PDF with neither text nor any image has nothing to read: it is not sent to OCR."""
     import pypdfium2 as pdfium
 
     require_ocr()
-    pdf = pdfium.PdfDocument(data)
     try:
-        images = []
-        for i in range(len(pdf)):
-            scan = page_scan(pdf[i])  # the stored pixels as they are: nothing resampled
-            if scan is None:
-                dpi = render_dpi(page_image_dpi(pdf[i]))
-                gray = pdf[i].render(scale=dpi / 72.0, grayscale=True).to_numpy()
-                scan = np.ascontiguousarray(gray.reshape(gray.shape[0], gray.shape[1], -1)[:, :, 0]), dpi
-            images.append(scan)
-    finally:
-        pdf.close()
+        pdf = pdfium.PdfDocument(data)
+        try:
+            images = pdf_page_images(pdf)
+        finally:
+            pdf.close()
+    except pdfium.PdfiumError as exc:
+        raise InputError(f"corrupt or truncated PDF: {' '.join(str(exc).split())[:120]}") from None
+    if images is None:
+        raise InputError(NO_TEXT)
     return images_to_raw(images, source, assemble, layout)
+
+
+def pdf_page_images(pdf: Any) -> list[tuple[Any, float]] | None:
+    """Greyscale image and dpi of every page; None when no page holds an image."""
+    import numpy as np
+    import pypdfium2.raw as pdfium_c
+
+    if not any(next(iter(pdf[i].get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2)), None)
+               for i in range(len(pdf))):
+        return None
+    images = []
+    for i in range(len(pdf)):
+        scan = page_scan(pdf[i])  # the stored pixels as they are: nothing resampled
+        if scan is None:
+            dpi = render_dpi(page_image_dpi(pdf[i]))
+            gray = pdf[i].render(scale=dpi / 72.0, grayscale=True).to_numpy()
+            scan = np.ascontiguousarray(gray.reshape(gray.shape[0], gray.shape[1], -1)[:, :, 0]), dpi
+        images.append(scan)
+    return images
