@@ -37,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--aliases", type=Path, help="CSV or YAML file: printed name variant → canonical name")
     ex.add_argument("-q", "--quiet", action="store_true", help="no summary line")
     ex.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    add_limit_flags(ex)
     sub.add_parser("schema", help="print the JSON Schema of notice.json")
     df = sub.add_parser("diff", help="compare two notices (any format, or notice.json outputs)")
     df.add_argument("old", type=Path)
@@ -49,6 +50,39 @@ def build_parser() -> argparse.ArgumentParser:
     ing.add_argument("-j", "--jobs", type=int, default=None, help="worker processes (default: number of cores)")
     ing.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     return p
+
+
+def add_limit_flags(parser: argparse.ArgumentParser) -> None:
+    """--max-pages N, --max-cell-chars N, … one flag per field of kaoping.schema.limits.Limits."""
+    import dataclasses
+
+    from kaoping.schema.limits import Limits, describe, flag_value, takes_megabytes
+
+    group = parser.add_argument_group("limits (input beyond them is refused with exit 3)")
+    defaults = Limits()
+    for f in dataclasses.fields(Limits):
+        flag, unit, _ = describe(f.name)
+        shown = flag_value(f.name, getattr(defaults, f.name))
+        in_mb = takes_megabytes(f.name)
+        group.add_argument(flag, dest=f.name, type=float if f.type in (float, "float") or in_mb else int,
+                           default=None, metavar="N", help=f"default {shown} {'MB' if in_mb else unit}")
+
+
+def args_to_limits(args: argparse.Namespace):  # -> Limits (imported lazily)
+    """The limits a command line asks for: defaults, with each flag given replacing its value."""
+    import dataclasses
+
+    from kaoping.schema.limits import MIB, Limits, describe, takes_megabytes
+
+    changes = {}
+    for f in dataclasses.fields(Limits):
+        value = getattr(args, f.name, None)
+        if value is None:
+            continue
+        if value <= 0:
+            raise UsageError(f"{describe(f.name)[0]} must be positive")
+        changes[f.name] = int(value * MIB) if takes_megabytes(f.name) else value
+    return Limits().replace(**changes)
 
 
 def _cmd_extract(args: argparse.Namespace) -> int:
@@ -64,7 +98,7 @@ def _cmd_extract(args: argparse.Namespace) -> int:
         from kaoping.normalize.people import load_aliases
 
         aliases = load_aliases(args.aliases)
-    doc = extract(args.input, aliases=aliases)
+    doc = extract(args.input, aliases=aliases, limits=args_to_limits(args))
     write_document(doc, args.out, formats)
     s = summary(doc)
     if not args.quiet:

@@ -103,8 +103,14 @@ def _shown(name: str, value: float) -> str:
 
 def flag_value(name: str, limit: float) -> str:
     """The value to pass to a limit's flag: MB flags take megabytes."""
-    flag = describe(name)[0]
-    return f"{limit / MIB:g}" if flag.endswith("-mb") and describe(name)[1] == "bytes" else f"{limit:g}"
+    value = limit / MIB if takes_megabytes(name) else limit
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def takes_megabytes(name: str) -> bool:
+    """The flag of a limit held in bytes takes megabytes (--max-stream-mb 512)."""
+    flag, unit, _ = describe(name)
+    return flag.endswith("-mb") and unit == "bytes"
 
 
 class LimitError(InputError):
@@ -142,4 +148,4 @@ def using_limits(limits: Limits | None) -> Iterator[Limits]:
         _CURRENT.reset(token)
 
 
-__all__ = ["Limits", "LimitError", "current_limits", "describe", "flag_value", "using_limits"]
+__all__ = ["Limits", "LimitError", "current_limits", "describe", "flag_value", "takes_megabytes", "using_limits"]
