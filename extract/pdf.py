@@ -355,10 +355,25 @@ def layouts_to_document(layouts: list[PageLayout], source: SourceInfo) -> RawDoc
 
 
 def pdf_to_raw(data: bytes, source: SourceInfo) -> RawDocument:
-    """Read a PDF: paragraphs line by line, ruled tables stitched across pages with spans."""
-    layouts = bytes_to_layouts(data)
+    """Read a PDF: paragraphs line by line, ruled tables stitched across pages with spans.
+
+    The parse runs under guard (extract/pdf_guard.py: a child process with memory, time and size limits,
+    which also decides whether page workers pay); what follows is plain geometry in this process.
+    """
+    from kaoping.extract.pdf_guard import guarded_layouts
+    from kaoping.schema.limits import current_limits
+
+    layouts, undecoded = guarded_layouts(data, current_limits())
+    if not layouts:
+        raise InputError("corrupt or truncated PDF: no pages")
     if not any(ch[0].strip() for layout in layouts for ch in layout.chars):
+        if undecoded:  # the truth: the text may be there, but its streams cannot be read
+            raise InputError(f"corrupt PDF: {undecoded} compressed stream(s) cannot be decoded, so no text "
+                             "could be read")
         raise InputError("PDF has no text layer (scanned image?): run OCR first")
     doc = layouts_to_document(layouts, source)
+    if undecoded:
+        doc.warnings.append(f"PDF parser: {undecoded} compressed stream(s) could not be decoded; "
+                            "text on those pages may be missing")
     log.debug("pdf: %d pages, %d paragraphs, %d tables", len(layouts), len(doc.paragraphs), len(doc.tables))
     return doc
