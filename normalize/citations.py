@@ -43,6 +43,10 @@ STRONG_IN_CONTEXT = 0.5  # any strong criterion, against the documents the indic
 STRONG_ANYWHERE = 0.8  # against the rest of the notice's documents
 WEAK_CEILING = 0.59  # elimination matches stay below this, and get a warning
 _TIE = 0.05
+#: an alias is a document's short name (三提三效, 《政府工作报告》): a few dozen characters. Past this many,
+#: a "name" is prose, and the character-by-character comparisons (longest common substring: alias x title)
+#: and jieba are skipped, so one absurd note cannot cost quadratic time
+MAX_ALIAS_CHARS = 300
 
 
 @dataclass(frozen=True)
@@ -186,7 +190,7 @@ class TitleIndex:
         names = [q for q in quoted_names(alias) if len(q) >= 2]
         best = Match(rid, 0.0, 0.0, self.evidence(alias, rid), "none")
         for wp in self.plain[rid]:
-            lcs = longest_common_substring(a, wp) if a else 0
+            lcs = longest_common_substring(a, wp) if a and len(a) <= MAX_ALIAS_CHARS else 0
             cover = lcs / len(a) if a else 0.0
             strength, method = 0.0, "none"
             if a and a == wp:
@@ -219,7 +223,7 @@ def _word_overlap(alias: str, wordings: Iterable[str]) -> float:
 
     jieba.setLogLevel(logging.WARNING)
     generic = set(generic_words())
-    words = {w for w in jieba.lcut(plain(alias)) if len(w) >= 2 and w not in generic}
+    words = {w for w in jieba.lcut(plain(alias)[:MAX_ALIAS_CHARS]) if len(w) >= 2 and w not in generic}
     if not words:
         return 0.0
     text = "".join(plain(w) for w in wordings)
