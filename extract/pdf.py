@@ -22,6 +22,8 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from kaoping.extract.pdf_borderless import borderless_tables
+from kaoping.extract.pdf_pages import PageBreak, rejoin_page_breaks
 from kaoping.extract.pdf_text import (
     Char,
     chars_to_lines,
@@ -29,6 +31,7 @@ from kaoping.extract.pdf_text import (
     line_to_text,
     page_number_like,
     resolve_soft_wraps,
+    room_left,
 )
 from kaoping.schema.errors import InputError
 from kaoping.schema.raw import BBox, RawCell, RawDocument, RawParagraph, RawRow, RawTable, SourceInfo
@@ -51,6 +54,7 @@ class Fragment:
     xs: list[float]
     ys: list[float]
     cells: list[RawCell] = field(default_factory=list)
+    rooms: dict[int, float] = field(default_factory=dict)  # cells whose text reaches the bottom: room left, em
 
 
 class TextLine(NamedTuple):
@@ -241,9 +245,12 @@ def layout_to_items(layout: PageLayout) -> list[tuple[float, TextLine | Fragment
         else:
             free.append(ch)
     for frag, per_cell in zip(frags, cell_chars, strict=True):
-        for cell, chars in zip(frag.cells, per_cell, strict=True):
+        for i, (cell, chars) in enumerate(zip(frag.cells, per_cell, strict=True)):
             if chars and cell.bbox is not None:
-                cell.text = join_wrapped_lines(chars_to_lines(chars), cell.bbox)
+                lines = chars_to_lines(chars)
+                cell.text = join_wrapped_lines(lines, cell.bbox)
+                if (room := room_left(lines, cell.bbox)) is not None:
+                    frag.rooms[i] = room
     items: list[tuple[float, TextLine | Fragment]] = []
     for line in chars_to_lines(free):
         text = line_to_text(line)
@@ -291,20 +298,38 @@ def row_signature(cells: list[RawCell], row: int) -> tuple:
     return tuple(sorted((c.col, c.colspan, c.rowspan, c.text) for c in cells if c.row == row))
 
 
+def repeats_row(sig: tuple, ref: tuple) -> bool:
+    """A later fragment's row repeats the first fragment's: the same cells, each text the same or cut
+    short (a header label whose last glyphs the renderer pushed into the row below)."""
+    return (len(sig) == len(ref) and any(t for *_, t in sig)
+            and all(a[:3] == b[:3] and b[3].startswith(a[3]) and (a[3] or not b[3]) for a, b in zip(sig, ref, strict=True)))
+
+
 def repeated_header_rows(frags: list[list[RawCell]], n_rows: list[int]) -> int:
-    """How many leading rows every later fragment repeats verbatim from the first (0 if none)."""
+    """How many leading rows every later fragment repeats from the first (0 if none)."""
     if len(frags) < 2:
         return 0
     counts = []
     for cells, n in zip(frags[1:], n_rows[1:], strict=True):
         k = 0
-        while k < min(n - 1, n_rows[0] - 1):
-            sig = row_signature(cells, k)
-            if not any(t for *_, t in sig) or sig != row_signature(frags[0], k):
-                break
+        while k < min(n - 1, n_rows[0] - 1) and repeats_row(row_signature(cells, k), row_signature(frags[0], k)):
             k += 1
         counts.append(k)
     return min(counts)
+
+
+def restore_cut_labels(ref: list[RawCell], cells: list[RawCell], n_head: int) -> None:
+    """A repeated header label cut short gets its text back, and the glyphs it lost come off the front
+    of the first body cell below it (where the renderer printed them)."""
+    full = {(c.row, c.col): c.text for c in ref if c.row < n_head}
+    for cell in cells:
+        lost = full.get((cell.row, cell.col), cell.text)[len(cell.text):] if cell.row < n_head else ""
+        if not lost:
+            continue
+        below = next((c for c in cells if c.row == n_head and c.col == cell.col and c.text.startswith(lost)), None)
+        if below is not None:
+            below.text = below.text[len(lost):]
+        cell.text += lost
 
 
 def fragments_to_table(frags: list[Fragment], index: int, paragraphs_before: int,
@@ -319,13 +344,21 @@ def fragments_to_table(frags: list[Fragment], index: int, paragraphs_before: int
     resolve_soft_wraps([c for fcells in placed for c in fcells])
     n_rows = [len(f.ys) - 1 for f in frags]
     n_head = repeated_header_rows(placed, n_rows)
+    for fcells in placed[1:]:
+        restore_cut_labels(placed[0], fcells, n_head)
     rows: list[RawRow] = []
     cells: list[RawCell] = []
+    rooms: list[float | None] = []
+    breaks: list[PageBreak] = []
     for j, (f, fcells) in enumerate(zip(frags, placed, strict=True)):
         offset = len(rows)
+        if j > 0 and n_rows[j] > n_head:
+            breaks.append(PageBreak(last_row=offset - 1, first_row=offset + n_head))
         rows.extend(RawRow(index=offset + r, page=f.page, header=r < n_head, page_start=j > 0 and r == 0)
                     for r in range(n_rows[j]))
         cells.extend(c.model_copy(update={"row": c.row + offset}) for c in fcells)
+        rooms.extend(f.rooms.get(i) for i in range(len(fcells)))
+    cells = rejoin_page_breaks(cells, rooms, breaks, header_rows={r.index for r in rows if r.header})
     return RawTable(index=index, n_cols=len(ref) - 1, rows=rows, cells=cells,
                     paragraphs_before=paragraphs_before)
 
@@ -349,7 +382,11 @@ def layouts_to_document(layouts: list[PageLayout], source: SourceInfo) -> RawDoc
                 open_group = [item]
                 groups.append((len(paragraphs), open_group))
     warnings = [f"page {layout.number}: PDF parser: {m}" for layout in layouts for m in layout.warnings]
-    tables = [fragments_to_table(frags, i, before, warnings) for i, (before, frags) in enumerate(groups)]
+    if not groups and (borderless := borderless_tables([(lay.number, lay.chars) for lay in layouts],
+                                                       lambda text: is_marginal(text, running))):
+        paragraphs, tables = borderless  # no ruled table at all: a 三线表 or a table without rules
+    else:
+        tables = [fragments_to_table(frags, i, before, warnings) for i, (before, frags) in enumerate(groups)]
     source = source.model_copy(update={"pages": len(layouts)})
     return RawDocument(source=source, paragraphs=paragraphs, tables=tables, warnings=warnings)
 

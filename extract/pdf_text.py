@@ -121,6 +121,37 @@ def join_wrapped_lines(lines: list[list[Char]], box: BBox) -> str:
     return out
 
 
+def room_left(lines: list[list[Char]], box: BBox) -> float | None:
+    """When the cell's text reaches the bottom of its box (no more room below the last line than above
+    the first, give or take 0.8 font sizes): the room left after its last line, in font sizes, up to the
+    right edge (less the padding its lines keep on the left). None when the text ended higher up.
+    Text that fills its box may go on past it (a cell cut by a page break)."""
+    ink = [[c for c in line if not c[0].isspace()] for line in lines]
+    ink = [g for g in ink if g]
+    if not ink:
+        return None
+    last = ink[-1][-1]
+    room_above = min(c[3] for c in ink[0]) - box[1]
+    room_below = box[3] - max(c[4] for c in ink[-1])
+    if room_below >= room_above + EARLY_END * last[5]:
+        return None
+    pad = max(0.0, min(g[0][1] for g in ink) - box[0])
+    return max(0.0, box[2] - pad - last[2]) / last[5]
+
+
+def text_unit_ems(text: str) -> float:
+    """Width in font sizes of the first piece of ``text`` a line breaker keeps whole (the text form of
+    :func:`first_unit_width`: CJK glyphs 1 em, other glyphs about half an em)."""
+    glyphs = [(ch, 0.0, 1.0 if is_cjk(ch) or ch in OPENING | CLOSING and ord(ch) > 0xFF else 0.55, 0.0, 0.0, 1.0)
+              for ch in text.strip()]
+    x = 0.0
+    placed = []
+    for ch, _x0, w, *_ in glyphs:
+        placed.append((ch, x, x + w, 0.0, 1.0, 1.0))
+        x += w
+    return first_unit_width(placed)
+
+
 def resolve_soft_wraps(cells: list[RawCell]) -> None:
     """Settle the SOFT marks of list cells column by column: a wrap joins two pieces when the result
     is no longer than the longest whole token of that column, else the wrap swallowed a space."""

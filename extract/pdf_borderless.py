@@ -1,0 +1,207 @@
+"""Borderless PDF tables (三线表: only top/bottom/header rules, or none): found from the header row's words.
+
+pdfplumber finds no cell boxes without vertical rules, so such a table is rebuilt from the glyphs:
+
+1. the header: the first printed line holding at least three header words (``data/header_words.txt``)
+   as separate words, plus the lines just below it up to the last one holding two or more;
+2. the body: the lines after it, page after page (repeated headers, page numbers and running heads set
+   aside), up to the first line that is prose (another font size, or one run of text wider than a
+   column can be, or starting left of the table);
+3. the columns: the gutters, x-ranges that (almost) no body glyph covers — the text strategy of
+   pdfplumber and camelot's stream parser, on the glyphs of the body only (a header label may span
+   several columns);
+4. the rows: a row starts at a line whose 序号 column starts a code (1-2-3) or whose weight column holds a
+   bare number (columns found by content); every other line belongs to the row above it, across page
+   breaks too (a row cut by a break is one row);
+5. merged cells: a merged cell prints its text once, in its first row, and blank below — the blank run of
+   the text reader, which normalize reads as "as above". A merged cell whose text runs past the next
+   row's top line (lines adjacent, the line before runs to the column's edge, the text has not ended,
+   and another column ends at the same line) stays one cell.
+
+Header cells span by the same blank-run rule: a label covers the blank cells to its right in its header
+row and the blank cells below it.
+
+Steps 1, 2 and the header rows are here; step 3 is :mod:`kaoping.extract.pdf_lines`, steps 4 and 5
+:mod:`kaoping.extract.pdf_grid`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from statistics import median
+
+from kaoping.extract.pdf_grid import (
+    assign_lines,
+    body_to_grid,
+    cell_reach,
+    cell_text,
+    row_starts,
+    wrapping_columns,
+)
+from kaoping.extract.pdf_lines import Line, column_of, header_count
+from kaoping.extract.pdf_text import Char, chars_to_lines, line_to_text, resolve_soft_wraps
+from kaoping.schema.raw import RawCell, RawParagraph, RawRow, RawTable
+
+MIN_HEADER_WORDS = 3  # a line is a header row when it holds this many header words ...
+MIN_MORE_HEADER_WORDS = 2  # ... and a second header row below it this many
+HEADER_REACH = 8  # lines below the first header line that may still belong to the header
+PROSE_SIZE = 0.15  # a line whose font size differs more than this from the table's is not in it
+PROSE_WIDTH = 0.7  # one run of text wider than this share of the table is prose (a cell spanning the
+# three text columns of a row without 一级指标 reaches 0.45 in the 2022 layout)
+
+
+# ---------------------------------------------------------------- locating the table
+
+
+@dataclass
+class Found:
+    header: list[list[Line]]  # header blocks (the first, then each repeat)
+    body: list[Line]
+    used: set[int]  # ids of the lines in the table
+
+
+def header_block(lines: list[Line], start: int) -> int:
+    """Index one past the last line of the header that begins at ``lines[start]``."""
+    end = start + 1
+    for k in range(start + 1, min(start + 1 + HEADER_REACH, len(lines))):
+        if lines[k].page != lines[start].page:
+            break
+        if header_count(lines[k]) >= MIN_MORE_HEADER_WORDS:
+            end = k + 1
+    return end
+
+
+def is_prose(line: Line, size: float, left: float, width: float) -> bool:
+    widest = max((r.x1 - r.x0 for r in line.runs), default=0.0)
+    return (abs(line.size - size) > PROSE_SIZE * size or widest > PROSE_WIDTH * width
+            or line.x0 < left - line.size)
+
+
+def find_table(lines: list[Line], marginal: Callable[[str], bool]) -> Found | None:
+    start = next((i for i, ln in enumerate(lines) if header_count(ln) >= MIN_HEADER_WORDS), None)
+    if start is None:
+        return None
+    end = header_block(lines, start)
+    headers = [lines[start:end]]
+    size = median(ln.size for ln in headers[0])
+    left = min(ln.x0 for ln in headers[0])
+    width = max(ln.x1 for ln in headers[0]) - left
+    body: list[Line] = []
+    used = {id(ln) for ln in headers[0]}
+    i = end
+    while i < len(lines):
+        line = lines[i]
+        if header_count(line) >= MIN_HEADER_WORDS and body:  # before marginal: a repeated header
+            # recurs at the top of every page, like a running head
+            stop = header_block(lines, i)
+            headers.append(lines[i:stop])
+            used |= {id(ln) for ln in lines[i:stop]}
+            i = stop
+            continue
+        if marginal(line.text):
+            i += 1
+            continue
+        if is_prose(line, size, left, width):
+            break
+        body.append(line)
+        used.add(id(line))
+        i += 1
+    return Found(headers, body, used) if body else None
+
+
+# ---------------------------------------------------------------- header rows
+
+
+def header_matrix(block: list[Line], bounds: list[float]) -> list[list[str]]:
+    """Header lines -> header rows of column texts; a line without two header words wraps the row above.
+    A label goes to the column holding its centre (a label may run over a narrow column's gutter)."""
+    n = len(bounds) - 1
+    rows: list[list[str]] = []
+    for k, line in enumerate(block):
+        if k == 0 or header_count(line) >= MIN_MORE_HEADER_WORDS:
+            rows.append([""] * n)
+        for run in line.runs:
+            c = column_of(bounds, (run.x0 + run.x1) / 2)
+            rows[-1][c] += run.text
+    return rows
+
+
+def header_to_cells(matrix: list[list[str]], first_row: int, page: int) -> list[RawCell]:
+    """Header texts -> cells spanning by blank runs: right over blanks in their row (not the lowest
+    row: its labels are the leaves), down over rows blank in every column they cover."""
+    out: list[RawCell] = []
+    n_rows, n_cols = len(matrix), len(matrix[0]) if matrix else 0
+    for r, texts in enumerate(matrix):
+        for c, text in enumerate(texts):
+            if not text:
+                continue
+            span = 1
+            while r < n_rows - 1 and c + span < n_cols and not texts[c + span]:
+                span += 1
+            down = 1
+            while r + down < n_rows and not any(matrix[r + down][c:c + span]):
+                down += 1
+            out.append(RawCell(row=first_row + r, col=c, colspan=span, rowspan=down, text=text, page=page))
+    return out
+
+
+# ---------------------------------------------------------------- the document
+
+
+def layouts_to_lines(pages: list[tuple[int, list[Char]]]) -> list[Line]:
+    return [Line(number, line) for number, chars in pages for line in chars_to_lines(chars)
+            if line_to_text(line)]
+
+
+def found_to_table(found: Found, index: int, paragraphs_before: int) -> RawTable:
+    grid = body_to_grid(found.body, found.header[0])
+    starts = row_starts(found.body, grid)
+    grid.wraps = wrapping_columns(found.body, grid, starts)
+    row_of, cell_lines = assign_lines(found.body, grid, starts)
+    first_block = list(found.header[0]) + [ln for ln, r in zip(found.body, row_of, strict=True) if r < 0]
+    blocks = [first_block, *found.header[1:]]
+    n_body = max(row_of, default=-1) + 1
+    # rows in reading order: each header block sits before the first body row printed after it
+    first_line = [next(i for i, r in enumerate(row_of) if r == k) for k in range(n_body)]
+    order: list[tuple[tuple[int, float], str, int]] = [
+        ((found.body[i].page, found.body[i].top), "body", k) for k, i in enumerate(first_line)]
+    order += [((b[0].page, b[0].top), "head", j) for j, b in enumerate(blocks)]
+    order.sort(key=lambda o: (o[0], o[1] == "body"))
+    rows: list[RawRow] = []
+    cells: list[RawCell] = []
+    body_index: dict[int, int] = {}
+    for (page, _top), kind, k in order:
+        if kind == "head":
+            matrix = header_matrix(blocks[k], grid.bounds)
+            cells += header_to_cells(matrix, len(rows), page)
+            rows += [RawRow(index=len(rows) + r, page=page, header=True) for r in range(len(matrix))]
+        else:
+            body_index[k] = len(rows)
+            rows.append(RawRow(index=len(rows), page=page))
+    for (row, col), lines in sorted(cell_lines.items()):
+        first, last = found.body[lines[0]], found.body[lines[-1]]
+        # one cell per row, however far its text runs: the rows below a merged cell stay blank, which
+        # normalize reads as "as above" (a grid without vertical spans, as from a text export)
+        cells.append(RawCell(row=body_index[row], col=col, colspan=cell_reach(grid, lines, col) - col + 1,
+                             text=cell_text(grid, lines, col), page=first.page,
+                             bbox=(round(grid.left[col], 2), round(first.top, 2), round(grid.right[col], 2),
+                                   round(last.bottom, 2))))
+    resolve_soft_wraps(cells)
+    return RawTable(index=index, n_cols=len(grid.bounds) - 1, rows=rows, cells=cells,
+                    paragraphs_before=paragraphs_before)
+
+
+def borderless_tables(pages: list[tuple[int, list[Char]]], marginal: Callable[[str], bool]
+                      ) -> tuple[list[RawParagraph], list[RawTable]] | None:
+    """Paragraphs and the borderless 考评表 of a PDF without ruled tables, or None when no header row is
+    found. ``pages``: (page number, glyphs) of every page; ``marginal``: page numbers and running lines."""
+    lines = layouts_to_lines(pages)
+    found = find_table(lines, marginal)
+    if found is None:
+        return None
+    first = min(i for i, ln in enumerate(lines) if id(ln) in found.used)
+    paragraphs = [RawParagraph(index=k, text=ln.text, page=ln.page, bbox=tuple(round(v, 2) for v in ln.bbox))
+                  for k, ln in enumerate(ln for ln in lines if id(ln) not in found.used)]
+    before = sum(1 for ln in lines[:first] if id(ln) not in found.used)
+    return paragraphs, [found_to_table(found, 0, before)]

@@ -1,0 +1,218 @@
+"""Rows and cells of a borderless table: rows from the 序号 and weight columns, merged cells followed
+across rows (see :mod:`kaoping.extract.pdf_borderless`)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from statistics import median
+
+from kaoping.extract.pdf_lines import Line, column_by_content, gutters_to_bounds, split_line
+from kaoping.extract.pdf_pages import CODE, ENDED, NUMBER, parent_code
+from kaoping.extract.pdf_text import (
+    EARLY_END,
+    Char,
+    first_unit_width,
+    is_list_cell,
+    join_wrapped_lines,
+    line_to_text,
+)
+
+ADJACENT = 1.6  # lines closer than this many median pitches are consecutive lines of one text block
+LIST_SHARE = 0.2  # a column is a list of names when this share of its lines separate CJK words by spaces
+CODE_LINE = re.compile(r"^\d+(?:\s*[-－.．]\s*\d+)+\s*[-－.．]?$")  # a 序号, possibly wrapped after a dash
+
+
+# ---------------------------------------------------------------- rows and cells
+
+
+@dataclass
+class Grid:
+    bounds: list[float]
+    pieces: list[dict[int, list[Char]]]  # per body line: column -> its glyphs
+    reach: list[dict[int, int]]  # per body line: column -> the last column its text runs into
+    right: dict[int, float]  # per column: the rightmost ink (the edge a full line runs to)
+    left: dict[int, float]
+    pitch: float
+    code_col: int | None
+    weight_col: int | None
+    wraps: set[int] = field(default_factory=set)  # columns whose text wraps inside a row somewhere
+    lists: set[int] = field(default_factory=set)  # columns of space-separated names/departments
+    page_tops: dict[int, tuple[float, float]] = field(default_factory=dict)  # page: first, last line top
+
+
+def piece_text(chars: list[Char]) -> str:
+    return re.sub(r"\s+", "", "".join(ch[0] for ch in chars))
+
+
+def body_to_grid(body: list[Line], header_lines: list[Line]) -> Grid:
+    left = min(ln.x0 for ln in body + header_lines)
+    right = max(ln.x1 for ln in body + header_lines)
+    bounds = gutters_to_bounds(body, header_lines, left - 1, right + 1)
+    split = [split_line(ln, bounds) for ln in body]
+    pieces, reach = [p for p, _ in split], [r for _, r in split]
+    edges_r: dict[int, float] = {}
+    edges_l: dict[int, float] = {}
+    for piece, ends in zip(pieces, reach, strict=True):
+        for c, chars in piece.items():
+            if ends[c] == c:  # the edge a full line runs to: text of this column alone
+                edges_r[c] = max(edges_r.get(c, 0.0), max(ch[2] for ch in chars))
+            edges_l[c] = min(edges_l.get(c, 1e9), min(ch[1] for ch in chars))
+    steps = [b.top - a.top for a, b in zip(body, body[1:], strict=False)
+             if a.page == b.page and 0 < b.top - a.top < 3 * a.size]
+    pitch = median(steps) if steps else 1.3 * median(ln.size for ln in body)
+    code_col = column_by_content(pieces, CODE_LINE)
+    weight_col = column_by_content(pieces, NUMBER, skip=code_col)
+    for c in edges_l:
+        edges_r.setdefault(c, bounds[c + 1])
+    lists = {c for c in edges_l if LIST_SHARE * sum(c in p for p in pieces)
+             <= sum(is_list_cell([line_to_text(p[c])]) for p in pieces if c in p)}
+    page_tops: dict[int, tuple[float, float]] = {}
+    for ln in body:
+        first, last = page_tops.get(ln.page, (ln.top, ln.top))
+        page_tops[ln.page] = (min(first, ln.top), max(last, ln.top))
+    return Grid(bounds, pieces, reach, edges_r, edges_l, pitch, code_col, weight_col, lists=lists,
+                page_tops=page_tops)
+
+
+def adjacent(body: list[Line], grid: Grid, p: int, q: int) -> bool:
+    """Line ``q`` follows line ``p`` in one text block: within ADJACENT pitches on one page, or ``p``
+    among the last lines of its page and ``q`` among the first of the next."""
+    a, b = body[p], body[q]
+    reach = ADJACENT * grid.pitch
+    if a.page == b.page:
+        return 0 < b.top - a.top < reach
+    return (b.page == a.page + 1 and grid.page_tops[a.page][1] - a.top < reach
+            and b.top - grid.page_tops[b.page][0] < reach)
+
+
+def row_starts(body: list[Line], grid: Grid) -> list[bool]:
+    """A row starts where the 序号 column starts a code or the weight column holds a bare number."""
+    out = []
+    for i, piece in enumerate(grid.pieces):
+        code = piece_text(piece.get(grid.code_col, [])) if grid.code_col is not None else ""
+        prev = piece_text(grid.pieces[i - 1].get(grid.code_col, [])) if i and grid.code_col is not None else ""
+        wrapped = bool(prev) and prev[-1] in "-－.．" and adjacent(body, grid, i - 1, i)
+        weight = piece_text(piece.get(grid.weight_col, [])) if grid.weight_col is not None else ""
+        out.append((bool(CODE_LINE.match(code)) and not wrapped) or bool(NUMBER.match(weight)))
+    return out
+
+
+def wrapped(grid: Grid, i: int, c: int, after: list[Char]) -> bool:
+    """Line ``i``'s text in column ``c`` was forced to wrap: the first unbreakable piece of ``after`` (the
+    next line's text there) would not have fitted in the room left (the rule of join_wrapped_lines). A
+    list of names breaks anywhere too, so a list line that ends at a name with room for a glyph and a
+    space ended there: only a line at the very edge runs on."""
+    chars = grid.pieces[i][c]
+    size = chars[-1][5]
+    room = grid.right[grid.reach[i][c]] - max(ch[2] for ch in chars)
+    if room < EARLY_END * size:
+        return True
+    return c not in grid.lists and \
+        first_unit_width(sorted(after, key=lambda g: g[1])) + 0.5 * size > room
+
+
+def next_line(grid: Grid, body: list[Line], p: int, c: int) -> int | None:
+    """The next line after ``p`` with text in column ``c``, if it follows ``p`` in one text block."""
+    for q in range(p + 1, len(body)):
+        if c in grid.pieces[q]:
+            return q if adjacent(body, grid, p, q) else None
+        if not adjacent(body, grid, p, q) and body[q].page == body[p].page:
+            return None
+    return None
+
+
+def runs_on(grid: Grid, body: list[Line], p: int, c: int) -> bool:
+    """Column ``c``'s text on line ``p`` goes on in the next line without a break of its own."""
+    q = next_line(grid, body, p, c)
+    return (q is not None and wrapped(grid, p, c, grid.pieces[q][c])
+            and not ENDED.search(piece_text(grid.pieces[p][c])))
+
+
+def same_block(codes: tuple[str, str]) -> bool:
+    """Two rows' 序号 leave them in one block: the same parent code (1-7-2, 1-7-3), or both uncoded."""
+    if not any(codes):
+        return True
+    parents = [parent_code(c) if CODE.match(c) else None for c in codes]
+    return parents[0] is not None and parents[0] == parents[1]
+
+
+def goes_on(grid: Grid, body: list[Line], p: int, c: int, text_above: str, codes: tuple[str, str]) -> bool:
+    """Column ``c``'s text after line ``p``, past a row start, is the rest of a merged cell from the row
+    above: the column wraps text at all, line ``p`` was forced to wrap and did not end the text, the
+    row did not end there only because of this column (another column has text on line ``p``), and,
+    right of the 序号, both rows are in one block (a merged 一级指标 goes on only inside its block)."""
+    if c in (grid.code_col, grid.weight_col) or c not in grid.wraps or ENDED.search(text_above):
+        return False
+    if grid.code_col is not None and c > grid.code_col and not same_block(codes):
+        return False
+    return runs_on(grid, body, p, c) and any(d != c for d in grid.pieces[p])
+
+
+def wrapping_columns(body: list[Line], grid: Grid, starts: list[bool]) -> set[int]:
+    """Columns where some text is forced to wrap inside one row (a column of short entries never runs
+    on, however close its entries come to the column's edge)."""
+    out: set[int] = set()
+    for p, piece in enumerate(grid.pieces):
+        for c in piece:
+            q = next_line(grid, body, p, c)
+            if c not in out and q is not None and not any(starts[p + 1:q + 1]) \
+                    and wrapped(grid, p, c, grid.pieces[q][c]):
+                out.add(c)
+    return out
+
+
+def row_codes(grid: Grid, starts: list[bool]) -> list[str]:
+    """Each row's 序号, with the lines a narrow column wrapped it over (1-10- / 2)."""
+    codes: list[str] = []
+    for i, piece in enumerate(grid.pieces):
+        text = piece_text(piece.get(grid.code_col, [])) if grid.code_col is not None else ""
+        if starts[i]:
+            codes.append(text)
+        elif codes and codes[-1][-1:] in ("-", "－", ".", "．") and text:
+            codes[-1] += text
+    return codes
+
+
+def assign_lines(body: list[Line], grid: Grid, starts: list[bool]) -> tuple[list[int], dict[tuple[int, int], list[int]]]:
+    """Row of each body line (-1 before the first row) and the lines of each (row, column) cell: a
+    column's text that follows its previous line in one block stays in that cell, unless a row
+    started in between and :func:`goes_on` says the text does not run on into the new row."""
+    row_of: list[int] = []
+    cells: dict[tuple[int, int], list[int]] = {}
+    owner: dict[int, tuple[int, int]] = {}  # column -> the cell its text block belongs to
+    last: dict[int, int] = {}  # column -> the last line with text there
+    row = -1
+    codes = row_codes(grid, starts)
+    for i, piece in enumerate(grid.pieces):
+        row += starts[i]
+        row_of.append(row)
+        if row < 0:
+            continue
+        for c in sorted(piece):
+            open_cell, p = owner.get(c), last.get(c)
+            key = (row, c)
+            if open_cell is not None and p is not None and adjacent(body, grid, p, i):
+                crossed = any(starts[p + 1:i + 1])
+                text = cell_plain(grid, cells[open_cell], c)
+                if not crossed or goes_on(grid, body, p, c, text, (codes[open_cell[0]], codes[row])):
+                    key = open_cell
+            cells.setdefault(key, []).append(i)
+            owner[c], last[c] = key, i
+    return row_of, cells
+
+
+def cell_plain(grid: Grid, lines: list[int], c: int) -> str:
+    return "".join(piece_text(grid.pieces[i][c]) for i in lines)
+
+
+def cell_reach(grid: Grid, lines: list[int], c: int) -> int:
+    return max(grid.reach[i][c] for i in lines)
+
+
+def cell_text(grid: Grid, lines: list[int], c: int) -> str:
+    chars = [grid.pieces[i][c] for i in lines]
+    box = (grid.left[c], 0.0, grid.right[cell_reach(grid, lines, c)], 0.0)
+    return join_wrapped_lines([sorted(ch, key=lambda g: g[1]) for ch in chars], box)
+
+

@@ -1,0 +1,183 @@
+"""Printed lines of a PDF page as the borderless table reader sees them: glyph runs, header words, and
+the columns their gutters imply (pdfplumber's text strategy / camelot's stream parser, on glyphs).
+
+A gutter is an x-range that (almost) no body line covers; between two neighbouring labels of a header
+line with no such gutter, the least covered x-range is the boundary (cells spanning columns cross it).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from statistics import median
+from typing import NamedTuple
+
+from kaoping.extract.pdf_text import Char, line_to_text
+from kaoping.schema.raw import BBox
+
+RUN_GAP = 0.6  # font sizes: a wider gap separates two runs (CJK text runs glyph to glyph, a Latin space
+# is ~0.25 em; Word/LibreOffice pad each side of a cell with 0.19 cm, ~0.6 em at 10.5 pt)
+GRID_STEP = 0.5  # points: resolution of the coverage profile
+MIN_GUTTER = 0.6  # font sizes: narrowest gap between two columns (LibreOffice/Word pad cells ~0.2 cm)
+GUTTER_NOISE = 0.02  # share of body lines that may cross a gutter (合计 labels spanning columns)
+
+
+@cache
+def header_words() -> frozenset[str]:
+    text = resources.files("kaoping.extract").joinpath("data", "header_words.txt").read_text(encoding="utf-8")
+    return frozenset(w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#"))
+
+
+@dataclass
+class Line:
+    page: int
+    chars: list[Char]
+    text: str = ""
+    top: float = 0.0
+    bottom: float = 0.0
+    x0: float = 0.0
+    x1: float = 0.0
+    size: float = 0.0
+    runs: list[Run] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        ink = [c for c in self.chars if not c[0].isspace()] or self.chars
+        self.text = line_to_text(self.chars)
+        self.top, self.bottom = min(c[3] for c in ink), max(c[4] for c in ink)
+        self.x0, self.x1 = min(c[1] for c in ink), max(c[2] for c in ink)
+        self.size = median(c[5] for c in ink)
+        self.runs = chars_to_runs(sorted(self.chars, key=lambda c: c[1]))
+
+    @property
+    def words(self) -> list[str]:
+        return [r.text for r in self.runs]
+
+    @property
+    def bbox(self) -> BBox:
+        return (self.x0, self.top, self.x1, self.bottom)
+
+
+class Run(NamedTuple):
+    """A run of glyphs (see :func:`chars_to_glyph_runs`) with its extent."""
+
+    text: str
+    x0: float
+    x1: float
+
+
+def chars_to_glyph_runs(chars: list[Char]) -> list[list[Char]]:
+    """Glyphs (left to right) closer than RUN_GAP font sizes: one word, one cell's text on that line."""
+    out: list[list[Char]] = []
+    for ch in chars:
+        if out and ch[1] - max(c[2] for c in out[-1]) <= RUN_GAP * ch[5]:
+            out[-1].append(ch)
+        elif ch[0].strip():
+            out.append([ch])
+    return out
+
+
+def chars_to_runs(chars: list[Char]) -> list[Run]:
+    runs = [Run(re.sub(r"\s+", "", "".join(c[0] for c in g)), g[0][1], g[-1][2]) for g in chars_to_glyph_runs(chars)]
+    return [r for r in runs if r.text]
+
+
+def header_count(line: Line) -> int:
+    return sum(w in header_words() for w in line.words)
+
+
+# ---------------------------------------------------------------- columns
+
+
+def coverage(lines: list[Line], left: float, n: int) -> list[int]:
+    """How many lines have ink at each GRID_STEP-wide x-slot of the table."""
+    cover = [0] * n
+    for line in lines:
+        seen: set[int] = set()
+        for ch in line.chars:
+            if not ch[0].isspace():
+                seen.update(range(max(0, int((ch[1] - left) / GRID_STEP)), min(n, int((ch[2] - left) / GRID_STEP) + 1)))
+        for k in seen:
+            cover[k] += 1
+    return cover
+
+
+def low_runs(cover: list[int], limit: int, lo: int = 0, hi: int | None = None) -> list[tuple[int, int]]:
+    """Maximal slot ranges [k, j) inside [lo, hi) where the coverage is at most ``limit``."""
+    hi = len(cover) if hi is None else hi
+    out: list[tuple[int, int]] = []
+    k = lo
+    while k < hi:
+        if cover[k] <= limit:
+            j = k
+            while j < hi and cover[j] <= limit:
+                j += 1
+            out.append((k, j))
+            k = j
+        else:
+            k += 1
+    return out
+
+
+def valley_middle(cover: list[int], k: int, j: int) -> int:
+    """The middle slot of the widest least-covered stretch of [k, j): a gutter crossed by a few
+    spanning cells, or the gap between two sparse columns, splits at its emptiest point."""
+    least = min(cover[k:j])
+    a, b = max(low_runs(cover, least, k, j), key=lambda r: r[1] - r[0])
+    return (a + b) // 2
+
+
+def gutters_to_bounds(lines: list[Line], header: list[Line], left: float, right: float) -> list[float]:
+    """Column boundaries: gutters that (almost) no body line covers, plus, between two neighbouring
+    labels of a header line with no such gutter between them, the least covered x-range (there cells
+    spanning several columns, rows without 一级指标 say, cross the gutter)."""
+    n = int((right - left) / GRID_STEP) + 2
+    cover = coverage(lines, left, n)
+    size = median(ln.size for ln in lines)
+    noise = int(GUTTER_NOISE * len(lines))
+    slots = [valley_middle(cover, k, j) for k, j in low_runs(cover, noise)
+             if k > 0 and j < n and (j - k) * GRID_STEP >= MIN_GUTTER * size]
+    for line in header:
+        for a, b in zip(line.runs, line.runs[1:], strict=False):
+            k, j = int((a.x1 - left) / GRID_STEP) + 1, int((b.x0 - left) / GRID_STEP)
+            if j > k and not any(k <= m < j for m in slots):
+                slots.append(valley_middle(cover, k, j))
+    return [left, *(left + m * GRID_STEP for m in sorted(set(slots))), right]
+
+
+def column_of(bounds: list[float], x: float) -> int:
+    for c in range(len(bounds) - 1):
+        if x < bounds[c + 1]:
+            return c
+    return len(bounds) - 2
+
+
+def split_line(line: Line, bounds: list[float]) -> tuple[dict[int, list[Char]], dict[int, int]]:
+    """A body line -> the glyphs of each column, and the last column each piece reaches: a run of text
+    crossing a gutter (a cell spanning columns) stays whole, in the column where it starts."""
+    pieces: dict[int, list[Char]] = {}
+    reach: dict[int, int] = {}
+    for run in chars_to_glyph_runs(line.chars):
+        first = column_of(bounds, (run[0][1] + run[0][2]) / 2)
+        last = column_of(bounds, (run[-1][1] + run[-1][2]) / 2)
+        pieces.setdefault(first, []).extend(run)
+        reach[first] = max(reach.get(first, first), last)
+    return pieces, reach
+
+
+def column_by_content(pieces: list[dict[int, list[Char]]], pattern: re.Pattern[str],
+                      skip: int | None = None) -> int | None:
+    """The column whose line pieces most often match ``pattern`` (at least three, at least a third)."""
+    votes: dict[int, int] = {}
+    filled: dict[int, int] = {}
+    for piece in pieces:
+        for c, chars in piece.items():
+            if c == skip:
+                continue
+            filled[c] = filled.get(c, 0) + 1
+            votes[c] = votes.get(c, 0) + bool(pattern.match(re.sub(r"\s+", "", "".join(ch[0] for ch in chars))))
+    good = [c for c, v in votes.items() if v >= 3 and 3 * v >= filled[c]]
+    return max(good, key=lambda c: votes[c]) if good else None
+
+

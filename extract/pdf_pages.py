@@ -1,0 +1,163 @@
+"""Rows and merged cells that a page break cut, rejoined from geometry and content together.
+
+A table stitched from page fragments meets each break with two rows: the last row above the break and
+the first body row below it (after any repeated header). Word processors cut a table there in three ways:
+
+- the row itself was split (it began on the page's last lines): the row below has no 序号 and no
+  weight, and every cell of it is the rest of the cell above → left as a row of its own, marked
+  ``page_start``: normalize joins it to the row above as a continuation (so the record keeps both
+  pages and the accounting counts it);
+- a merged cell (一级指标, 文件依据, category…) went on past the break: below it, in the same column, is a
+  blank box (the text all fitted above) or the rest of its text → the box joins the cell above;
+- a new row: its cells stay its own.
+
+The evidence for "the rest of the cell above", column by column: the box below is blank and either
+spans several rows (a blank merged box means "as above"), or sits left of the 序号 column (hierarchy
+columns: blank means as above), or its row's 序号 shares the parent code of the row above (1-63-2 after
+1-63-1: same 一级指标 block); or the box holds text, the cell above fills its box (its text reaches
+the bottom and the first piece of the text below would not have fitted after its last line) without
+ending a sentence or a points figure (unless the box below is itself merged), and — right of the
+序号 — the two rows share the parent code (a merged cell goes on only inside its own block). Joined text follows the
+soft-wrap rule: CJK on both sides joins with nothing. A joined cell covers the rows under it (its
+rowspan grows), so it is read once, never duplicated.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from kaoping.extract.pdf_text import EARLY_END, is_cjk, is_list_cell, text_unit_ems
+from kaoping.schema.raw import RawCell
+
+CODE_JOINERS = "-－—.．"  # a code cut next to one of these goes on across the break
+CODE = re.compile(r"^\d+(?:\s*[-－—.．]\s*\d+)+$")  # 1-2-3, 4.1: a hierarchical 序号
+NUMBER = re.compile(r"^\d+(?:\.\d+)?$")  # a bare weight figure
+ENDED = re.compile(r"(\d分|[。；;！？!?）)」』】〕])$")  # text that ends a sentence or a points figure
+MIN_VOTES = 3  # a column is the 序号/weight column when at least this many of its cells say so ...
+MIN_SHARE = 0.5  # ... and they are at least half of its non-blank cells
+
+
+@dataclass
+class PageBreak:
+    last_row: int  # the last row above the break
+    first_row: int  # the first body row below it (after the repeated header rows)
+
+
+def column_matching(cells: list[RawCell], pattern: re.Pattern[str], header_rows: set[int],
+                    skip: int | None = None) -> int | None:
+    """The column whose body cells most often match ``pattern`` (None when no column clearly does)."""
+    votes: dict[int, int] = {}
+    filled: dict[int, int] = {}
+    for c in cells:
+        text = c.text.strip()
+        if c.row in header_rows or not text or c.colspan > 1 or c.col == skip:
+            continue
+        filled[c.col] = filled.get(c.col, 0) + 1
+        votes[c.col] = votes.get(c.col, 0) + bool(pattern.match(text))
+    good = [col for col, v in votes.items() if v >= MIN_VOTES and v >= MIN_SHARE * filled[col]]
+    return max(good, key=lambda col: (votes[col], -col)) if good else None
+
+
+def covering(cells: list[RawCell], row: int, col: int) -> int | None:
+    for i, c in enumerate(cells):
+        if c.row <= row < c.row + c.rowspan and c.col <= col < c.col + c.colspan:
+            return i
+    return None
+
+
+def text_at(cells: list[RawCell], row: int, col: int | None) -> str:
+    if col is None:
+        return ""
+    i = covering(cells, row, col)
+    return cells[i].text.strip() if i is not None and cells[i].row == row else ""
+
+
+def parent_code(code: str) -> str | None:
+    parts = re.split(r"\s*[-－—.．]\s*", code)
+    return "-".join(parts[:-1]) if len(parts) >= 2 else None
+
+
+def join_cut_text(above: str, below: str) -> str:
+    """A cell's text cut by a page break, put together again (the soft-wrap rule of the cell reader)."""
+    if not above or not below:
+        return above or below
+    return above + ("" if is_cjk(above[-1]) or is_cjk(below[0]) else " ") + below
+
+
+def is_row_continuation(cells: list[RawCell], brk: PageBreak, code_col: int | None, weight_col: int | None) -> bool:
+    """The row below the break is the rest of the row above: no 序号, no weight, some text."""
+    if code_col is None and weight_col is None:
+        return False
+    if text_at(cells, brk.first_row, code_col) or text_at(cells, brk.first_row, weight_col):
+        return False
+    return any(c.text.strip() for c in cells if c.row == brk.first_row)
+
+
+def is_cut(above: RawCell, below: RawCell, room: float | None) -> bool:
+    """The text above reaches the bottom of its box and the first piece of the text below would not have
+    fitted in the room its last line left. A list of names breaks anywhere and a line of whole names
+    often ends at the edge: only a line at the edge above a box merged over several rows."""
+    if room is None:
+        return False
+    if is_list_cell([above.text]):
+        return room < EARLY_END and below.rowspan > 1
+    return room < max(EARLY_END, text_unit_ems(below.text) + 0.5)
+
+
+def box_continues(above: RawCell, below: RawCell, above_room: float | None, col: int, code_col: int | None,
+                  same_block: bool) -> bool:
+    """Is the box below the break the rest of the (merged) cell above it? See the module docstring."""
+    if not above.text.strip():
+        return False
+    upper = code_col is not None and col < code_col  # a hierarchy column left of the 序号
+    if not below.text.strip():
+        return below.rowspan > 1 or upper or same_block
+    # a merged cell right of the 序号 can only go on inside its own 一级指标 block
+    in_scope = upper or same_block or code_col is None
+    # a sentence that ends at the box's edge may still go on (a 一级指标 with its 属… note and points),
+    # when the box below is itself merged over several rows of the same block
+    return in_scope and is_cut(above, below, above_room) and (not ENDED.search(above.text.strip()) or below.rowspan > 1)
+
+
+def join_cut_figure(cells: list[RawCell], brk: PageBreak, col: int | None, joiners: str) -> None:
+    """A 序号 or weight the break cut (``1-`` above, ``3-2`` below; ``1.`` / ``5``) is one figure, in the
+    row above: the row below is then plainly the rest of that row."""
+    if col is None:
+        return
+    a, b = covering(cells, brk.last_row, col), covering(cells, brk.first_row, col)
+    if a is None or b is None or a == b or cells[b].row != brk.first_row:
+        return
+    above, below = cells[a].text.strip(), cells[b].text.strip()
+    if above and below and (above[-1] in joiners or below[0] in joiners):
+        cells[a].text = above + below
+        cells[b].text = ""
+
+
+def rejoin_page_breaks(cells: list[RawCell], rooms: list[float | None], breaks: list[PageBreak],
+                       header_rows: set[int]) -> list[RawCell]:
+    """Cells of a stitched table with every cut row and merged cell joined across its page break."""
+    cells = [c.model_copy() for c in cells]
+    code_col = column_matching(cells, CODE, header_rows)
+    weight_col = column_matching(cells, NUMBER, header_rows, skip=code_col)
+    dropped: set[int] = set()
+    for brk in breaks:
+        join_cut_figure(cells, brk, code_col, CODE_JOINERS)
+        join_cut_figure(cells, brk, weight_col, ".．")
+        if is_row_continuation(cells, brk, code_col, weight_col):
+            continue  # the row goes on: normalize joins it to the row above, pages and accounting kept
+        codes = text_at(cells, brk.last_row, code_col), text_at(cells, brk.first_row, code_col)
+        parents = [parent_code(c) if CODE.match(c) else None for c in codes]
+        same_block = parents[0] is not None and parents[0] == parents[1]
+        for b, below in enumerate(cells):
+            if b in dropped or below.row != brk.first_row:
+                continue
+            a = covering(cells, brk.last_row, below.col)
+            if a is None or a in dropped or (cells[a].col, cells[a].colspan) != (below.col, below.colspan):
+                continue
+            above = cells[a]
+            if box_continues(above, below, rooms[a], below.col, code_col, same_block):
+                above.text = join_cut_text(above.text, below.text)
+                above.rowspan = below.row + below.rowspan - above.row
+                dropped.add(b)
+    return [c for i, c in enumerate(cells) if i not in dropped]

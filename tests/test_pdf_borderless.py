@@ -1,0 +1,148 @@
+"""Borderless PDF tables (三线表, or no rules at all): extract/pdf_borderless.py.
+
+A hand-written PDF (no LibreOffice needed) checks the reader's pieces; the 2022 sample typeset as a
+三线表 and as a table without any rule (10.5 pt, A3, wider columns), built by
+``tests/fixtures/make_pdf.py``, must give the sample's 61 records field for field.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from fixtures import make_pdf
+from kaoping.extract import pdf as pdf_module
+from kaoping.extract.pdf import pdf_to_raw
+from kaoping.schema.raw import RawDocument, SourceInfo
+from support import SAMPLES, norm
+from test_pdf import Page, build_pdf
+
+from kaoping.api import extract
+
+
+def raw_of(data: bytes) -> RawDocument:
+    return pdf_to_raw(data, SourceInfo(format="pdf", file="t.pdf", sha256="0", size=len(data)))
+
+
+def table_rows(doc: RawDocument) -> list[list[str]]:
+    table = doc.tables[0]
+    grid = [[""] * table.n_cols for _ in table.rows]
+    for c in table.cells:
+        grid[c.row][c.col] = c.text
+    return grid
+
+
+# ---------------------------------------------------------------- a hand-written borderless table
+
+COLS = [40.0, 90.0, 300.0, 340.0, 420.0]  # 序号, 二级指标, 权重, 完成时限, 责任部门
+
+
+def borderless_page(rows: list[tuple[str, ...]], header: bool = True, title: bool = True,
+                    closing: bool = True) -> Page:
+    """A title in 16 pt, a header line, rows of one or more printed lines (cells joined by '|' per
+    line, one tuple per table row), a closing line in 14 pt; no rule anywhere."""
+    page = Page(width=520.0, height=400.0)
+    if title:
+        page.text(40, 30, "某局绩效目标考评表", size=16)
+    y = 60.0
+    if header:
+        for x, label in zip(COLS, ["序号", "二级指标", "权重", "完成时限", "责任部门"], strict=True):
+            page.text(x, y, label)
+        y += 16
+    for row in rows:
+        for line in row:
+            for x, text in zip(COLS, line.split("|"), strict=True):
+                if text:
+                    page.text(x, y, text)
+            y += 12
+        y += 2
+    if closing:
+        page.text(40, y + 20, "抄送：各科室。", size=14)
+    return page
+
+
+ROWS = [
+    ("1-1|推进国企改革三年行动重点任务，完成|2|6月底前|发改科", "|年度目标。|||"),
+    ("1-2|加强资产监管。|1.5|12月底前|资本科",),
+    ("|做好安全生产。|1|12月底前|办公室",),
+]
+
+
+def test_borderless_table_columns_rows_and_wrapped_cells() -> None:
+    doc = raw_of(build_pdf([borderless_page(ROWS)]))
+    assert len(doc.tables) == 1
+    assert table_rows(doc) == [
+        ["序号", "二级指标", "权重", "完成时限", "责任部门"],
+        ["1-1", "推进国企改革三年行动重点任务，完成年度目标。", "2", "6月底前", "发改科"],
+        ["1-2", "加强资产监管。", "1.5", "12月底前", "资本科"],
+        ["", "做好安全生产。", "1", "12月底前", "办公室"],  # no 序号: its weight starts the row
+    ]
+    assert [r.header for r in doc.tables[0].rows] == [True, False, False, False]
+    texts = [p.text for p in doc.paragraphs]
+    assert texts == ["某局绩效目标考评表", "抄送：各科室。"]  # prose around the table, not in it
+    assert doc.tables[0].paragraphs_before == 1
+
+
+def test_borderless_row_cut_by_a_page_break_is_one_row() -> None:
+    """The second half of 1-1's item prints on the next page, above a repeated header: one row."""
+    first = borderless_page([ROWS[0][:1]], closing=False)
+    second = borderless_page([("|年度目标。|||",), *ROWS[1:]], title=False)
+    doc = raw_of(build_pdf([first, second]))
+    body = [r for r, row in zip(table_rows(doc), doc.tables[0].rows, strict=True) if not row.header]
+    assert body[0] == ["1-1", "推进国企改革三年行动重点任务，完成年度目标。", "2", "6月底前", "发改科"]
+    assert len(body) == 3
+
+
+def test_without_header_words_a_borderless_pdf_has_no_table() -> None:
+    page = Page()
+    page.text(40, 40, "某局关于做好年度工作的通知", size=16)
+    page.text(40, 70, "各科室：请按时完成。")
+    assert raw_of(build_pdf([page])).tables == []
+
+
+def test_ruled_pdf_never_takes_the_borderless_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*_args: object) -> None:
+        raise AssertionError("borderless reader called for a ruled PDF")
+
+    monkeypatch.setattr(pdf_module, "borderless_tables", refuse)
+    data = (SAMPLES / "notice_2022.pdf").read_bytes()
+    assert len(raw_of(data).tables) >= 1
+
+
+# ---------------------------------------------------------------- the sample as a 三线表 (LibreOffice)
+
+needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+
+
+@pytest.fixture(scope="module")
+def three_line_pdfs(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    return make_pdf.build_three_line(tmp_path_factory.mktemp("three_line"))
+
+
+def field_misses(pdf: Path) -> tuple[list[tuple], int, int]:
+    expected = json.loads(pdf.with_suffix(".expected.json").read_text(encoding="utf-8"))
+    doc = extract(pdf)
+    got = doc.model_dump(mode="json")["indicators"]
+    misses = [(e["code"] or e["item"][:10], f, e[f], g.get(f))
+              for e, g in zip(expected, got, strict=False) for f in e if norm(e[f]) != norm(g.get(f))]
+    return misses, len(expected), len(got)
+
+
+@needs_soffice
+@pytest.mark.parametrize("which", [0, 1], ids=["three_line", "no_rules_a3_10pt"])
+def test_sample_as_borderless_pdf_matches_the_golden_records(three_line_pdfs: list[Path], which: int) -> None:
+    misses, n_expected, n_got = field_misses(three_line_pdfs[which])
+    assert (n_got, misses) == (n_expected, [])
+
+
+@needs_soffice
+@pytest.mark.parametrize("which", [0, 1], ids=["three_line", "no_rules_a3_10pt"])
+def test_sample_as_borderless_pdf_accounting_holds(three_line_pdfs: list[Path], which: int) -> None:
+    doc = extract(three_line_pdfs[which])
+    acc = doc.accounting
+    assert acc.indicators == 61 and acc.unparsed_rows == 0
+    assert acc.rows_seen == (acc.indicators + acc.header_rows + acc.total_rows + acc.continuation_rows
+                             + acc.blank_rows + acc.unparsed_rows)
+    assert acc.header_rows >= 2 * 7  # the two header rows, repeated on every page of the table

@@ -1,0 +1,120 @@
+"""Long PDFs: every page break of a many-page 考评表 joined or plainly a new row (extract/pdf_pages.py).
+
+Hand-made cells check each rule of the page-break rejoiner; the slow tests build, with
+``tests/fixtures/make_pdf.py``, a 600-indicator notice (about 106 pages, A4 landscape, 10.5 pt) and a 2023-style
+portrait notice with narrow columns (160 indicators, codes, weights, dates and names wrapping), and
+compare every record with the records the generator typeset.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from fixtures import make_pdf
+from kaoping.extract.pdf_pages import PageBreak, rejoin_page_breaks
+from kaoping.schema.raw import RawCell
+from support import norm
+
+from kaoping.api import extract
+
+# ---------------------------------------------------------------- the rules, on hand-made cells
+# columns: 0 category, 1 code, 2 level1, 3 item, 4 weight; row 0 above the break, row 1 below it
+
+CODES = ["1-1-1", "1-1-2", "1-1-3"]  # three rows so that the 序号 and weight columns are recognised
+
+
+def cells(above: dict[int, str], below: dict[int, str], below_span: dict[int, int] | None = None,
+          codes: tuple[str, str] = ("1-1-1", "1-1-2")) -> list[RawCell]:
+    out = [RawCell(row=0, col=c, text=t) for c, t in {1: codes[0], 4: "2", **above}.items()]
+    spans = below_span or {}
+    out += [RawCell(row=1, col=c, text=t, rowspan=spans.get(c, 1)) for c, t in {1: codes[1], 4: "1", **below}.items()]
+    out += [RawCell(row=2 + k, col=c, text=t) for k, code in enumerate(CODES) for c, t in ((1, code), (3, "x"), (4, "1"))]
+    return out
+
+
+def rejoin(cs: list[RawCell], open_cols: set[int] = frozenset()) -> dict[tuple[int, int], tuple[str, int]]:
+    rooms = [0.0 if c.row == 0 and c.col in open_cols else None for c in cs]  # full to the bottom-right
+    out = rejoin_page_breaks(cs, rooms, [PageBreak(last_row=0, first_row=1)], header_rows=set())
+    return {(c.row, c.col): (c.text, c.rowspan) for c in out if c.row < 2}
+
+
+def test_blank_merged_box_below_the_break_continues_the_cell_above() -> None:
+    got = rejoin(cells({2: "一级指标文字。4分", 3: "甲。"}, {2: "", 3: "乙。"}, {2: 2}))
+    assert got[(0, 2)] == ("一级指标文字。4分", 3) and (1, 2) not in got
+    assert got[(1, 3)] == ("乙。", 1)  # the item of the new row stays its own
+
+
+def test_blank_box_of_a_new_block_stays_blank() -> None:
+    got = rejoin(cells({2: "一级指标。4分"}, {2: ""}, codes=("1-1-2", "1-2-1")))
+    assert got[(1, 2)] == ("", 1)
+
+
+def test_blank_box_left_of_the_code_is_as_above() -> None:
+    got = rejoin(cells({0: "职能工作目标（75分）"}, {0: ""}, codes=("1-1-2", "1-2-1")))
+    assert got[(0, 0)] == ("职能工作目标（75分）", 2)
+
+
+def test_cut_text_of_a_full_box_joins_without_duplication() -> None:
+    got = rejoin(cells({2: "实施国企发展赶超计划，如期完成国企改革三年"}, {2: "行动目标。4分"}), open_cols={2})
+    assert got[(0, 2)] == ("实施国企发展赶超计划，如期完成国企改革三年行动目标。4分", 2)
+
+
+def test_text_below_a_cell_that_ended_is_a_new_cell() -> None:
+    got = rejoin(cells({2: "完成目标。4分"}, {2: "新的一级指标。3分"}), open_cols={2})
+    assert got[(1, 2)] == ("新的一级指标。3分", 1)
+
+
+def test_code_and_weight_cut_by_the_break_are_joined_and_the_row_left_to_continue() -> None:
+    got = rejoin(cells({1: "1-1-", 3: "推进改革", 4: "1."}, {1: "2", 3: "工作。", 4: "5"}))
+    assert got[(0, 1)] == ("1-1-2", 1) and got[(0, 4)] == ("1.5", 1)
+    # the rest of the row stays a row without 序号 or weight: normalize joins it as a continuation row
+    assert got[(1, 1)] == ("", 1) and got[(1, 3)] == ("工作。", 1)
+
+
+# ---------------------------------------------------------------- the long notices (LibreOffice)
+
+needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+
+
+def check_notice(pdf: Path, n: int, n_pages: int) -> None:
+    expected = json.loads(pdf.with_suffix(".expected.json").read_text(encoding="utf-8"))
+    doc = extract(pdf)
+    got = doc.model_dump(mode="json")["indicators"]
+    assert len(expected) == n and len(got) == n  # no record lost, none extra (no `100-1` fragments)
+    misses = [(e["code"], f, e[f], g.get(f)) for e, g in zip(expected, got, strict=True) for f in e
+              if norm(e[f]) != norm(g.get(f))]
+    assert misses == []  # every page break joined: no half row, no fragment, no duplicated text
+    acc = doc.accounting
+    assert acc.rows_seen == (acc.indicators + acc.header_rows + acc.total_rows + acc.continuation_rows
+                             + acc.blank_rows + acc.unparsed_rows)
+    assert acc.unparsed_rows == 0 and acc.indicators == n
+    pages = {p for i in doc.indicators for p in i.source.pages}
+    assert pages >= set(range(2, n_pages))  # records on every page: each break was crossed and read
+
+
+def pdf_pages(pdf: Path) -> int:
+    import pdfplumber
+
+    with pdfplumber.open(pdf) as doc:
+        return len(doc.pages)
+
+
+@pytest.mark.slow
+@needs_soffice
+def test_600_indicators_over_a_hundred_pages(tmp_path: Path) -> None:
+    [pdf] = make_pdf.build_long(tmp_path)
+    n_pages = pdf_pages(pdf)
+    assert n_pages >= 100
+    check_notice(pdf, 600, n_pages)
+
+
+@pytest.mark.slow
+@needs_soffice
+def test_portrait_2023_notice_with_narrow_columns(tmp_path: Path) -> None:
+    [pdf] = make_pdf.build_portrait(tmp_path)
+    n_pages = pdf_pages(pdf)
+    assert n_pages >= 15
+    check_notice(pdf, 160, n_pages)
