@@ -400,7 +400,7 @@ def pdf_to_raw(data: bytes, source: SourceInfo) -> RawDocument:
     from kaoping.extract.pdf_guard import guarded_layouts
     from kaoping.schema.limits import current_limits
 
-    layouts, undecoded = guarded_layouts(data, current_limits())
+    layouts, undecoded = guarded_layouts(data, current_limits(), page_to_layout, exception_to_input_error)
     if not layouts:
         raise InputError("corrupt or truncated PDF: no pages")
     if not any(ch[0].strip() for layout in layouts for ch in layout.chars):

@@ -26,14 +26,18 @@ import os
 import signal
 import time
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from kaoping.extract.pdf import PageLayout, exception_to_input_error, page_to_layout
 from kaoping.schema.errors import InputError
 from kaoping.schema.limits import MIB, LimitError, Limits
 
 log = logging.getLogger(__name__)
+
+#: the PDF reader's page function, (pdfplumber page, 1-based number) -> its layout (chars, tables, number),
+#: and its exception translator; passed in by extract/pdf.py so that this module does not import it back
+PageReader = Callable[[Any, int], Any]
+ErrorReader = Callable[[BaseException], InputError]
 
 PARALLEL_MIN_PAGES = 6  # fewer pages per process than this are not worth a fork (a fork + import ~0.1 s)
 INFLATE_CHUNK = 4096  # compressed bytes fed at a time when a damaged stream is inflated up to its damage
@@ -148,17 +152,17 @@ def _die_with_parent() -> None:
         pass
 
 
-def _share(data: bytes, numbers: Sequence[int], stream_limit: int) -> tuple[list[PageLayout], int]:
+def _share(data: bytes, numbers: Sequence[int], stream_limit: int, read_page: PageReader) -> tuple[list[Any], int]:
     """Parse the given 1-based pages (one helper's share)."""
     import pdfplumber
 
     _die_with_parent()
     inflater = install_inflater(stream_limit)
     with pdfplumber.open(io.BytesIO(data)) as pdf:
-        return [page_to_layout(pdf.pages[n - 1], n) for n in numbers], inflater.failures
+        return [read_page(pdf.pages[n - 1], n) for n in numbers], inflater.failures
 
 
-def _checked(layout: PageLayout, limits: Limits, totals: list[int]) -> PageLayout:
+def _checked(layout: Any, limits: Limits, totals: list[int]) -> Any:
     """Count a page's characters and table cells against the document limits, page by page."""
     totals[0] += len(layout.chars)
     totals[1] += sum(len(boxes) for boxes in layout.tables)
@@ -167,7 +171,7 @@ def _checked(layout: PageLayout, limits: Limits, totals: list[int]) -> PageLayou
     return layout
 
 
-def parse_layouts(data: bytes, limits: Limits, free: int) -> tuple[list[PageLayout], int]:
+def parse_layouts(data: bytes, limits: Limits, free: int, read_page: PageReader) -> tuple[list[Any], int]:
     """Every page's layout and how many streams could not be decoded; limits checked as pages come."""
     import pdfplumber
 
@@ -178,15 +182,15 @@ def parse_layouts(data: bytes, limits: Limits, free: int) -> tuple[list[PageLayo
         limits.check("max_pages", n_pages, "pages")
         workers = page_workers(n_pages, free)
         if workers == 1:
-            layouts = [_checked(page_to_layout(page, n), limits, totals) for n, page in enumerate(pdf.pages, 1)]
+            layouts = [_checked(read_page(page, n), limits, totals) for n, page in enumerate(pdf.pages, 1)]
             return layouts, inflater.failures
     from concurrent.futures import ProcessPoolExecutor
 
     shares = [list(range(1 + i, n_pages + 1, workers)) for i in range(workers)]
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(workers - 1, mp_context=context) as pool:
-        futures = [pool.submit(_share, data, share, limits.max_stream_bytes) for share in shares[1:]]
-        layouts, failures = _share(data, shares[0], limits.max_stream_bytes)
+        futures = [pool.submit(_share, data, share, limits.max_stream_bytes, read_page) for share in shares[1:]]
+        layouts, failures = _share(data, shares[0], limits.max_stream_bytes, read_page)
         for future in futures:
             more, lost = future.result()
             layouts += more
@@ -220,7 +224,7 @@ def _limit_memory(budget_mb: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
-def exception_to_reply(exc: BaseException) -> tuple[str, Any]:
+def exception_to_reply(exc: BaseException, to_error: ErrorReader) -> tuple[str, Any]:
     """What the child tells the parent; pdfplumber wraps pdfminer's exceptions, so the cause is looked
     for along the chain (a limit hit deep inside the parser is still that limit)."""
     chain = [exc]
@@ -236,10 +240,10 @@ def exception_to_reply(exc: BaseException) -> tuple[str, Any]:
             return "input", "corrupt PDF: its objects reference each other too deeply (a reference loop?)"
         if isinstance(e, InputError):
             return "input", e.message
-    return "input", exception_to_input_error(exc).message
+    return "input", to_error(exc).message
 
 
-def _child(conn: Any, data: bytes, limits: Limits, free: int) -> None:
+def _child(conn: Any, data: bytes, limits: Limits, free: int, read_page: PageReader, to_error: ErrorReader) -> None:
     """The guard child: its own process group (the parent kills it whole), memory-limited, with a
     last-resort alarm should the parent itself be gone."""
     os.setpgid(0, 0)
@@ -247,9 +251,9 @@ def _child(conn: Any, data: bytes, limits: Limits, free: int) -> None:
     signal.alarm(int(limits.parse_timeout) + 30)
     try:
         _limit_memory(limits.max_memory_mb)
-        reply: tuple[str, Any] = ("ok", parse_layouts(data, limits, free))
+        reply: tuple[str, Any] = ("ok", parse_layouts(data, limits, free, read_page))
     except BaseException as exc:  # noqa: BLE001 - every parser failure becomes one message
-        reply = exception_to_reply(exc)
+        reply = exception_to_reply(exc, to_error)
     try:
         conn.send(reply)
     except MemoryError:
@@ -261,19 +265,22 @@ def _memory_error(limits: Limits) -> LimitError:
     return LimitError("max_memory_mb", limits.max_memory_mb, None, "the PDF parser's memory")
 
 
-def guarded_layouts(data: bytes, limits: Limits) -> tuple[list[PageLayout], int]:
-    """Parse a PDF in a guarded child; (layouts, streams that could not be decoded)."""
+def guarded_layouts(data: bytes, limits: Limits, read_page: PageReader, to_error: ErrorReader) -> tuple[list[Any], int]:
+    """Parse a PDF in a guarded child, each page with ``read_page``; (layouts, streams that could not be decoded).
+
+    Every failure is an InputError: LimitError for a limit, ``to_error(exc)`` for what the parser raised."""
     free = free_cores() if multiprocessing.parent_process() is None else 1  # an ingest worker parses alone
     if "fork" not in multiprocessing.get_all_start_methods():
         try:
-            return parse_layouts(data, limits, 1)
+            return parse_layouts(data, limits, 1, read_page)
         except InputError:
             raise
         except Exception as exc:
-            raise exception_to_input_error(exc) from None
+            raise to_error(exc) from None
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
-    proc = context.Process(target=_child, args=(sender, data, limits, free), name="kaoping-pdf")
+    proc = context.Process(target=_child, args=(sender, data, limits, free, read_page, to_error),
+                           name="kaoping-pdf")
     started = time.monotonic()
     proc.start()
     sender.close()

@@ -36,7 +36,7 @@ def test_invisible_characters_make_no_second_person(write_notice) -> None:
 
     rows = ["业务工作目标（80分） 重点任务\t2-1-1\t依据\t推进某项改革。4分\t完成改革任务\t2\t6月底前\t张三\t综合科\t王五",
             "\t2-1-2\t\t\t开展评估工作\t2\t12月底前\t张\u200b三\t综合科\t王\u202e五\x00"]
-    from tests.conftest import PREAMBLE
+    from support import PREAMBLE
 
     # a long preamble: a NUL in the first kilobyte would make the file binary, not a notice
     doc = extract(write_notice(rows, preamble=[*PREAMBLE, "说明" * 600, ""]))
