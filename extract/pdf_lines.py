@@ -70,11 +70,14 @@ class Run(NamedTuple):
 def chars_to_glyph_runs(chars: list[Char]) -> list[list[Char]]:
     """Glyphs (left to right) closer than RUN_GAP font sizes: one word, one cell's text on that line."""
     out: list[list[Char]] = []
+    right = 0.0  # the rightmost edge of the last run, kept as it grows (a rescan per glyph is quadratic)
     for ch in chars:
-        if out and ch[1] - max(c[2] for c in out[-1]) <= RUN_GAP * ch[5]:
+        if out and ch[1] - right <= RUN_GAP * ch[5]:
             out[-1].append(ch)
+            right = max(right, ch[2])
         elif ch[0].strip():
             out.append([ch])
+            right = ch[2]
     return out
 
 

@@ -95,3 +95,10 @@ def test_whole_pipeline_is_linear(shape: str, tmp_path: Path) -> None:
         return lambda: extract(path, limits=roomy)
 
     assert_linear(make)
+
+
+def test_pdf_glyph_runs_are_linear() -> None:
+    from kaoping.extract.pdf_lines import chars_to_glyph_runs
+
+    lines = {n: [("字", float(i), float(i) + 1.0, 0.0, 1.0, 1.0) for i in range(n)] for n in SIZES}
+    assert_linear(lambda n: lambda: chars_to_glyph_runs(lines[n]))
