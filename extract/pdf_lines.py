@@ -21,6 +21,7 @@ RUN_GAP = 0.6  # font sizes: a wider gap separates two runs (CJK text runs glyph
 # is ~0.25 em; Word/LibreOffice pad each side of a cell with 0.19 cm, ~0.6 em at 10.5 pt)
 GRID_STEP = 0.5  # points: resolution of the coverage profile
 MIN_GUTTER = 0.6  # font sizes: narrowest gap between two columns (LibreOffice/Word pad cells ~0.2 cm)
+CUT = re.compile(r"^\d+[-－.．]$")  # a 序号 or weight a narrow column cut after its first joiner
 GUTTER_NOISE = 0.02  # share of body lines that may cross a gutter (合计 labels spanning columns)
 
 
@@ -166,17 +167,24 @@ def split_line(line: Line, bounds: list[float]) -> tuple[dict[int, list[Char]], 
     return pieces, reach
 
 
+def glyphs_text(chars: list[Char]) -> str:
+    return re.sub(r"\s+", "", "".join(ch[0] for ch in chars))
+
+
 def column_by_content(pieces: list[dict[int, list[Char]]], pattern: re.Pattern[str],
                       skip: int | None = None) -> int | None:
     """The column whose line pieces most often match ``pattern`` (at least three, at least a third)."""
     votes: dict[int, int] = {}
     filled: dict[int, int] = {}
-    for piece in pieces:
+    for i, piece in enumerate(pieces):
         for c, chars in piece.items():
             if c == skip:
                 continue
             filled[c] = filled.get(c, 0) + 1
-            votes[c] = votes.get(c, 0) + bool(pattern.match(re.sub(r"\s+", "", "".join(ch[0] for ch in chars))))
+            text = glyphs_text(chars)
+            if CUT.match(text) and i + 1 < len(pieces):  # 1- / 2: a figure cut by a narrow column
+                text += glyphs_text(pieces[i + 1].get(c, []))
+            votes[c] = votes.get(c, 0) + bool(pattern.match(text))
     good = [c for c, v in votes.items() if v >= 3 and 3 * v >= filled[c]]
     return max(good, key=lambda c: votes[c]) if good else None
 

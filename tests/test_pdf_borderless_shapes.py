@@ -1,0 +1,90 @@
+"""Borderless PDF tables of other shapes: header labels wrapped over several lines, 序号 and weights
+cut by narrow columns, the portrait 2023-style notice as a 三线表 (``make_pdf.build_portrait_three_line``).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from fixtures import make_pdf
+from test_pdf import Page, build_pdf
+from test_pdf_borderless import raw_of, table_rows
+from test_pdf_long import check_notice, pdf_pages
+
+needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+
+# ---------------------------------------------------------------- a hand-written narrow table
+
+NARROW = [40.0, 62.0, 200.0, 222.0, 250.0]  # 序号, 二级指标, 权重, 完成时限, 责任部门: three columns 2 glyphs wide
+
+
+def narrow_page(header: list[str], rows: list[tuple[str, ...]], top: float = 60.0) -> Page:
+    """A title, header lines then body lines (cells joined by '|', one string per printed line, one
+    tuple per row), 11 points apart as a narrow table sets them; no rule."""
+    page = Page(width=360.0, height=400.0)
+    page.text(40, 30, "某局绩效目标考评表", size=16)
+    y = top
+    for line in header + [ln for row in rows for ln in row]:
+        for x, text in zip(NARROW, line.split("|"), strict=True):
+            if text:
+                page.text(x, y, text)
+        y += 11
+    page.text(40, y + 20, "抄送：各科室。", size=14)
+    return page
+
+
+STACKED = ["序|二级指标|权|完成|责任", "号||重|时限|部门"]
+CUT_ROWS = [
+    ("1-|推进国企改革重点任务。|1.|6月|发改", "1||5|底前|科"),
+    ("1-|加强资产监管，完成年度|2|12|资本", "2|目标。||月底|科"),
+    ("1-|做好安全生产。|0.|12|办公", "3||5|月底|室"),
+]
+
+
+def test_header_labels_wrapped_glyph_by_glyph_are_one_label_each() -> None:
+    doc = raw_of(build_pdf([narrow_page(STACKED, CUT_ROWS)]))
+    rows = table_rows(doc)
+    assert [r.header for r in doc.tables[0].rows] == [True, False, False, False]
+    assert rows[0] == ["序号", "二级指标", "权重", "完成时限", "责任部门"]
+
+
+def test_codes_and_weights_cut_by_a_narrow_column_start_one_row_each() -> None:
+    doc = raw_of(build_pdf([narrow_page(STACKED, CUT_ROWS)]))
+    assert table_rows(doc)[1:] == [
+        ["1-1", "推进国企改革重点任务。", "1.5", "6月底前", "发改科"],
+        ["1-2", "加强资产监管，完成年度目标。", "2", "12月底", "资本科"],
+        ["1-3", "做好安全生产。", "0.5", "12月底", "办公室"],
+    ]
+
+
+def test_a_parent_label_over_its_children_is_a_header_row_of_its_own() -> None:
+    """责任分解 over 分管/领导 and 责任/部门: two header rows, the parent spanning its children."""
+    page = Page(width=420.0, height=400.0)
+    xs = [40.0, 70.0, 200.0, 222.0, 250.0, 290.0]
+    lines = ["序号|二级指标|权|完成|责任分解|", "||重|时限|分管|责任", "||||领导|部门",
+             "1-1|推进改革。|2|6月|张三|发改", "|||底前||科", "1-2|加强监管。|1|9月|李四|资本",
+             "|||底前||科", "1-3|做好安全生产。|1|7月|王五|办公", "|||底前||室"]
+    y = 60.0
+    for line in lines:
+        for x, text in zip(xs, line.split("|"), strict=True):
+            if text:
+                page.text(x, y, text)
+        y += 11
+    doc = raw_of(build_pdf([page]))
+    table = doc.tables[0]
+    heads = sorted((c.row, c.col, c.colspan, c.rowspan, c.text) for c in table.cells if table.rows[c.row].header)
+    assert heads == [(0, 0, 1, 2, "序号"), (0, 1, 1, 2, "二级指标"), (0, 2, 1, 2, "权重"), (0, 3, 1, 2, "完成时限"),
+                     (0, 4, 2, 1, "责任分解"), (1, 4, 1, 1, "分管领导"), (1, 5, 1, 1, "责任部门")]
+    assert table_rows(doc)[2] == ["1-1", "推进改革。", "2", "6月底前", "张三", "发改科"]
+
+
+# ---------------------------------------------------------------- the portrait notice as a 三线表
+
+
+@pytest.mark.slow
+@needs_soffice
+def test_portrait_three_line_notice_with_stacked_header_and_cut_codes(tmp_path: Path) -> None:
+    [pdf] = make_pdf.build_portrait_three_line(tmp_path)
+    check_notice(pdf, 160, pdf_pages(pdf))
