@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 from fixtures import make_pdf
+from kaoping.normalize.grid import table_to_rows
+from kaoping.schema.raw import RawCell, RawRow, RawTable
 from test_pdf import Page, build_pdf
 from test_pdf_borderless import raw_of, table_rows
 from test_pdf_long import check_notice, pdf_pages
@@ -88,3 +90,36 @@ def test_a_parent_label_over_its_children_is_a_header_row_of_its_own() -> None:
 def test_portrait_three_line_notice_with_stacked_header_and_cut_codes(tmp_path: Path) -> None:
     [pdf] = make_pdf.build_portrait_three_line(tmp_path)
     check_notice(pdf, 160, pdf_pages(pdf))
+
+
+# ---------------------------------------------------------------- a garbled repeated header (normalize)
+
+
+def raw_table(rows: list[tuple[bool, list[str]]]) -> RawTable:
+    cells = [RawCell(row=r, col=c, text=t) for r, (_, texts) in enumerate(rows) for c, t in enumerate(texts) if t]
+    return RawTable(index=0, n_cols=len(rows[0][1]), cells=cells,
+                    rows=[RawRow(index=r, header=h, page=1 + r // 3) for r, (h, _) in enumerate(rows)])
+
+
+HEAD = ["序号", "二级指标", "权重", "完成时限", "责任部门"]
+
+
+def placed(rows: list[tuple[bool, list[str]]]) -> list[dict[str, str]]:
+    return [r.values for r in table_to_rows(raw_table(rows)).rows if r.kind == "body"]
+
+
+def test_a_garbled_repeated_header_does_not_remap_the_rows() -> None:
+    body = [["1-1", "推进改革。", "2", "6月底前", "发改科"], ["1-2", "加强监管。", "1", "9月底前", "资本科"]]
+    good = placed([(True, HEAD), (False, body[0]), (True, HEAD), (False, body[1])])
+    garbled = placed([(True, HEAD), (False, body[0]), (True, ["序号", "二级指标权重", "", "完成", "时限责任部门"]),
+                      (False, body[1])])
+    assert garbled == good
+    assert good[1]["item"] == "加强监管。" and good[1]["weight"] == "1" and good[1]["departments"] == "资本科"
+
+
+def test_a_complete_new_header_still_remaps_the_rows_below_it() -> None:
+    """A repeat naming every field of the first, in another column order, is followed."""
+    swapped = ["序号", "二级指标", "权重", "责任部门", "完成时限"]
+    rows = placed([(True, HEAD), (False, ["1-1", "推进改革。", "2", "6月底前", "发改科"]),
+                   (True, swapped), (False, ["1-2", "加强监管。", "1", "资本科", "9月底前"])])
+    assert [(r["deadline"], r["departments"]) for r in rows] == [("6月底前", "发改科"), ("9月底前", "资本科")]
