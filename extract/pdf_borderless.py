@@ -49,6 +49,8 @@ MIN_MORE_HEADER_WORDS = 2  # ... and a second header row below it this many
 HEADER_REACH = 8  # lines below the first header line that may still belong to the header
 HEADER_PIECE = 6  # glyphs: the most a header label wrapped in a narrow column puts on one line
 ADJACENT_LINES = 2.0  # font sizes: lines of one wrapped label follow at most this far apart (~1.4)
+CANDIDATE_ROWS = 8  # a ruled table this long and ... (a metadata table of a web page or a cover
+CANDIDATE_COLS = 4  # ... this wide may be the 考评表 without a known header word; has 3-5 rows)
 COPY_TOL = 1.0  # points: a repeated header's glyph sits where the first header's did, shifted down
 PROSE_SIZE = 0.15  # a line whose font size differs more than this from the table's is not in it
 PROSE_WIDTH = 0.7  # one run of text wider than this share of the table is prose (a cell spanning the
@@ -249,6 +251,18 @@ def header_to_cells(matrix: list[list[str]], first_row: int, page: int) -> list[
 
 
 # ---------------------------------------------------------------- the document
+
+
+def ruled_candidate(rows: list[list[str]], n_cols: int) -> bool:
+    """A ruled table that may be the 考评表: a row holding MIN_HEADER_WORDS header words, or a grid of
+    at least CANDIDATE_ROWS x CANDIDATE_COLS. A frame around a stamp, a boxed 附件 label or a ruled
+    metadata table (索引号 | … | 发布机构 | …) is none, and leaves the borderless reader to look for
+    the header of a table without rules."""
+    words = header_words()
+    if any(sum("".join(t.split()) in words for t in row) >= MIN_HEADER_WORDS for row in rows):
+        return True
+    return len(rows) >= CANDIDATE_ROWS and n_cols >= CANDIDATE_COLS
+
 
 
 def layouts_to_lines(pages: list[tuple[int, list[Char]]]) -> list[Line]:

@@ -123,3 +123,33 @@ def test_a_complete_new_header_still_remaps_the_rows_below_it() -> None:
     rows = placed([(True, HEAD), (False, ["1-1", "推进改革。", "2", "6月底前", "发改科"]),
                    (True, swapped), (False, ["1-2", "加强监管。", "1", "资本科", "9月底前"])])
     assert [(r["deadline"], r["departments"]) for r in rows] == [("6月底前", "发改科"), ("9月底前", "资本科")]
+
+
+# ---------------------------------------------------------------- small ruled boxes beside a borderless table
+
+
+def test_small_ruled_boxes_do_not_switch_the_borderless_reader_off() -> None:
+    """A ruled one-row metadata table above and a boxed 附件 label: not the 考评表; the table without
+    rules below is still read, and the boxes' text is kept as paragraphs."""
+    page = narrow_page(STACKED, CUT_ROWS, top=130.0)
+    xs = [40.0, 90.0, 160.0, 210.0, 300.0]
+    for (x0, x1), text in zip(zip(xs, xs[1:]), ["索引号", "001", "发布机构", "某局"], strict=True):
+        page.cell(x0, 45, x1, 62, text)
+    page.cell(40, 80, 80, 97, "附件")
+    doc = raw_of(build_pdf([page]))
+    assert len(doc.tables) == 1
+    assert table_rows(doc)[0] == ["序号", "二级指标", "权重", "完成时限", "责任部门"]
+    assert len(table_rows(doc)) == 4
+    texts = " ".join(p.text for p in doc.paragraphs)
+    assert "索引号" in texts and "发布机构" in texts and "附件" in texts
+
+
+def test_a_ruled_table_with_header_words_keeps_the_ruled_path() -> None:
+    page = Page(width=420.0, height=300.0)
+    xs = [40.0, 80.0, 200.0, 240.0, 300.0]
+    for r, row in enumerate([["序号", "二级指标", "权重", "完成时限"], ["1-1", "推进改革。", "2", "6月底前"]]):
+        for (x0, x1), text in zip(zip(xs, xs[1:]), row, strict=True):
+            page.cell(x0, 40 + 20 * r, x1, 60 + 20 * r, text)
+    doc = raw_of(build_pdf([page]))
+    assert len(doc.tables) == 1 and doc.tables[0].n_cols == 4
+    assert doc.tables[0].cells[0].bbox is not None  # ruled cells carry their boxes
