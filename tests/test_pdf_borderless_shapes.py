@@ -5,6 +5,7 @@ cut by narrow columns, the portrait 2023-style notice as a 三线表 (``make_pdf
 from __future__ import annotations
 
 import shutil
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -133,7 +134,7 @@ def test_small_ruled_boxes_do_not_switch_the_borderless_reader_off() -> None:
     rules below is still read, and the boxes' text is kept as paragraphs."""
     page = narrow_page(STACKED, CUT_ROWS, top=130.0)
     xs = [40.0, 90.0, 160.0, 210.0, 300.0]
-    for (x0, x1), text in zip(zip(xs, xs[1:]), ["索引号", "001", "发布机构", "某局"], strict=True):
+    for (x0, x1), text in zip(pairwise(xs), ["索引号", "001", "发布机构", "某局"], strict=True):
         page.cell(x0, 45, x1, 62, text)
     page.cell(40, 80, 80, 97, "附件")
     doc = raw_of(build_pdf([page]))
@@ -148,7 +149,7 @@ def test_a_ruled_table_with_header_words_keeps_the_ruled_path() -> None:
     page = Page(width=420.0, height=300.0)
     xs = [40.0, 80.0, 200.0, 240.0, 300.0]
     for r, row in enumerate([["序号", "二级指标", "权重", "完成时限"], ["1-1", "推进改革。", "2", "6月底前"]]):
-        for (x0, x1), text in zip(zip(xs, xs[1:]), row, strict=True):
+        for (x0, x1), text in zip(pairwise(xs), row, strict=True):
             page.cell(x0, 40 + 20 * r, x1, 60 + 20 * r, text)
     doc = raw_of(build_pdf([page]))
     assert len(doc.tables) == 1 and doc.tables[0].n_cols == 4
