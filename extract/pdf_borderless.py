@@ -32,12 +32,14 @@ from dataclasses import dataclass
 from statistics import median
 
 from kaoping.extract.pdf_grid import (
+    Grid,
     assign_lines,
     body_to_grid,
     cell_reach,
     cell_text,
     merging_columns,
     row_starts,
+    trailing_prose,
     wrapping_columns,
 )
 from kaoping.extract.pdf_lines import Line, column_of, header_count, header_words
@@ -270,9 +272,23 @@ def layouts_to_lines(pages: list[tuple[int, list[Char]]]) -> list[Line]:
             if line_to_text(line)]
 
 
-def found_to_table(found: Found, index: int, paragraphs_before: int) -> RawTable:
+def grid_and_starts(found: Found) -> tuple[Grid, list[bool]]:
     grid = body_to_grid(found.body, found.header[0])
     starts = row_starts(found.body, grid)
+    starts[0] = True  # the header's wrapped lines are in found.header: a line above the first 序号 or
+    # weight is a row of its own (a section row 一、职能工作（60分）), not more header
+    return grid, starts
+
+
+def found_to_table(found: Found, index: int, paragraphs_before: int) -> RawTable:
+    """The table of ``found``; lines printed under its last row that are not in it (抄送：… at the
+    table's width) go back to the paragraphs (taken out of ``found.body`` and ``found.used``)."""
+    grid, starts = grid_and_starts(found)
+    end = trailing_prose(grid, starts)
+    if end < len(found.body):
+        found.used -= {id(ln) for ln in found.body[end:]}
+        found.body = found.body[:end]
+        grid, starts = grid_and_starts(found)
     grid.wraps = wrapping_columns(found.body, grid, starts)
     grid.merging = merging_columns(grid, starts)
     row_of, cell_lines = assign_lines(found.body, grid, starts)
@@ -319,7 +335,8 @@ def borderless_tables(pages: list[tuple[int, list[Char]]], marginal: Callable[[s
         return None
     lines = found.lines
     first = min(i for i, ln in enumerate(lines) if id(ln) in found.used)
+    before = sum(1 for ln in lines[:first] if id(ln) not in found.used)
+    table = found_to_table(found, 0, before)
     paragraphs = [RawParagraph(index=k, text=ln.text, page=ln.page, bbox=tuple(round(v, 2) for v in ln.bbox))
                   for k, ln in enumerate(ln for ln in lines if id(ln) not in found.used)]
-    before = sum(1 for ln in lines[:first] if id(ln) not in found.used)
-    return paragraphs, [found_to_table(found, 0, before)]
+    return paragraphs, [table]

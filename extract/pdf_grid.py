@@ -23,6 +23,7 @@ ADJACENT = 1.6  # lines closer than this many median pitches are consecutive lin
 LIST_SHARE = 0.2  # a column is a list of names when this share of its lines separate CJK words by spaces
 CODE_LINE = re.compile(r"^\d+(?:\s*[-－.．]\s*\d+)+\s*[-－.．]?$")  # a 序号, possibly wrapped after a dash
 JOINERS = "-－.．"
+SECTION = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[）)])")  # 一、 （一）: a section
 MERGE_BLANKS = 0.1  # share of rows a column must leave blank to hold merged cells (合计 rows leave
 # every per-row column blank too: 2 of 160 rows in a 160-indicator notice; a merged 一级指标 leaves
 # most rows of its block blank)
@@ -110,9 +111,24 @@ def starts_figure(body: list[Line], grid: Grid, i: int, col: int | None, full: r
 
 
 def row_starts(body: list[Line], grid: Grid) -> list[bool]:
-    """A row starts where the 序号 column starts a code or the weight column holds a bare number."""
+    """A row starts where the 序号 column starts a code, the weight column holds a bare number, or the
+    table's first column starts a section (一、共性工作（40分）: a row of its own between two items)."""
     return [starts_figure(body, grid, i, grid.code_col, CODE_LINE)
-            or starts_figure(body, grid, i, grid.weight_col, NUMBER) for i in range(len(body))]
+            or starts_figure(body, grid, i, grid.weight_col, NUMBER)
+            or bool(SECTION.match(piece_text(grid.pieces[i].get(0, [])))) for i in range(len(body))]
+
+
+def trailing_prose(grid: Grid, starts: list[bool]) -> int:
+    """Index of the first line under the last row that is not in it (len of the body if none): every
+    piece of it runs over a column gutter further than any text of the last row did in that column
+    (抄送：… after a 合计 row). Text wrapped inside a cell is never wider than the cell's first line."""
+    last = max(i for i, s in enumerate(starts) if s)
+    for i in range(last + 1, len(grid.pieces)):
+        ends = grid.reach[i]
+        if any(ends[c] > c for c in ends) and all(
+                not any(c in grid.pieces[p] and grid.reach[p][c] >= ends[c] for p in range(last, i)) for c in ends):
+            return i
+    return len(grid.pieces)
 
 
 def wrapped(grid: Grid, i: int, c: int, after: list[Char]) -> bool:
