@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from statistics import median
 
 from kaoping.extract.pdf_grid import (
+    SECTION,
     Grid,
     assign_lines,
     body_to_grid,
@@ -72,12 +73,13 @@ class Found:
 
 def continues_header(line: Line, above: Line) -> bool:
     """A line carrying only the rest of header labels wrapped in narrow columns (完/成/时/限 stacked,
-    分管/领导): on the line just below, every piece short, under a piece of the line above, and none
-    starting with a digit (a 序号 or a weight: the body has begun)."""
+    分管/领导) or the child labels of a parent: on the line just below, every piece short, one under
+    a piece of the line above, and none starting with a digit or a section ordinal (a 序号, a weight,
+    一、: the body has begun)."""
     if line.page != above.page or not 0 < line.top - above.top < ADJACENT_LINES * line.size:
         return False
-    return all(len(r.text) <= HEADER_PIECE and not r.text[0].isdigit()
-               and any(r.x0 < a.x1 and a.x0 < r.x1 for a in above.runs) for r in line.runs)
+    return all(len(r.text) <= HEADER_PIECE and not r.text[0].isdigit() and not SECTION.match(r.text)
+               for r in line.runs) and any(r.x0 < a.x1 and a.x0 < r.x1 for r in line.runs for a in above.runs)
 
 
 def stacked_labels(lines: list[Line], i: int) -> list[str]:

@@ -185,6 +185,7 @@ class _TableState:
     result: GridResult
     roles: list[str | None] = field(default_factory=list)
     kept_roles: list[str | None] | None = None  # the roles of the last header block that ended
+    row_roles: dict[int, list[str | None]] = field(default_factory=dict)  # body row -> roles placing it
     order: tuple[str, ...] = FIELD_ORDER
     header_block: list[TableRow] = field(default_factory=list)
     body: list[tuple[TableRow, tuple[str, ...]]] = field(default_factory=list)
@@ -217,7 +218,11 @@ def _take_header(st: _TableState, i: int, row: TableRow) -> bool:
         st.order = header_rows_to_order(st.header_block)
     else:
         roles = header_rows_to_roles(st.header_block, st.cells)
-        st.roles = roles if st.kept_roles is None or roles_replace(roles, st.kept_roles) else st.kept_roles
+        kept = st.kept_roles
+        st.roles = roles if kept is None or roles_replace(roles, kept) else kept
+        if kept is not None and st.roles is roles and not roles_replace(kept, roles):
+            for index, used in st.row_roles.items():  # the header in force mapped less: it was garbled
+                st.row_roles[index] = roles if used is kept else used
     for label in unknown_header_labels(row.texts):
         message = f"unknown header label {squash(label)!r}"
         if not any(x.kind == "unknown_header" and x.message == message for x in st.result.issues):
@@ -230,7 +235,7 @@ def roles_replace(new: list[str | None], kept: list[str | None]) -> bool:
     consistent itself: every field the kept roles fill it fills as often, and it gives no field to
     more columns than they did. A repeat garbled by a page break (a label cut, two labels run
     together) maps fewer fields or one field twice and is not followed; a repeat that maps more
-    (the first header garbled) is, for the whole table."""
+    (the header in force was garbled) is followed by the rows above it too."""
     def known(roles: list[str | None]) -> Counter[str]:
         return Counter(r for r in roles if r is not None and not is_extra(r))
 
@@ -300,6 +305,7 @@ def _take_broken_line(st: _TableState, i: int, row: TableRow) -> bool:
 def _take_body(st: _TableState, i: int, row: TableRow) -> bool:
     st.after_page_break = False
     st.body.append((row, st.order))
+    st.row_roles[row.index] = st.roles
     return True
 
 
@@ -316,7 +322,7 @@ def _placed_rows(st: _TableState) -> list[FieldRow]:
     fill_blanks = st.table.ragged or not any(c.rowspan > 1 and c.row in body_rows for c in st.table.cells)
     placed = []
     for row, row_order in st.body:
-        p = _place(row, st.cells, st.roles, st.table.ragged, row_order)
+        p = _place(row, st.cells, st.row_roles.get(row.index, st.roles), st.table.ragged, row_order)
         p.fill_blanks = fill_blanks
         placed.append(p)
     return sorted([*placed, *st.marks], key=lambda r: r.row)

@@ -154,3 +154,11 @@ def test_a_ruled_table_with_header_words_keeps_the_ruled_path() -> None:
     doc = raw_of(build_pdf([page]))
     assert len(doc.tables) == 1 and doc.tables[0].n_cols == 4
     assert doc.tables[0].cells[0].bbox is not None  # ruled cells carry their boxes
+
+
+def test_a_garbled_first_header_gives_way_to_a_complete_repeat_for_every_row() -> None:
+    body = [["1-1", "推进改革。", "2", "6月底前", "发改科"], ["1-2", "加强监管。", "1", "9月底前", "资本科"]]
+    garbled = ["序号", "二级指标权重", "", "完成", "时限责任部门"]
+    rows = placed([(True, garbled), (False, body[0]), (True, HEAD), (False, body[1])])
+    assert [(r["item"], r["weight"], r["departments"]) for r in rows] == [
+        ("推进改革。", "2", "发改科"), ("加强监管。", "1", "资本科")]
