@@ -40,6 +40,7 @@ from kaoping.extract.pdf_grid import (
     cell_text,
     merging_columns,
     row_starts,
+    spanning_starts,
     trailing_prose,
     wrapping_columns,
 )
@@ -153,6 +154,15 @@ def is_prose(line: Line, size: float, left: float, width: float) -> bool:
             or line.x0 < left - line.size)
 
 
+def at_page_edge(lines: list[Line], i: int, marginal: Callable[[str], bool]) -> bool:
+    """Only marginal lines between ``lines[i]`` and the top or the bottom of its page: a page number or
+    running line, not a cell line that looks like one (2020—2021 wrapped alone in a narrow column)."""
+    page = lines[i].page
+    above = [ln for ln in lines[:i] if ln.page == page]
+    below = [ln for ln in lines[i + 1:] if ln.page == page]
+    return all(marginal(ln.text) for ln in above) or all(marginal(ln.text) for ln in below)
+
+
 def find_table(lines: list[Line], marginal: Callable[[str], bool]) -> Found | None:
     """The table of ``lines`` (a copy is edited: repeated headers split off overprinted lines)."""
     lines = list(lines)
@@ -177,7 +187,7 @@ def find_table(lines: list[Line], marginal: Callable[[str], bool]) -> Found | No
             used |= {id(ln) for ln in lines[i:stop]}
             i = stop
             continue
-        if marginal(line.text):
+        if marginal(line.text) and at_page_edge(lines, i, marginal):
             i += 1
             continue
         if is_prose(line, size, left, width):
@@ -291,6 +301,7 @@ def found_to_table(found: Found, index: int, paragraphs_before: int) -> RawTable
         found.used -= {id(ln) for ln in found.body[end:]}
         found.body = found.body[:end]
         grid, starts = grid_and_starts(found)
+    starts = spanning_starts(grid, starts)
     grid.wraps = wrapping_columns(found.body, grid, starts)
     grid.merging = merging_columns(grid, starts)
     row_of, cell_lines = assign_lines(found.body, grid, starts)

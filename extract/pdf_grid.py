@@ -118,17 +118,31 @@ def row_starts(body: list[Line], grid: Grid) -> list[bool]:
             or bool(SECTION.match(piece_text(grid.pieces[i].get(0, [])))) for i in range(len(body))]
 
 
+def wider_than_row(grid: Grid, i: int, first: int) -> bool:
+    """Every piece of line ``i`` runs over a column gutter further than any text of the row starting
+    at line ``first`` did in that column: text wrapped inside a cell is never wider than the cell's
+    first line, so the line is not in that row (a 注： row across the table, 抄送：… under it)."""
+    ends = grid.reach[i]
+    return any(ends[c] > c for c in ends) and all(
+        not any(c in grid.pieces[p] and grid.reach[p][c] >= ends[c] for p in range(first, i)) for c in ends)
+
+
 def trailing_prose(grid: Grid, starts: list[bool]) -> int:
-    """Index of the first line under the last row that is not in it (len of the body if none): every
-    piece of it runs over a column gutter further than any text of the last row did in that column
-    (抄送：… after a 合计 row). Text wrapped inside a cell is never wider than the cell's first line."""
+    """Index of the first line under the last row that is not in it (see :func:`wider_than_row`), or
+    the length of the body."""
     last = max(i for i, s in enumerate(starts) if s)
-    for i in range(last + 1, len(grid.pieces)):
-        ends = grid.reach[i]
-        if any(ends[c] > c for c in ends) and all(
-                not any(c in grid.pieces[p] and grid.reach[p][c] >= ends[c] for p in range(last, i)) for c in ends):
-            return i
-    return len(grid.pieces)
+    return next((i for i in range(last + 1, len(grid.pieces)) if wider_than_row(grid, i, last)), len(grid.pieces))
+
+
+def spanning_starts(grid: Grid, starts: list[bool]) -> list[bool]:
+    """Row starts, plus the lines wider than the row they would join: a row of their own."""
+    out = list(starts)
+    first = 0
+    for i in range(len(out)):
+        if not out[i] and wider_than_row(grid, i, first):
+            out[i] = True
+        first = i if out[i] else first
+    return out
 
 
 def wrapped(grid: Grid, i: int, c: int, after: list[Char]) -> bool:
