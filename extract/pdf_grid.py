@@ -101,8 +101,9 @@ def starts_figure(body: list[Line], grid: Grid, i: int, col: int | None, full: r
         return False
     text = piece_text(grid.pieces[i].get(col, []))
     prev = piece_text(grid.pieces[i - 1].get(col, [])) if i else ""
-    if prev[-1:] in JOINERS and prev[:1].isdigit() and adjacent(body, grid, i - 1, i):
-        return False
+    if prev[:1].isdigit() and adjacent(body, grid, i - 1, i) and (prev[-1:] in JOINERS or set(grid.pieces[i]) == {col}):
+        return False  # the rest of a figure cut on the line above (190.5 as 19 / 0. / 5: a line with
+        # nothing but a figure is no row of its own)
     if full.match(text):
         return True
     after = piece_text(grid.pieces[i + 1].get(col, [])) if i + 1 < len(body) else ""

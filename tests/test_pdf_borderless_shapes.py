@@ -4,6 +4,7 @@ cut by narrow columns, the portrait 2023-style notice as a 三线表 (``make_pdf
 
 from __future__ import annotations
 
+import json
 import shutil
 from itertools import pairwise
 from pathlib import Path
@@ -15,6 +16,9 @@ from kaoping.schema.raw import RawCell, RawRow, RawTable
 from test_pdf import Page, build_pdf
 from test_pdf_borderless import raw_of, table_rows
 from test_pdf_long import check_notice, pdf_pages
+from test_shapes import accuracy
+
+from kaoping.api import extract
 
 needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
 
@@ -162,3 +166,30 @@ def test_a_garbled_first_header_gives_way_to_a_complete_repeat_for_every_row() -
     rows = placed([(True, garbled), (False, body[0]), (True, HEAD), (False, body[1])])
     assert [(r["item"], r["weight"], r["departments"]) for r in rows] == [
         ("推进改革。", "2", "发改科"), ("加强监管。", "1", "资本科")]
+
+
+# ---------------------------------------------------------------- other shapes without rules (LibreOffice)
+
+
+@pytest.fixture(scope="module")
+def shape_pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp("borderless_shapes")
+    return {pdf.stem: pdf for pdf in make_pdf.build_borderless_shapes(out)}
+
+
+@pytest.mark.slow
+@needs_soffice
+@pytest.mark.parametrize("name", list(make_pdf.BORDERLESS_SHAPES))
+def test_other_shapes_without_rules_match_their_truth(shape_pdfs: dict[str, Path], name: str) -> None:
+    """Field for field, in order (the shapes' codes restart per group: 1., 2.)."""
+    pdf = shape_pdfs[name]
+    gold = json.loads(pdf.with_suffix(".expected.json").read_text(encoding="utf-8"))
+    doc = extract(pdf)
+    pred = [json.loads(i.model_dump_json()) for i in doc.indicators]
+    score, bad = accuracy(gold, pred)
+    assert (len(pred), bad) == (len(gold), [])
+    assert score == 1.0
+    acc = doc.accounting
+    assert acc.unparsed_rows == 0
+    assert acc.rows_seen == (acc.indicators + acc.header_rows + acc.total_rows + acc.continuation_rows
+                             + acc.blank_rows + acc.heading_rows + acc.note_rows + acc.unparsed_rows)
