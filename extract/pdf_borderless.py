@@ -39,6 +39,7 @@ from kaoping.extract.pdf_grid import (
     cell_reach,
     cell_text,
     merging_columns,
+    points_columns,
     row_starts,
     spanning_starts,
     trailing_prose,
@@ -304,6 +305,7 @@ def found_to_table(found: Found, index: int, paragraphs_before: int) -> RawTable
     starts = spanning_starts(grid, starts)
     grid.wraps = wrapping_columns(found.body, grid, starts)
     grid.merging = merging_columns(grid, starts)
+    grid.points = points_columns(grid)
     row_of, cell_lines = assign_lines(found.body, grid, starts)
     first_block = list(found.header[0]) + [ln for ln, r in zip(found.body, row_of, strict=True) if r < 0]
     blocks = [first_block, *found.header[1:]]

@@ -23,6 +23,8 @@ ADJACENT = 1.6  # lines closer than this many median pitches are consecutive lin
 LIST_SHARE = 0.2  # a column is a list of names when this share of its lines separate CJK words by spaces
 CODE_LINE = re.compile(r"^\d+(?:\s*[-－.．]\s*\d+)+\s*[-－.．]?$")  # a 序号, possibly wrapped after a dash
 JOINERS = "-－.．"
+POINTS_END = re.compile(r"\d分[）)]?$")  # a text ending with its points: 4分, （75分）
+MIN_POINTS = 3  # lines ending so that make a column of texts ending with their points
 SECTION = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[）)])")  # 一、 （一）: a section
 MERGE_BLANKS = 0.1  # share of rows a column must leave blank to hold merged cells (合计 rows leave
 # every per-row column blank too: 2 of 160 rows in a 160-indicator notice; a merged 一级指标 leaves
@@ -44,6 +46,7 @@ class Grid:
     weight_col: int | None
     wraps: set[int] = field(default_factory=set)  # columns whose text wraps inside a row somewhere
     merging: set[int] = field(default_factory=set)  # columns left blank in some rows (merged cells)
+    points: set[int] = field(default_factory=set)  # columns whose texts end with their points (4分)
     lists: set[int] = field(default_factory=set)  # columns of space-separated names/departments
     page_tops: dict[int, tuple[float, float]] = field(default_factory=dict)  # page: first, last line top
 
@@ -184,7 +187,7 @@ def runs_on(grid: Grid, body: list[Line], p: int, c: int) -> bool:
     """Column ``c``'s text on line ``p`` goes on in the next line without a break of its own."""
     q = next_line(grid, body, p, c)
     return (q is not None and wrapped(grid, p, c, grid.pieces[q][c])
-            and not ended(piece_text(grid.pieces[p][c])))
+            and not ended_in(grid, c, piece_text(grid.pieces[p][c])))
 
 
 def ended(text: str) -> bool:
@@ -193,6 +196,20 @@ def ended(text: str) -> bool:
     as often as it ends one, so it ends nothing here."""
     return (bool(ENDED.search(text)) and text[-1] not in "；;"
             and sum(text.count(o) for o in "（(") <= sum(text.count(c) for c in "）)"))
+
+
+def ended_in(grid: Grid, c: int, text: str) -> bool:
+    """:func:`ended`, and in a column whose texts end with their points (一级指标 …。（属…）4分) only
+    at the points: a sentence end there may be followed by the note and points of the same cell."""
+    return ended(text) and (c not in grid.points or bool(POINTS_END.search(text)))
+
+
+def points_columns(grid: Grid) -> set[int]:
+    """Columns where at least MIN_POINTS lines end with a points figure, more than end otherwise."""
+    ends = [(c, piece_text(chars)) for piece in grid.pieces for c, chars in piece.items()]
+    points = {c: sum(bool(POINTS_END.search(t)) for d, t in ends if d == c) for c in {c for c, _ in ends}}
+    other = {c: sum(ended(t) and not POINTS_END.search(t) for d, t in ends if d == c) for c in points}
+    return {c for c, n in points.items() if n >= MIN_POINTS and n > other[c]}
 
 
 def same_block(codes: tuple[str, str]) -> bool:
@@ -208,7 +225,7 @@ def goes_on(grid: Grid, body: list[Line], p: int, c: int, text_above: str, codes
     above: the column wraps text at all, line ``p`` was forced to wrap and did not end the text, the
     row did not end there only because of this column (another column has text on line ``p``), and,
     right of the 序号, both rows are in one block (a merged 一级指标 goes on only inside its block)."""
-    if c in (grid.code_col, grid.weight_col) or c not in grid.wraps & grid.merging or ended(text_above):
+    if c in (grid.code_col, grid.weight_col) or c not in grid.wraps & grid.merging or ended_in(grid, c, text_above):
         return False
     if grid.code_col is not None and c > grid.code_col and not same_block(codes):
         return False
