@@ -39,12 +39,6 @@ def corrected_2022_text() -> str:
     return text.replace("开展决战决胜国企改革三年行动", "巩固深化国企改革三年行动成果")
 
 
-def worse_2022_text() -> str:
-    """Same 发文字号, later 成文日期, one item dropped: a newer copy whose weights no longer add up (an error)."""
-    text = TEXT_2022.replace("\n2022年8月3日\n", "\n2022年9月1日\n", 1)
-    return "\n".join(ln for ln in text.split("\n") if not ln.startswith("\t1-1-2\t"))
-
-
 def digests(folder: Path) -> dict[str, str]:
     return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(folder.rglob("*")) if p.is_file()}

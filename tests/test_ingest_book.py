@@ -106,7 +106,7 @@ def test_workbook_bytes_do_not_depend_on_worker_count(two_years: Path, tmp_path:
     assert (tmp_path / "ds" / "dataset.xlsx").read_bytes() == (two_years / "dataset.xlsx").read_bytes()
 
 
-def test_aliases_make_one_person_across_notices(tmp_path: Path) -> None:
+def test_aliases_make_one_person_across_notices(tmp_path: Path, capsys) -> None:
     owner = extract(SAMPLES / "notice_2022.txt").indicators[0].owners[0]
     aliases = tmp_path / "aliases.csv"
     aliases.write_text(f"variant,canonical\n{owner},{owner}同志\n", encoding="utf-8")
@@ -117,6 +117,11 @@ def test_aliases_make_one_person_across_notices(tmp_path: Path) -> None:
                      f"and list_contains(owners_printed, '{owner}') group by year order by year")
     assert [r[0] for r in rows] == [2022, 2023] and all(r[1] > 0 for r in rows)
     assert query(ds, f"select count(*) from T(indicators) where list_contains(owners, '{owner}')") == [(0,)]
+    # a later run under another mapping (here: none) says that the earlier notices keep theirs
+    write_notices(tmp_path / "inbox", [4])
+    capsys.readouterr()
+    assert main(["ingest", str(tmp_path / "inbox"), "-o", str(ds)]) == 0
+    assert "warning: the --aliases mapping differs from the one earlier runs applied" in capsys.readouterr().out
 
 
 def test_failures_are_remembered_and_only_new_ones_fail_the_run(tmp_path: Path, capsys) -> None:

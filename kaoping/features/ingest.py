@@ -16,6 +16,7 @@ atomically, recovery at the start of the next run). Which source gives a notice'
 from __future__ import annotations
 
 import functools
+import hashlib
 import importlib
 import json
 import logging
@@ -48,6 +49,7 @@ MANIFEST = store.MANIFEST
 MANIFEST_VERSION = 2
 DEFAULT_TIMEOUT = 300.0  # s per file: a 105-page PDF takes ~10 s on a busy 2-core machine; 30× headroom
 DEFAULT_MEMORY_MIB = 2048  # per worker: peak RSS of a 105-page PDF is ~300 MiB; a bomb stops well before OOM
+ALIASES_STATE = f"{store.STATE}/aliases.json"  # which --aliases mapping the dataset's notices were read with
 DEFAULT_WAIT = 600.0  # s a second ingest waits for the first one's lock before giving up
 
 __all__ = ["MANIFEST", "IngestedSource", "choose_primary", "collect_inputs", "notice_stem", "run_ingest"]
@@ -130,8 +132,9 @@ def check_dataset_folder(out: Path) -> None:
     for top, dirs, files in os.walk(out):
         rel_top = Path(top).relative_to(out)
         depth = len(rel_top.parts)
-        if depth == 0:
-            strangers = [n for n in sorted(dirs + files) if n not in allowed or (n in files) != (n in (MANIFEST, BOOK))]
+        if depth == 0:  # a concurrent run's hidden temporary views are ours too
+            strangers = [n for n in sorted(dirs + files) if not (n in files and n.endswith(store.TMP_SUFFIX))
+                         and (n not in allowed or (n in files) != (n in (MANIFEST, BOOK)))]
         elif rel_top.parts[0] == store.STATE:
             dirs[:] = []
             continue
@@ -191,11 +194,12 @@ def run_ingest(inputs: list[Path], out: Path, jobs: int | None = None,
         raise UsageError("--timeout must be positive; --max-memory and --wait must not be negative")
     out = Path(out)
     check_dataset_folder(out)
-    alias_map = None
+    alias_map, alias_id = None, None
     if aliases:
         from kaoping.normalize.people import load_aliases
 
         alias_map = load_aliases(aliases)
+        alias_id = hashlib.sha256(json.dumps(alias_map, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -204,20 +208,31 @@ def run_ingest(inputs: list[Path], out: Path, jobs: int | None = None,
         store.recover(out)
         migrate_v1(out)
         store.mark(out, store.RUNNING, True)
-        code = _run(inputs, out, jobs or available_cores(), report, alias_map, Limits(timeout, max_memory),
-                    promote_worse)
+        code = _run(inputs, out, jobs or available_cores(), report, (alias_map, alias_id),
+                    Limits(timeout, max_memory), promote_worse)
         store.mark(out, store.RUNNING, False)
     return code
 
 
-def _run(inputs: list[Path], out: Path, jobs: int, report: Callable[[int], Report], aliases: dict[str, str] | None,
-         limits: Limits, promote_worse: bool) -> int:
+def _aliases_changed(out: Path, alias_id: str | None, has_notices: bool) -> bool:
+    """Record which alias mapping this run applies; True when notices were ingested under another one."""
+    path = out / ALIASES_STATE
+    before = json.loads(path.read_text(encoding="utf-8")).get("sha256") if path.is_file() else None
+    store.write_atomic(out, ALIASES_STATE, store.json_bytes({"sha256": alias_id}))
+    return has_notices and before != alias_id
+
+
+def _run(inputs: list[Path], out: Path, jobs: int, report: Callable[[int], Report],
+         aliases: tuple[dict[str, str] | None, str | None], limits: Limits, promote_worse: bool) -> int:
     from kaoping.features.dataset.run import Run
     from kaoping.features.dataset.views import state_to_manifest, write_book_and_csv
 
     box = collect_inbox(inputs, out)
     reporter = report(len(box.files))
     run = Run(out, reporter, limits, promote_worse)
+    if _aliases_changed(out, aliases[1], bool(run.by_id)):
+        reporter.line("warning: the --aliases mapping differs from the one earlier runs applied: notices already "
+                      "in the dataset keep the names as corrected then; ingest into a new dataset to apply it to all")
     for path, reason in box.missing:
         reporter.error(path, reason)
     for name, reason in box.skipped:
@@ -229,7 +244,7 @@ def _run(inputs: list[Path], out: Path, jobs: int, report: Callable[[int], Repor
         if todo:
             preload_readers()
             os.environ[PDF_WORKERS_ENV] = "1"  # also in the parent, should a reader run here
-        work = functools.partial(extract_for_dataset, aliases=aliases)
+        work = functools.partial(extract_for_dataset, aliases=aliases[0])
         for path, result, error in run_pool(sorted(todo), work, jobs, limits):
             reporter.advance()
             sha, size, f, copies = todo[path]
@@ -241,7 +256,7 @@ def _run(inputs: list[Path], out: Path, jobs: int, report: Callable[[int], Repor
     finally:
         reporter.close()
     if run.views_stale or not (out / BOOK).exists():
-        write_book_and_csv(out)
+        write_book_and_csv(out, jobs)
         store.mark(out, store.VIEWS_STALE, False)
     manifest = state_to_manifest(run.by_id, run.failed, box.skipped)
     store.write_atomic(out, MANIFEST, store.json_bytes(manifest))

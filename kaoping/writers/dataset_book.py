@@ -16,7 +16,6 @@ import functools
 import io
 import json
 import unicodedata
-import zipfile
 from collections import defaultdict
 from importlib import resources
 from typing import Any
@@ -26,7 +25,6 @@ import pyarrow as pa
 LIST_JOINER = "、"
 EXCEL_MAX_ROWS = 1_048_576  # Excel's sheet limit; the CSV of a longer table holds every row
 FIXED_STAMP = dt.datetime(2000, 1, 1)  # the workbook's created/modified stamp: any fixed value keeps bytes stable
-ZIP_STAMP = (1980, 1, 1, 0, 0, 0)
 MIN_WIDTH, MAX_WIDTH, WIDTH_SAMPLE = 6, 60, 500  # widths from the first rows: enough to size, cheap on big sheets
 #: dataset table → sheet name (the tables an analyst reads first; every table has its CSV)
 SHEETS = {"indicators": "指标", "notices": "通知", "references": "引用文件", "issues": "问题"}
@@ -153,49 +151,25 @@ def _width(values: list[Any]) -> float:
     return float(min(MAX_WIDTH, max(MIN_WIDTH, max(map(one, values), default=0) + 2)))
 
 
-def _add_sheet(wb: Any, title: str, headers: list[str], rows: list[list[Any]]) -> None:
-    from openpyxl.utils import get_column_letter
+def _sheet(headers: list[str], rows: list[list[Any]]) -> tuple[str, str | None]:
+    """(sheet XML, filter range): widths from the first rows, long columns wrapped, Excel's row limit kept."""
+    from kaoping.writers.xlsx_lite import column_letter, sheet_xml
 
-    ws = wb.create_sheet(title=title)
-    for i, header in enumerate(headers, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = _width([header, *(r[i - 1] for r in rows[:WIDTH_SAMPLE])])
-    ws.freeze_panes = "A2"
     kept = rows[: EXCEL_MAX_ROWS - 1]
-    if headers:
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(kept) + 1}"
-    ws.append(headers)
-    for row in kept:
-        ws.append(row)
-
-
-def _normalise_zip(data: bytes) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=ZIP_STAMP)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            dst.writestr(fixed, src.read(info.filename))
-    return out.getvalue()
+    widths = [_width([h, *(r[i] for r in rows[:WIDTH_SAMPLE])]) for i, h in enumerate(headers)]
+    xml = sheet_xml(headers, kept, widths, [w >= MAX_WIDTH for w in widths])
+    return xml, f"$A$1:${column_letter(len(headers))}${len(kept) + 1}" if headers else None
 
 
 def dataset_to_xlsx(tables: dict[str, pa.Table]) -> bytes:
-    """The workbook's bytes: the analyst's tables, then the analyses; bold-free write-only sheets (fast)."""
-    from openpyxl import Workbook
-    from openpyxl.writer.excel import ExcelWriter
+    """The workbook's bytes: the analyst's tables, then the analyses."""
+    from kaoping.writers.xlsx_lite import workbook_bytes
 
-    wb = Workbook(write_only=True)
-    for name, title in SHEETS.items():
-        if name in tables:
-            _add_sheet(wb, title, *table_to_rows(name, tables[name]))
-    for title, (name, analysis) in ANALYSES.items():
-        _add_sheet(wb, title, *analysis(tables.get(name)))
-    wb.properties.created = wb.properties.modified = FIXED_STAMP
-    wb.properties.creator = "kaoping"
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
-        ExcelWriter(wb, archive).save()  # not Workbook.save: it stamps "modified" with the clock
-    return _normalise_zip(buf.getvalue())
+    contents = [(title, table_to_rows(name, tables[name])) for name, title in SHEETS.items() if name in tables]
+    contents += [(title, analysis(tables.get(name))) for title, (name, analysis) in ANALYSES.items()]
+    sheets = [(title, _sheet(headers, rows)) for title, (headers, rows) in contents]
+    return workbook_bytes([(title, xml) for title, (xml, _) in sheets], [ref for _, (_, ref) in sheets],
+                          "kaoping", FIXED_STAMP)
 
 
 def dataset_to_csv(name: str, table: pa.Table) -> bytes:

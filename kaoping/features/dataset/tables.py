@@ -81,6 +81,6 @@ def read_dataset_table(dataset: Path, table: str) -> pa.Table | None:
                   if not f.name.startswith(".")]
     parts = []
     for *_, path, year in sorted(files):
-        t = pq.read_table(path)
+        t = pq.ParquetFile(path).read()  # not pq.read_table: that imports pyarrow.dataset and pandas
         parts.append(t.append_column(pa.field(PARTITION, pa.int64()), pa.array([year] * t.num_rows, pa.int64())))
     return pa.concat_tables(parts) if parts else None
