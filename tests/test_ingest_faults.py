@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import json
 import os
 import random
 import signal
@@ -20,6 +21,7 @@ from kaoping.features.dataset.workers import Limits, run_pool
 from tests.conftest import ROOT
 from tests.ingest_helpers import (
     dataset_contents,
+    distinct_notice,
     ingest_command,
     leftovers,
     run_ingest_process,
@@ -284,3 +286,24 @@ def test_symlink_loops_fifos_and_devices_are_skipped_with_a_reason(tmp_path: Pat
                  "pipe.txt: skipped (a FIFO (named pipe), not a file)"]:
         assert line in out
     assert len(list((ds / "notices").glob("*/*.parquet"))) == 1
+
+
+@pytest.mark.slow
+def test_a_notice_with_a_huge_cell_is_bounded_and_the_others_land(tmp_path: Path) -> None:
+    """One 2.5 MB cell (issue 17: minutes of work today) costs at most --timeout; the other notices land."""
+    inbox = tmp_path / "inbox"
+    write_notices(inbox, range(2))
+    lines = distinct_notice(9).split("\n")
+    row = next(i for i, line in enumerate(lines) if "\t1-1-1\t" in line)
+    lines[row] = "\t".join([*lines[row].split("\t")[:-1], "李" * 2_500_000])
+    (inbox / "huge_cell.txt").write_text("\n".join(lines), encoding="utf-8")
+    ds = tmp_path / "ds"
+    done = run_ingest_process(str(inbox), "-o", str(ds), "-j", "2", "--timeout", "15", "--max-memory", "1024")
+    assert done.returncode in (0, 1), done.stderr
+    manifest = json.loads((ds / "_manifest.json").read_text(encoding="utf-8"))
+    landed = {s["file"] for s in manifest["sources"].values()}
+    assert {"notice_00.txt", "notice_01.txt"} <= landed
+    failed = {f["file"]: f["reason"] for f in manifest["failed"].values()}
+    assert ("huge_cell.txt" in landed) != ("huge_cell.txt" in failed)  # landed, or failed with its reason
+    if failed:
+        assert f"kaoping: error: huge_cell.txt: {failed['huge_cell.txt']}" in done.stderr
