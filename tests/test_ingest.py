@@ -196,3 +196,27 @@ def test_notice_stem_is_safe_and_distinct() -> None:
     assert notice_stem("泉国资办〔2022〕196号") == "泉国资办〔2022〕196号"
     assert "/" not in notice_stem("a/b") and notice_stem("a/b") != notice_stem("a_b")
     assert not notice_stem(".x").startswith(".")
+
+
+def test_a_dataset_from_before_per_notice_state_is_taken_over(inbox: Path, tmp_path: Path, capsys) -> None:
+    """A version-1 dataset (one _manifest.json, no _state/) gets its state from the manifest: nothing is
+    extracted again and no table changes."""
+    ds = tmp_path / "ds"
+    assert main(["ingest", str(inbox), "-o", str(ds), "-j", "1"]) == 0
+    manifest = json.loads((ds / MANIFEST).read_text(encoding="utf-8"))
+    old_fields = {"file", "format", "size", "notice_id", "notice_year", "date", "print_date", "fingerprint",
+                  "generation", "indicators"}
+    v1 = {"version": 1, "notices": {k: {f: v[f] for f in ("primary", "stem", "year")}
+                                    for k, v in manifest["notices"].items()},
+          "sources": {sha: {f: v for f, v in rec.items() if f in old_fields} for sha, rec in manifest["sources"].items()}}
+    shutil.rmtree(ds / "_state")
+    for name in ("dataset.xlsx", MANIFEST):
+        (ds / name).unlink()
+    (ds / MANIFEST).write_text(json.dumps(v1, ensure_ascii=False), encoding="utf-8")
+    tables = {k: v for k, v in digests(ds).items() if k.endswith(".parquet") and not k.startswith("sources/")}
+    capsys.readouterr()
+    assert main(["ingest", str(inbox), "-o", str(ds), "-j", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "0 extracted" in out and "3 unchanged" in out
+    assert {k: v for k, v in digests(ds).items() if k in tables} == tables
+    assert sorted(json.loads((ds / MANIFEST).read_text(encoding="utf-8"))["notices"]) == sorted(manifest["notices"])
