@@ -81,6 +81,9 @@ def preload_readers() -> None:
     from kaoping.extract import REGISTRY
 
     importlib.import_module("kaoping.normalize.pipeline")
+    import pyarrow as pa
+
+    pa.array([""], pa.string())  # loads pyarrow's pandas shim (0.2 s) once here, not in every worker
     for target in sorted(set(REGISTRY.values())):
         try:
             importlib.import_module(target.split(":")[0])
