@@ -72,8 +72,12 @@ def extract_for_dataset(path: str, aliases: dict[str, str] | None = None) -> dic
               "date": n.date.isoformat() if n.date else None,
               "print_date": n.print_date.isoformat() if n.print_date else None,
               "fingerprint": document_fingerprint(doc), "indicators": s["indicators"], "errors": s["errors"]}
-    tables = {name: table_to_parquet_bytes(t) for name, t in document_to_tables(doc, notice_id).items()}
-    return {"record": record, "tables": tables, "summary": s, "doc_number": n.doc_number}
+    from kaoping.writers.dataset_book import notice_fragment
+
+    arrow = document_to_tables(doc, notice_id)
+    tables = {name: table_to_parquet_bytes(t) for name, t in arrow.items()}
+    fragment = json.dumps(notice_fragment(arrow, n.year), ensure_ascii=False, sort_keys=True).encode("utf-8")
+    return {"record": record, "tables": tables, "fragment": fragment, "summary": s, "doc_number": n.doc_number}
 
 
 def preload_readers() -> None:
@@ -81,6 +85,10 @@ def preload_readers() -> None:
     from kaoping.extract import REGISTRY
 
     importlib.import_module("kaoping.normalize.pipeline")
+    importlib.import_module("kaoping.writers.xlsx_lite")
+    from kaoping.writers.dataset_book import header_labels, value_labels
+
+    header_labels(), value_labels()
     import pyarrow as pa
 
     pa.array([""], pa.string())  # loads pyarrow's pandas shim (0.2 s) once here, not in every worker
@@ -259,7 +267,7 @@ def _run(inputs: list[Path], out: Path, jobs: int, report: Callable[[int], Repor
     finally:
         reporter.close()
     if run.views_stale or not (out / BOOK).exists():
-        write_book_and_csv(out, jobs)
+        write_book_and_csv(out, run.by_id)
         store.mark(out, store.VIEWS_STALE, False)
     manifest = state_to_manifest(run.by_id, run.failed, box.skipped)
     store.write_atomic(out, MANIFEST, store.json_bytes(manifest))

@@ -53,44 +53,47 @@ def _escape_char(m: re.Match) -> str:
     return f"_x{ord(text):04X}_" if len(text) == 1 else "_x005F" + text
 
 
-def _text_cell(ref: str, text: str, style: int) -> str:
+def _text_cell(text: str, wrap_chars: int) -> str:
     text = _ILLEGAL.sub(_escape_char, text[:MAX_CELL_CHARS])
     space = ' xml:space="preserve"' if text != text.strip() or "\n" in text else ""
-    s = f' s="{style}"' if style else ""
-    return f'<c r="{ref}"{s} t="inlineStr"><is><t{space}>{escape(text)}</t></is></c>'
+    s = f' s="{WRAP_STYLE}"' if len(text) > wrap_chars else ""
+    return f'<c{s} t="inlineStr"><is><t{space}>{escape(text)}</t></is></c>'
 
 
-def cell_xml(ref: str, value: Any, style: int = 0) -> str:
+def cell_xml(value: Any, wrap_chars: int = MAX_CELL_CHARS) -> str:
+    """One cell without a reference: cells and rows follow each other (``r`` is optional in SpreadsheetML),
+    so rows rendered apart — one notice's in its worker — concatenate as they are."""
     if value is None or value == "":
-        return ""
+        return "<c/>"
     if isinstance(value, bool):
-        return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
+        return f'<c t="b"><v>{int(value)}</v></c>'
     if isinstance(value, int) or isinstance(value, float) and math.isfinite(value):
-        return f'<c r="{ref}"><v>{value!r}</v></c>'
+        return f"<c><v>{value!r}</v></c>"
     if isinstance(value, dt.date):
-        return f'<c r="{ref}" s="{DATE_STYLE}"><v>{(value - EXCEL_EPOCH).days}</v></c>'
-    return _text_cell(ref, str(value), style)
+        return f'<c s="{DATE_STYLE}"><v>{(value - EXCEL_EPOCH).days}</v></c>'
+    return _text_cell(str(value), wrap_chars)
 
 
-def sheet_xml(headers: Sequence[str], rows: Sequence[Sequence[Any]], widths: Sequence[float],
-              wrap: Sequence[bool]) -> str:
-    letters = [column_letter(i) for i in range(1, len(headers) + 1)]
-    cols = "".join(f'<col min="{i}" max="{i}" width="{w:g}" customWidth="1"/>' for i, w in enumerate(widths, 1))
-    styles = [WRAP_STYLE if w else 0 for w in wrap]
-    out = [f'<worksheet xmlns="{_MAIN}"><sheetViews><sheetView workbookViewId="0"><pane ySplit="1" '
-           'topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>'
-           '<sheetFormatPr defaultRowHeight="15"/>', f"<cols>{cols}</cols>" if cols else "", "<sheetData>",
-           '<row r="1">', *(cell_xml(f"{c}1", h, HEADER_STYLE) for c, h in zip(letters, headers, strict=True)),
-           "</row>"]
-    for n, row in enumerate(rows, start=2):
-        out.append(f'<row r="{n}">')
-        out.extend(cell_xml(f"{c}{n}", v, s) for c, v, s in zip(letters, row, styles, strict=True))
-        out.append("</row>")
-    out.append("</sheetData>")
-    if letters:
-        out.append(f'<autoFilter ref="A1:{letters[-1]}{len(rows) + 1}"/>')
-    out.append("</worksheet>")
+def rows_xml(rows: Sequence[Sequence[Any]], wrap_chars: int = MAX_CELL_CHARS) -> str:
+    """``<row>`` elements for ``rows``; text longer than ``wrap_chars`` characters wraps."""
+    out = []
+    for row in rows:
+        cells = [cell_xml(v, wrap_chars) for v in row]
+        while cells and cells[-1] == "<c/>":
+            cells.pop()
+        out.append("<row>" + "".join(cells) + "</row>")
     return "".join(out)
+
+
+def sheet_xml(headers: Sequence[str], body: Sequence[str], n_rows: int, widths: Sequence[float]) -> str:
+    """A worksheet: bold frozen header, the ``body`` row fragments in order, widths, an auto filter."""
+    cols = "".join(f'<col min="{i}" max="{i}" width="{w:g}" customWidth="1"/>' for i, w in enumerate(widths, 1))
+    head = "".join(f'<c s="{HEADER_STYLE}" t="inlineStr"><is><t>{escape(h)}</t></is></c>' for h in headers)
+    ref = f'<autoFilter ref="A1:{column_letter(len(headers))}{n_rows + 1}"/>' if headers else ""
+    return "".join([f'<worksheet xmlns="{_MAIN}"><sheetViews><sheetView workbookViewId="0"><pane ySplit="1" '
+                    'topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>'
+                    '<sheetFormatPr defaultRowHeight="15"/>', f"<cols>{cols}</cols>" if cols else "",
+                    f"<sheetData><row>{head}</row>", *body, "</sheetData>", ref, "</worksheet>"])
 
 
 def workbook_bytes(sheets: list[tuple[str, str]], filters: list[str | None], creator: str,

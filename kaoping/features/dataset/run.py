@@ -127,9 +127,9 @@ class Run:
             **rec, "file": old["file"] if old else f.rel, "size": size,
             "generation": old["generation"] if old else self.generation, "forced": self.promote_worse,
             "copies": sorted(set(copies) | set(old.get("copies", []) if old else []))}}}
-        self._commit(entry, sha, f, result["tables"], held_before)
+        self._commit(entry, sha, f, result, held_before)
 
-    def _commit(self, entry: dict, sha: str, f: InboxFile, tables: dict[str, bytes], held_before: set[str]) -> None:
+    def _commit(self, entry: dict, sha: str, f: InboxFile, result: dict, held_before: set[str]) -> None:
         sources = entry_sources(entry)
         primary, held = decide(sources)
         stem, notice_id = entry["stem"], entry["notice_id"]
@@ -143,7 +143,8 @@ class Run:
                 year = primary.notice_year
                 if entry["primary"] is not None and entry["year"] != year:
                     deletes = [table_file(t, entry["year"], stem) for t in ALL_TABLES]
-                writes = {table_file(t, year, stem): data for t, data in tables.items()}
+                writes = {table_file(t, year, stem): data for t, data in result["tables"].items()}
+                writes[f"{store.VIEWS_DIR}/{stem}.json"] = result["fragment"]
                 entry["year"], entry["primary"] = year, sha
                 others = ", ".join(sorted(s.file for s in sources if s.sha256 != sha))
                 self.reporter.line(f"{notice_id} ({year}): rows from {f.rel}" + (f" (over {others})" if others else ""))

@@ -5,6 +5,7 @@ Layout (``DATASET/``)::
     <table>/year=YYYY/<notice>.parquet    the tables (Hive partitions), one file per notice
     _state/notices/<notice>.json          the truth about a notice: its sources, its primary, its year
     _state/failed/<sha256>.json           a file that failed, with its reason
+    _state/views/<notice>.json            the notice's rows of dataset.xlsx and csv/, rendered by its worker
     _state/journal/<notice>.json          a commit in flight (redo log)
     _state/lock                           the writer's advisory lock (fcntl.flock)
     _manifest.json, dataset.xlsx, csv/    views rebuilt from the above at the end of a run
@@ -35,6 +36,7 @@ from kaoping.schema.errors import OutputError
 STATE = "_state"
 NOTICES_DIR = f"{STATE}/notices"
 FAILED_DIR = f"{STATE}/failed"
+VIEWS_DIR = f"{STATE}/views"  # each notice's rows of the workbook and CSVs, rendered by its worker
 JOURNAL_DIR = f"{STATE}/journal"
 LOCK = f"{STATE}/lock"
 RUNNING = f"{STATE}/running"  # exists while a run is between start and its clean end

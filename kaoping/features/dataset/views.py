@@ -6,11 +6,19 @@ leaves them stale, and the next run rewrites them (``_state/views-stale`` says s
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import pyarrow.parquet as pq
+
 from kaoping.features.dataset import store
-from kaoping.features.dataset.tables import ALL_TABLES, read_dataset_table
-from kaoping.schema.errors import OutputError
+from kaoping.features.dataset.tables import (
+    ALL_TABLES,
+    DATASET_TABLES,
+    SOURCES_TABLE,
+    read_dataset_table,
+    table_file,
+)
 
 MANIFEST_VERSION = 2
 BOOK, CSV_DIR = "dataset.xlsx", "csv"
@@ -33,45 +41,38 @@ def state_to_manifest(notices: dict[str, dict], failed: dict[str, dict], skipped
             "failed": failed, "skipped": [{"file": name, "reason": reason} for name, reason in skipped]}
 
 
-def write_book_and_csv(dataset: Path, jobs: int = 1) -> None:
-    """Rebuild ``dataset.xlsx`` and ``csv/<table>.csv`` from the tables (each file replaced atomically).
+def notice_fragments(dataset: Path, notices: dict[str, dict]) -> list[dict]:
+    """Every notice's share of the views in (year, notice) order — the tables' order; a notice without one
+    (a dataset from before them) has it rebuilt from its Parquet files."""
+    from kaoping.writers.dataset_book import notice_fragment
 
-    With two or more jobs the workbook is built in a forked process while this one writes the CSVs: the
-    end of a run is then not one core's work while the others idle."""
-    from kaoping.writers.dataset_book import dataset_to_csv
-
-    tables = {name: read_dataset_table(dataset, name) for name in ALL_TABLES}
-    present = {name: t for name, t in tables.items() if t is not None}
-    child = None
-    if jobs > 1:
-        import multiprocessing
-
-        child = multiprocessing.get_context("fork").Process(target=_book_child, args=(dataset, present), daemon=True)
-        child.start()
-    else:
-        _write_book(dataset, present)
-    for name, table in present.items():
-        store.write_atomic(dataset, f"{CSV_DIR}/{name}.csv", dataset_to_csv(name, table))
-    for name in set(ALL_TABLES) - set(present):
-        (dataset / CSV_DIR / f"{name}.csv").unlink(missing_ok=True)
-    if child is not None:
-        child.join()
-        if child.exitcode:
-            raise OutputError(f"cannot write {BOOK} (status {child.exitcode})", str(dataset))
+    order = sorted(notices.values(), key=lambda e: (e["year"] is None, e["year"] or 0, f"{e['stem']}.parquet"))
+    fragments = []
+    for entry in order:
+        path = dataset / store.VIEWS_DIR / f"{entry['stem']}.json"
+        if path.is_file():
+            fragments.append(json.loads(path.read_text(encoding="utf-8")))
+            continue
+        tables = {name: pq.ParquetFile(dataset / table_file(name, entry["year"], entry["stem"])).read()
+                  for name in DATASET_TABLES if (dataset / table_file(name, entry["year"], entry["stem"])).is_file()}
+        fragments.append(notice_fragment(tables, entry["year"]))
+    return fragments
 
 
-def _book_child(dataset: Path, tables: dict) -> None:
-    """The forked workbook writer: its status is the only thing it reports (the parent names the error)."""
-    import os
+def write_book_and_csv(dataset: Path, notices: dict[str, dict]) -> None:
+    """Rebuild ``dataset.xlsx`` and ``csv/<table>.csv`` (each file replaced atomically) by concatenating the
+    notices' rendered rows: the end of a run costs what the bytes cost, not a second rendering."""
+    from kaoping.writers.dataset_book import fragments_to_csv, fragments_to_xlsx, table_to_csv
 
-    try:
-        _write_book(dataset, tables)
-    except BaseException:
-        os._exit(4)
-    os._exit(0)
-
-
-def _write_book(dataset: Path, tables: dict) -> None:
-    from kaoping.writers.dataset_book import dataset_to_xlsx
-
-    store.write_atomic(dataset, BOOK, dataset_to_xlsx(tables))
+    fragments = notice_fragments(dataset, notices)
+    store.write_atomic(dataset, BOOK, fragments_to_xlsx(fragments))
+    for name in ALL_TABLES:
+        if name == SOURCES_TABLE:
+            table = read_dataset_table(dataset, name)
+            data = None if table is None else table_to_csv(name, table)
+        else:
+            data = fragments_to_csv(name, fragments)
+        if data is None:
+            (dataset / CSV_DIR / f"{name}.csv").unlink(missing_ok=True)
+        else:
+            store.write_atomic(dataset, f"{CSV_DIR}/{name}.csv", data)
