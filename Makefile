@@ -8,7 +8,7 @@ TSTAMP := $(VENV)/.installed-test
 SAMPLE ?= samples/notice_2022.txt
 OUT    ?= outputs/notice_2022
 
-.PHONY: help run test lint bench install install-test clean
+.PHONY: help run test test-fast lint bench install install-test clean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -35,6 +35,10 @@ run: $(STAMP) ## extract the sample notice into outputs/notice_2022/ and print a
 test: $(TSTAMP) ## install test dependencies and run the test suite
 	$(VENV)/bin/ruff check schema extract normalize kaoping tests
 	$(PY) -m pytest
+
+test-fast: $(TSTAMP) ## the edit loop: ruff, then every test not marked slow, with fewer property examples
+	$(VENV)/bin/ruff check schema extract normalize kaoping tests
+	$(PY) -m pytest -m "not slow" --hypothesis-profile=fast
 
 lint: $(TSTAMP) ## ruff
 	$(VENV)/bin/ruff check schema extract normalize kaoping tests

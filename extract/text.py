@@ -2,11 +2,22 @@
 
 Merged cells come out blank or are dropped altogether, so the table is marked ``ragged`` and
 ``normalize`` places cells by content. Form feeds, when present, count pages.
+
+A text export with no tab-separated row but a 考评表 header laid out one cell per line (LibreOffice's
+own "Text" export writes every paragraph of every cell on a line of its own, and a covered slot of a merged
+cell as a blank line) is refused with what was found and what to do: in it a blank line may be a merged
+slot, an empty cell or a cell's empty paragraph, and a second line may be a cell's second paragraph or the
+next cell, so the cell boundaries are not in the file and any reading of it would be a guess.
 """
 
 from __future__ import annotations
 
+import csv
 import logging
+import re
+import unicodedata
+from functools import cache
+from importlib import resources
 
 from kaoping.schema.errors import InputError
 from kaoping.schema.raw import RawCell, RawDocument, RawParagraph, RawRow, RawTable, SourceInfo
@@ -18,6 +29,11 @@ UTF16_SNIFF_BYTES = 4096
 UTF16_MIN_ZEROS = 8  # ASCII code units (tabs, digits, line ends) a UTF-16 notice has plenty of
 UTF16_ZERO_RATIO = 4  # zero bytes on one parity at least this many times the other
 UTF16_PRINTABLE = 0.95
+#: a 考评表 header has 8–12 labels; a one-cell-per-line export prints them within ~25 lines (merged header
+#: cells add blank lines), and prose never puts four bare column labels on lines of their own that close
+HEADER_WINDOW_LINES = 40
+HEADER_MIN_LABELS = 4
+_UNIT = re.compile(r"[（(][^（()）]{1,6}[)）]$")  # '权重（分）': the label without its unit, as normalize reads it
 
 
 def utf16_byte_order(data: bytes) -> str | None:
@@ -87,6 +103,48 @@ def text_to_raw(data: bytes, source: SourceInfo) -> RawDocument:
         elif line.strip():
             current = None
             paragraphs.append(RawParagraph(index=len(paragraphs), text=line.strip(), page=page, line=lineno))
+    if not tables:
+        refuse_cell_per_line_table(text)
     source = source.model_copy(update={"pages": page if page > 1 else None})
     log.debug("text: %d paragraphs, %d tables", len(paragraphs), len(tables))
     return RawDocument(source=source, paragraphs=paragraphs, tables=tables)
+
+
+@cache
+def header_labels() -> frozenset[str]:
+    """The 考评表 column labels of normalize's header vocabulary (its data file, read as data; no code import)."""
+    path = resources.files("kaoping.normalize").joinpath("data", "headers.csv")
+    rows = csv.DictReader(path.read_text(encoding="utf-8").splitlines())
+    return frozenset(_label_key(r["synonym"]) for r in rows)
+
+
+def _label_key(text: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+def is_header_label(line: str) -> bool:
+    key = _label_key(line)
+    return bool(key) and (key in header_labels() or _UNIT.sub("", key) in header_labels())
+
+
+def cell_per_line_header(lines: list[str]) -> tuple[int, list[str]] | None:
+    """(1-based line, labels) of the first run of lines that are 考评表 column labels, one per line."""
+    hits = [(i, line.strip()) for i, line in enumerate(lines) if is_header_label(line)]
+    for k, (start, _) in enumerate(hits):
+        window = [label for i, label in hits[k:] if i - start < HEADER_WINDOW_LINES]
+        if len(set(window)) >= HEADER_MIN_LABELS:
+            return start + 1, window
+    return None
+
+
+def refuse_cell_per_line_table(text: str) -> None:
+    """Raise :class:`InputError` for a table exported one cell per line (no tab-separated rows)."""
+    found = cell_per_line_header(text.replace("\f", "").split("\n"))
+    if found is None:
+        return
+    line, labels = found
+    raise InputError(
+        f"text export without tab-separated rows: a 考评表 header is printed one cell per line from line {line} "
+        f"({' '.join(labels[:6])} …), as LibreOffice's 'Text' export writes tables; its cell boundaries and "
+        "merged cells are lost, so it cannot be read reliably. Save the notice as .docx or PDF instead "
+        "(or as plain text from Word, which separates cells with tabs)")

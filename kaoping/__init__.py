@@ -1,3 +1,3 @@
 """kaoping (考评): Chinese government performance-evaluation notices → structured data."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -12,11 +12,17 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from kaoping.schema.errors import KaopingError, UsageError
+from kaoping.schema.errors import KaopingError, OutputError, UsageError
+
+if TYPE_CHECKING:
+    from kaoping.schema.models import NoticeDocument
 
 EXIT_OK, EXIT_FINDINGS = 0, 1  # usage (2), input (3) and output (4) come with their KaopingError subclass
 THIRD_PARTY_LOGGERS = ("pdfminer", "pdfplumber", "PIL")
+ALL_FORMATS = ("json", "parquet", "html", "xlsx", "csv")
+DEFAULT_FORMATS = ("json", "parquet", "html")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -24,15 +30,29 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("kaoping")
+    except PackageNotFoundError:  # running from a checkout that was never installed
+        from kaoping import __version__
+
+        return __version__
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="kaoping", description="Chinese performance-evaluation notices → structured data.")
     p.add_argument("--debug", action="store_true", help="show tracebacks and debug logging")
+    p.add_argument("--version", action="version", version=f"kaoping {_version()}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     ex = sub.add_parser("extract", help="extract one notice into OUTDIR")
     ex.add_argument("input", type=Path, help="notice as PDF, Word (.docx) or plain text")
     ex.add_argument("-o", "--out", type=Path, required=True, help="output folder (replaced atomically)")
-    ex.add_argument("--format", default="json,parquet,html",
-                    help="comma-separated outputs: json, parquet, html, xlsx, csv (default json,parquet,html)")
+    ex.add_argument("--format", default=",".join(DEFAULT_FORMATS),
+                    help=f"comma-separated outputs from {', '.join(ALL_FORMATS)}, or 'all'; a leading + adds to the "
+                         f"default set instead of replacing it (--format +xlsx). Default: {','.join(DEFAULT_FORMATS)} "
+                         "(notice.json, one .parquet per table, report.html)")
     ex.add_argument("--strict", action="store_true", help="exit 1 when any error-severity finding exists")
     ex.add_argument("--aliases", type=Path, help="CSV or YAML file: printed name variant → canonical name")
     ex.add_argument("-q", "--quiet", action="store_true", help="no summary line")
@@ -64,23 +84,54 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     from kaoping.api import extract, summary
     from kaoping.writers.output import write_document
 
-    formats = tuple(f.strip() for f in args.format.split(",") if f.strip())
-    bad = [f for f in formats if f not in ("json", "parquet", "html", "xlsx", "csv")]
-    if bad:
-        raise UsageError(f"unknown output format {bad[0]!r} (choose from json, parquet, html, xlsx, csv)")
+    formats = parse_formats(args.format)
     aliases = None
     if args.aliases:
-        from kaoping.normalize.people import load_aliases
+        from kaoping.aliases import load_aliases
 
         aliases = load_aliases(args.aliases)
     doc = extract(args.input, aliases=aliases)
     write_document(doc, args.out, formats)
     s = summary(doc)
     if not args.quiet:
+        left_out = [f for f in DEFAULT_FORMATS if f not in formats]
+        note = f" (not written: {', '.join(left_out)}; --format all writes every output)" if left_out else ""
         print(f"{args.input.name}: {s['indicators']} indicators, weight total {s['weight_total']:g}, "
               f"{s['references']} references, {s['errors']} errors, {s['warnings']} warnings, "
-              f"{s['info']} info → {args.out}")
+              f"{s['info']} info → {args.out}{note}")
+    for alarm in [] if args.quiet else _hierarchy_alarms(doc):
+        print(f"kaoping: warning: {args.input.name}: hierarchy inconsistent: {alarm}", file=sys.stderr)
     return EXIT_FINDINGS if args.strict and s["errors"] else EXIT_OK
+
+
+def parse_formats(text: str) -> tuple[str, ...]:
+    """``json,xlsx`` → exactly those; ``all`` → every output; ``+xlsx`` → the default set and xlsx."""
+    items = [f.strip() for f in text.split(",") if f.strip()]
+    chosen: list[str] = list(DEFAULT_FORMATS) if any(f.startswith("+") for f in items) else []
+    for item in items:
+        name = item.lstrip("+").strip()
+        names = ALL_FORMATS if name == "all" else (name,)
+        if name not in ALL_FORMATS and name != "all":
+            raise UsageError(f"unknown output format {name!r} (choose from {', '.join(ALL_FORMATS)} or all)")
+        chosen += [n for n in names if n not in chosen]
+    if not chosen:
+        raise UsageError(f"--format names no output (choose from {', '.join(ALL_FORMATS)} or all)")
+    return tuple(f for f in ALL_FORMATS if f in chosen)
+
+
+def _hierarchy_alarms(doc: NoticeDocument) -> list[str]:
+    """One line per category or group whose items do not sum to its printed points, naming its rows (by
+    dashed code; by seq where the notice prints ordinals that restart, or nothing)."""
+    from kaoping.normalize.checks import category_subtotals, format_points, group_subtotals
+    from kaoping.normalize.textfold import CODE_RE
+
+    out = []
+    for sub in [*category_subtotals(doc.indicators, doc.totals), *group_subtotals(doc.indicators)]:
+        if sub.ok is False and sub.printed is not None:
+            rows = ", ".join(i.code if CODE_RE.match(i.code or "") else f"#{i.seq}" for i in sub.items)
+            out.append(f"{sub.level} {sub.label} prints {format_points(sub.printed)} but its items sum to "
+                       f"{format_points(sub.weight_sum)} (rows {rows})")
+    return out
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
@@ -154,9 +205,11 @@ COMMANDS = {"extract": _cmd_extract, "schema": _cmd_schema, "diff": _cmd_diff, "
 
 
 def _subject(args: argparse.Namespace | None, exc: KaopingError) -> str:
+    """The file an error is about: the one it names, else the output folder for an output error and the input
+    (if the command has one) for any other; never the output folder for an error about the input or the flags."""
     if exc.path:
         return f"{exc.path}: "
-    path = getattr(args, "input", None) or getattr(args, "out", None)
+    path = getattr(args, "out", None) if isinstance(exc, OutputError) else getattr(args, "input", None)
     return f"{path}: " if path else ""
 
 

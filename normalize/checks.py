@@ -13,8 +13,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from kaoping.normalize.issues import indicator_ref, issue_at
 from kaoping.normalize.textfold import CODE_RE, fold_code, format_number
-from kaoping.schema.models import Indicator, Issue, Severity, TotalRow
+from kaoping.schema.models import Indicator, Issue, TotalRow
 
 log = logging.getLogger(__name__)
 
@@ -59,25 +60,6 @@ format_points = format_number
 def shorten(text: str | None, width: int = LABEL_WIDTH) -> str:
     text = (text or "").strip()
     return text if len(text) <= width else text[:width] + "…"
-
-
-def indicator_ref(ind: Indicator) -> str:
-    """The indicator's code, or "#seq" when none is printed."""
-    return ind.code or f"#{ind.seq}"
-
-
-def _location(ind: Indicator) -> dict[str, int | None]:
-    src = ind.source
-    return {
-        "page": src.pages[0] if src.pages else None,
-        "line": src.lines[0] if src.lines else None,
-        "row": src.rows[0] if src.rows else None,
-    }
-
-
-def issue_at(ind: Indicator, severity: Severity, kind: str, message: str, code: str | None = None) -> Issue:
-    """An Issue located at an indicator's source row."""
-    return Issue(severity=severity, kind=kind, message=message, code=code or indicator_ref(ind), **_location(ind))
 
 
 # ---------------------------------------------------------------- hierarchy
@@ -161,29 +143,57 @@ def _sum_issue(sub: Subtotal, what: str, printed_text: str) -> Issue:
 
 
 def arithmetic_issues(indicators: list[Indicator], totals: list[TotalRow]) -> list[Issue]:
+    """Points and totals at every level, one rule each: printed points vs item weights (level-1, group,
+    category), then printed 小计/合计/得分 rows vs the weights they close."""
+    return [*level1_sum_issues(indicators), *group_sum_issues(indicators), *category_sum_issues(indicators, totals),
+            *group_total_row_issues(indicators, totals), *other_total_row_issues(indicators, totals)]
+
+
+def _points_issues(subtotals: list[Subtotal], what: str) -> list[Issue]:
+    return [_sum_issue(s, f"{what}{s.label}", f"{format_points(s.printed)}分")
+            for s in subtotals if s.ok is False and s.printed is not None]
+
+
+def level1_sum_issues(indicators: list[Indicator]) -> list[Issue]:
+    """A 一级指标's printed points differ from its items' weights."""
+    return _points_issues(level1_blocks(indicators), "一级指标 ")
+
+
+def group_sum_issues(indicators: list[Indicator]) -> list[Issue]:
+    """A group's printed points differ from its items' weights."""
+    return _points_issues(group_subtotals(indicators), "group ")
+
+
+def category_sum_issues(indicators: list[Indicator], totals: list[TotalRow]) -> list[Issue]:
+    """A category's printed points, and the 合计 row that closes it, against its items' weights."""
     issues: list[Issue] = []
-    for block in level1_blocks(indicators):
-        if block.ok is False and block.printed is not None:
-            issues.append(_sum_issue(block, f"一级指标 {block.label}", f"{format_points(block.printed)}分"))
-    for group in group_subtotals(indicators):
-        if group.ok is False and group.printed is not None:
-            issues.append(_sum_issue(group, f"group {group.label}", f"{format_points(group.printed)}分"))
     for cat in category_subtotals(indicators, totals):
-        if cat.ok is False and cat.printed is not None:
-            issues.append(_sum_issue(cat, f"category {cat.label}", f"{format_points(cat.printed)}分"))
+        issues.extend(_points_issues([cat], "category "))
         row = cat.total
         if row is not None and row.value is not None and cat.complete and cat.items \
                 and not points_equal(cat.weight_sum, row.value):
             issues.append(_total_issue(row, cat.weight_sum, f"{row.label} row of {cat.label}"))
-    categories = {i.category for i in indicators}
-    weights_known = all(i.weight is not None for i in indicators)
-    grand = sum(i.weight for i in indicators if i.weight is not None)
+    return issues
+
+
+def group_total_row_issues(indicators: list[Indicator], totals: list[TotalRow]) -> list[Issue]:
+    """A 小计 row against the weights of the group it closes."""
+    issues: list[Issue] = []
     for group in group_subtotals(indicators):
         key = (group.items[0].category, group.label) if group.items else None
         row = next((t for t in totals if t.level == "group" and (t.category, t.group) == key), None)
         if row is not None and row.value is not None and group.complete and group.items \
                 and not points_equal(group.weight_sum, row.value):
             issues.append(_total_issue(row, group.weight_sum, f"{row.label} row of group {group.label}"))
+    return issues
+
+
+def other_total_row_issues(indicators: list[Indicator], totals: list[TotalRow]) -> list[Issue]:
+    """A 合计 row naming a category without items; a grand total (得分/总分) against every weight."""
+    categories = {i.category for i in indicators}
+    weights_known = all(i.weight is not None for i in indicators)
+    grand = sum(i.weight for i in indicators if i.weight is not None)
+    issues: list[Issue] = []
     for row in totals:
         if row.level == "group":
             continue
@@ -221,19 +231,27 @@ def parse_code(code: str | None) -> tuple[int, ...] | None:
     return tuple(int(p) for p in code.split("-"))
 
 
+def _code_key(ind: Indicator) -> tuple:
+    """A dashed code is unique in the notice; a printed ordinal (1. 2. …) restarts under each category and
+    group, so it is unique only there."""
+    return (ind.code,) if CODE_RE.match(ind.code or "") else (ind.category, ind.group, ind.code)
+
+
 def structure_issues(indicators: list[Indicator]) -> list[Issue]:
     issues: list[Issue] = []
-    first_by_code: dict[str, Indicator] = {}
+    first_by_code: dict[tuple, Indicator] = {}
+    prints_deadlines = any((i.deadline or "").strip() for i in indicators)  # a table without 完成时限 has none
     for ind in indicators:
         if ind.code:
-            if ind.code in first_by_code:
+            key = _code_key(ind)
+            if key in first_by_code:
                 issues.append(issue_at(ind, "error", "duplicate_code",
-                                       f"code {ind.code} is used again (first at #{first_by_code[ind.code].seq})"))
+                                       f"code {ind.code} is used again (first at #{first_by_code[key].seq})"))
             else:
-                first_by_code[ind.code] = ind
+                first_by_code[key] = ind
         if ind.weight is None:
             issues.append(issue_at(ind, "error", "missing_weight", f"{indicator_ref(ind)} has no weight"))
-        if not (ind.deadline or "").strip():
+        if not (ind.deadline or "").strip() and prints_deadlines:
             issues.append(issue_at(ind, "error", "missing_deadline", f"{indicator_ref(ind)} has no deadline"))
         elif ind.deadline_date is None:
             issues.append(issue_at(ind, "warning", "deadline_unparsed",

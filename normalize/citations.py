@@ -16,7 +16,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from kaoping.normalize.facts import data_lines
+from kaoping.normalize.facts import data_lines, data_rows
+from kaoping.normalize.numerals import chinese_to_number
 from kaoping.normalize.textfold import fold_text
 
 log = logging.getLogger(__name__)
@@ -33,11 +34,9 @@ _NUMS = rf"(?:第\s*{_CN}(?:{_SEP}{_CN})*|{_AR}(?:{_SEP}{_AR})*)"
 _LOCATOR_RE = re.compile(rf"(?:任务\s*)?(?:{_NUMS}\s*[页项条点]|附件\s*{_CN})")
 _HAN = r"\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef“”‘’"
 _PART_SPLIT_RE = re.compile(r"[；;]")
-_LEAD_RE = re.compile(r"^[\s属（(]+")
 _TRAIL_RE = re.compile(r"[\s。.，,）)的]+$")
 _NUMERAL = "一二三四五六七八九十两"
 _NUMERIC_ABBR_RE = re.compile(rf"([{_NUMERAL}])([^{_NUMERAL}]+)")
-_NUMERAL_VALUE = {c: i for i, c in enumerate("一二三四五六七八九十", start=1)} | {"两": 2}
 
 STRONG_IN_CONTEXT = 0.5  # any strong criterion, against the documents the indicator's 文件依据 cites
 STRONG_ANYWHERE = 0.8  # against the rest of the notice's documents
@@ -89,6 +88,13 @@ def quoted_names(text: str) -> list[str]:
     return [plain(next(g for g in m.groups() if g)) for m in _QUOTE_RE.finditer(text)]
 
 
+@cache
+def _lead_re() -> re.Pattern[str]:
+    """Brackets and the note word that opens a note (属, 依据, 来源 …: data/note_words.csv) before its alias."""
+    words = "|".join(re.escape(r["word"]) for r in data_rows("note_words.csv"))
+    return re.compile(rf"^[\s（(]*(?:(?:{words})[\s（(]*)?")
+
+
 def _mask_quotes(text: str) -> str:
     return _QUOTE_RE.sub(lambda m: "\0" * len(m[0]), text)
 
@@ -97,7 +103,7 @@ def note_to_parts(note: str | None) -> list[NotePart]:
     """'属市《政府工作报告》任务65项；省政府工作涉及泉州任务附件2第40项' → alias + locator per part."""
     parts: list[NotePart] = []
     for raw in _PART_SPLIT_RE.split(fold_spaces(note or "")):
-        text = _TRAIL_RE.sub("", _LEAD_RE.sub("", raw.strip()))
+        text = _TRAIL_RE.sub("", _lead_re().sub("", raw.strip()))
         if not text:
             continue
         m = _LOCATOR_RE.search(_mask_quotes(text))
@@ -139,7 +145,7 @@ def is_abbreviation(short: str, clauses: Sequence[str]) -> bool:
     pairs = _NUMERIC_ABBR_RE.findall(short)
     if pairs and "".join(n + s for n, s in pairs) == short:
         return all(
-            sum(1 for c in clauses if all(ch in c for ch in chars)) == _NUMERAL_VALUE[n] for n, chars in pairs
+            sum(1 for c in clauses if all(ch in c for ch in chars)) == chinese_to_number(n) for n, chars in pairs
         )
     return len(short) == len(clauses) and all(ch in c for ch, c in zip(short, clauses, strict=True))
 

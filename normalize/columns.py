@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from kaoping.normalize.dates import deadline_words
-from kaoping.normalize.headers import FIELD_ORDER, PARENT_CHILDREN, header_role
+from kaoping.normalize.facts import deadline_words
+from kaoping.normalize.headers import EXTRA, FAMILIES, FIELD_ORDER, LEAF_ROLES, extra_role, header_role
 from kaoping.normalize.rows import GridCell, TableRow
 from kaoping.normalize.textfold import fold_code, parse_number, squash
 
@@ -52,6 +53,8 @@ def ragged_row_to_fields(texts: list[str], order: tuple[str, ...] = FIELD_ORDER)
     for name, text in zip(right_roles, right, strict=False):
         values[name] = text
     code_at = next((i for i, t in enumerate(left) if fold_code(t)), None)
+    if code_at is None and order[0] == "code" and left and squash(left[0]).isdigit():
+        code_at = 0  # a 序号 printed as a bare number ('1') in the first column is the code, not a weight
     if code_at is not None:
         values["code"] = left[code_at]
         project, texts_part = left[:code_at], left[code_at + 1:]
@@ -70,18 +73,70 @@ def ragged_row_to_fields(texts: list[str], order: tuple[str, ...] = FIELD_ORDER)
     return project, values
 
 
-def infer_unknown_roles(roles: list[str | None], labels: list[str], parents: list[str | None]) -> list[str | None]:
-    """Give unknown header labels a role: under a parent heading (目标内容, 责任分解) whose children are
-    missing exactly as many roles as it has unknown columns, the columns take them in the usual order."""
-    roles, parents = list(roles), list(parents)
-    child_of = {child: parent for parent, children in PARENT_CHILDREN.items() for child in children}
-    for c, role in enumerate(roles):  # no heading above: the family of the known neighbours decides
-        if role is None and parents[c] is None and squash(labels[c]):
-            near = {child_of.get(roles[k]) for k in (c - 1, c + 1) if 0 <= k < len(roles) and roles[k]} - {None}
-            if len(near) == 1:
-                parents[c] = near.pop()
-    for parent, children in PARENT_CHILDREN.items():
-        unknown = [c for c, r in enumerate(roles) if r is None and squash(labels[c]) and parents[c] == parent]
+@dataclass(frozen=True)
+class HeaderSlot:
+    """One header row's view of one column: the label printed there, and the header cell covering it (a
+    grid cell's span; in a text export the nearest label to the left, since merged slots print blank)."""
+
+    text: str
+    owner: tuple[int, int] | None = None
+    owner_text: str = ""
+
+
+@dataclass(frozen=True)
+class HeaderColumn:
+    label: str  # the leaf label (the lowest header row printing one), '' when none
+    parent: tuple[int, int] | None  # the header cell above the leaf that spans it, if any
+    header: str  # as printed: 'parent / leaf' or 'leaf'
+
+
+def slots_to_column(matrix: list[list[HeaderSlot]], c: int) -> HeaderColumn:
+    """The lowest header row printing a label in column ``c`` names it; a header cell above that spans the
+    column (a different cell) is its parent — parenthood comes from the grid, not from the wording."""
+    for r in range(len(matrix) - 1, -1, -1):
+        slot = matrix[r][c] if c < len(matrix[r]) else HeaderSlot("")
+        if not squash(slot.text):
+            continue
+        above = matrix[r - 1][c] if r > 0 and c < len(matrix[r - 1]) else HeaderSlot("")
+        if squash(above.owner_text) and above.owner != slot.owner:
+            return HeaderColumn(slot.text, above.owner, f"{squash(above.owner_text)} / {squash(slot.text)}")
+        return HeaderColumn(slot.text, None, squash(slot.text))
+    return HeaderColumn("", None, "")
+
+
+def column_to_role(col: HeaderColumn) -> str | None:
+    role = header_role(col.label) if squash(col.label) else None
+    if role == EXTRA:
+        return extra_role(col.header)
+    return role if role in LEAF_ROLES else None
+
+
+def _family_of(roles: list[str | None]) -> str | None:
+    """The one family the known roles belong to (None when none or several)."""
+    found = {f for f, members in FAMILIES.items() for r in roles if r in members}
+    return found.pop() if len(found) == 1 else None
+
+
+def columns_to_families(cols: list[HeaderColumn], roles: list[str | None]) -> list[str | None]:
+    """Which family each unknown column belongs to: that of its siblings under the same parent heading,
+    else that of its known neighbours."""
+    out: list[str | None] = [None] * len(cols)
+    for c, col in enumerate(cols):
+        if roles[c] is not None or not squash(col.label):
+            continue
+        if col.parent is not None:
+            out[c] = _family_of([roles[k] for k, o in enumerate(cols) if o.parent == col.parent])
+        if out[c] is None:  # no parent, or one that says nothing (a text export's blank-extended label)
+            out[c] = _family_of([roles[k] for k in (c - 1, c + 1) if 0 <= k < len(roles)])
+    return out
+
+
+def infer_unknown_roles(roles: list[str | None], families: list[str | None]) -> list[str | None]:
+    """Unknown labels of a family take the roles the family is missing, in the usual order, when exactly
+    as many are missing as there are unknown columns."""
+    roles = list(roles)
+    for family, children in FAMILIES.items():
+        unknown = [c for c, f in enumerate(families) if f == family and roles[c] is None]
         missing = [r for r in children if r not in roles]
         if unknown and len(unknown) == len(missing):
             for c, role in zip(unknown, missing, strict=True):
@@ -89,36 +144,35 @@ def infer_unknown_roles(roles: list[str | None], labels: list[str], parents: lis
     return roles
 
 
-def header_texts_to_roles(matrix: list[list[str]]) -> list[str | None]:
-    """Header rows (top to bottom, one text per column) → the field role of each column.
+def header_slots_to_roles(matrix: list[list[HeaderSlot]]) -> list[str | None]:
+    """Header rows (top to bottom) → each column's role: a leaf field, ``extra:<header>`` for a printed
+    column with no field, None for a column no header row labels."""
+    width = max((len(r) for r in matrix), default=0)
+    cols = [slots_to_column(matrix, c) for c in range(width)]
+    roles = [column_to_role(col) for col in cols]
+    roles = infer_unknown_roles(roles, columns_to_families(cols, roles))
+    return [role if role is not None or not col.header else extra_role(col.header) for role, col in zip(roles, cols,
+                                                                                                       strict=True)]
 
-    The lowest row naming a leaf field decides; a parent heading (目标内容, 责任分解) stands over the
-    columns to its right up to the next heading, so an unknown label there can take the role the
-    heading is missing (see :func:`infer_unknown_roles`)."""
-    width = max(len(r) for r in matrix)
-    roles: list[str | None] = [None] * width
-    labels, parents = [""] * width, [None] * width
-    for c in range(width):
-        for row in reversed(matrix):
-            text = row[c] if c < len(row) else ""
-            role = header_role(text)
-            if role in FIELD_ORDER:
-                roles[c] = role
-                break
-            if squash(text) and not labels[c] and role is None:
-                labels[c] = text
-        for row in matrix:
-            left = next((row[k] for k in range(min(c, len(row) - 1), -1, -1) if squash(row[k])), "")
-            if header_role(left) in PARENT_CHILDREN:
-                parents[c] = header_role(left)
-                break
-    return infer_unknown_roles(roles, labels, parents)
+
+def ragged_header_slots(texts: list[str], r: int) -> list[HeaderSlot]:
+    """A text-export header row: a blank slot belongs to the nearest label on its left (a merged cell)."""
+    out, owner, owner_text = [], None, ""
+    for c, t in enumerate(texts):
+        if squash(t):
+            owner, owner_text = (r, c), t
+        out.append(HeaderSlot(t, owner, owner_text))
+    return out
+
+
+def header_texts_to_roles(matrix: list[list[str]]) -> list[str | None]:
+    return header_slots_to_roles([ragged_header_slots(row, r) for r, row in enumerate(matrix)])
 
 
 def header_rows_to_order(header_rows: list[TableRow]) -> tuple[str, ...]:
-    """The order of the leaf fields as the header rows print them (ragged text: by cell position).
+    """The order of the columns as the header rows print them (ragged text: by cell position).
 
-    Fields the header does not print are absent (a table without 一级指标); without 权重 or 二级指标
+    Fields the header does not print are absent (a table without 一级指标); without 权重 or an item column
     the header says too little and the usual order is assumed.
     """
     roles = header_texts_to_roles([r.texts for r in header_rows])
@@ -127,8 +181,14 @@ def header_rows_to_order(header_rows: list[TableRow]) -> tuple[str, ...]:
 
 
 def header_rows_to_roles(header_rows: list[TableRow], cells: list[GridCell]) -> list[str | None]:
-    """Column → field role for a true grid: each column reads the header cell that covers it."""
-    return header_texts_to_roles([[cells[s.cell].text if s else "" for s in r.slots] for r in header_rows])
+    """Column → role for a true grid: each column reads the header cells that cover it."""
+    matrix = [[HeaderSlot(cells[s.cell].text, (s.cell, 0), cells[s.cell].text) if s else HeaderSlot("")
+               for s in r.slots] for r in header_rows]
+    return header_slots_to_roles(matrix)
+
+
+def covered_roles(cell: GridCell, roles: list[str | None]) -> list[str | None]:
+    return [roles[k] for k in range(cell.col, min(cell.col + cell.colspan, len(roles)))]
 
 
 def grid_row_to_fields(
@@ -148,7 +208,8 @@ def grid_row_to_fields(
         covered = {roles[k] for k in range(cell.col, min(cell.col + cell.colspan, len(roles)))}
         target = "item" if "item" in covered and role in TEXT_FIELDS else role
         if target == "project":
-            project.append(cell.text)
+            project.append(cell.text)  # a cell spanning every project column is the top level: it holds
+            project += [""] * (sum(1 for r in covered_roles(cell, roles) if r == "project") - 1)  # them all
             if not slot.origin and squash(cell.text):
                 merged.add("project")
             continue

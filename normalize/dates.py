@@ -5,42 +5,29 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from functools import cache
 
-from kaoping.normalize.facts import data_rows
+from kaoping.normalize.facts import data_lines, data_rows, deadline_words
+from kaoping.normalize.numerals import chinese_digits_to_number, chinese_to_number
 from kaoping.normalize.textfold import squash
 
-_CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4}
-_CN_NUM = dict(zip("〇零一二三四五六七八九", [0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9], strict=True))
 _CN_DATE = re.compile(r"([〇零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月(?:([一二三四五六七八九十]{1,3})日)?")
 _DOTTED = re.compile(r"(\d{4})[.\-/／](\d{1,2})[.\-/／](\d{1,2})")
-_YMD = re.compile(r"(?:(\d{4})年)?(\d{1,2})月(?:(\d{1,2})日|(上旬|中旬|下旬|底|末|初))?")
+
 _QUARTER = re.compile(r"(?:第)?([一二三四1-4])季度")
-_NEXT_YEAR = re.compile(r"(次年|明年|翌年|下一?年)$")
+
 _DATE_LINE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
-
-
-def _cn_number(text: str) -> int:
-    """'十二' → 12, '三十一' → 31, '八' → 8."""
-    if "十" not in text:
-        return _CN_NUM[text]
-    tens, _, ones = text.partition("十")
-    return (_CN_NUM[tens] if tens else 1) * 10 + (_CN_NUM[ones] if ones else 0)
 
 
 def _arabic(s: str) -> str:
     """Chinese-numeral and dotted dates in Arabic 年月日 form: 二〇二二年八月三日, 2022.12.31 → 2022年12月31日."""
     def cn(m: re.Match[str]) -> str:
-        year = "".join(str(_CN_NUM[c]) for c in m.group(1))
-        day = f"{_cn_number(m.group(3))}日" if m.group(3) else ""
-        return f"{year}年{_cn_number(m.group(2))}月{day}"
+        year = chinese_digits_to_number(m.group(1))
+        day = f"{chinese_to_number(m.group(3))}日" if m.group(3) else ""
+        return f"{year}年{chinese_to_number(m.group(2))}月{day}"
 
     s = _CN_DATE.sub(cn, s)
     return _DOTTED.sub(lambda m: f"{m.group(1)}年{int(m.group(2))}月{int(m.group(3))}日", s)
-
-
-def deadline_words() -> dict[str, int | None]:
-    """Deadline words without a month number (data/deadline_words.csv): word → month it ends, or None."""
-    return {r["word"]: int(r["month"]) if r["month"] else None for r in data_rows("deadline_words.csv")}
 
 
 def _month_end(year: int, month: int) -> dt.date:
@@ -62,17 +49,17 @@ def text_to_date_range(text: str | None, year: int | None) -> tuple[dt.date | No
     s = _arabic(squash(text))
     if not s:
         return None, None
-    matches = list(_YMD.finditer(s))
+    matches = list(_ymd_re().finditer(s))
     if not matches:
         month = next((m for w, m in deadline_words().items() if w in s and m), None)
         if year and month:
             return None, _month_end(year, month)
         if year and (q := _QUARTER.search(s)):
-            n = _CN_DIGITS.get(q.group(1)) or int(q.group(1))
+            n = chinese_to_number(q.group(1)) or int(q.group(1))
             return None, _month_end(year, n * 3)
         return None, None
     first = matches[0]
-    if year is not None and _NEXT_YEAR.search(s[: first.start()]):
+    if year is not None and s[: first.start()].endswith(data_lines("next_year_words.txt")):
         year += 1  # 次年1月底前: the month of the year after the notice's
     y = int(first.group(1)) if first.group(1) else year
     if y is None:
@@ -91,6 +78,19 @@ def text_to_date_range(text: str | None, year: int | None) -> tuple[dt.date | No
     return start, end
 
 
+@cache
+def _month_parts() -> dict[str, tuple[int | None, int | None]]:
+    """上旬 → (1, 10), 底 → (None, None): the days a month part covers (data/month_parts.csv)."""
+    return {r["word"]: (int(r["first_day"]) if r["first_day"] else None, int(r["last_day"]) if r["last_day"] else None)
+            for r in data_rows("month_parts.csv")}
+
+
+@cache
+def _ymd_re() -> re.Pattern[str]:
+    parts = "|".join(sorted(map(re.escape, _month_parts()), key=len, reverse=True))
+    return re.compile(rf"(?:(\d{{4}})年)?(\d{{1,2}})月(?:(\d{{1,2}})日|({parts}))?")
+
+
 def _span(year: int, m: re.Match[str]) -> tuple[dt.date | None, dt.date | None]:
     month = int(m.group(2))
     if not 1 <= month <= 12:
@@ -100,15 +100,11 @@ def _span(year: int, m: re.Match[str]) -> tuple[dt.date | None, dt.date | None]:
         d = _safe(year, month, int(day))
         return d, d
     last = _month_end(year, month)
-    if part in ("底", "末"):
-        return last, last
-    if part == "上旬" or part == "初":
-        return dt.date(year, month, 1), dt.date(year, month, 10)
-    if part == "中旬":
-        return dt.date(year, month, 11), dt.date(year, month, 20)
-    if part == "下旬":
-        return dt.date(year, month, 21), last
-    return dt.date(year, month, 1), last
+    if part is None:
+        return dt.date(year, month, 1), last
+    first_day, last_day = _month_parts()[part]
+    end = dt.date(year, month, last_day) if last_day else last
+    return (dt.date(year, month, first_day) if first_day else end), end
 
 
 def deadline_to_date(deadline: str | None, year: int | None) -> dt.date | None:

@@ -19,8 +19,8 @@ def data_text(name: str) -> str:
 
 @cache
 def data_rows(name: str) -> tuple[dict[str, str], ...]:
-    """The rows of a CSV file (first line: column names)."""
-    return tuple(csv.DictReader(data_text(name).splitlines()))
+    """The rows of a CSV file (first line that is not a ``#`` comment: column names)."""
+    return tuple(csv.DictReader(line for line in data_text(name).splitlines() if not line.startswith("#")))
 
 
 @cache
@@ -34,3 +34,9 @@ def data_yaml(name: str) -> Any:
     import yaml
 
     return yaml.safe_load(data_text(name))
+
+
+@cache
+def deadline_words() -> dict[str, int | None]:
+    """Deadline words without a month number (data/deadline_words.csv): word → month it ends, or None."""
+    return {r["word"]: int(r["month"]) if r["month"] else None for r in data_rows("deadline_words.csv")}

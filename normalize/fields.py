@@ -14,7 +14,7 @@ def unit_suffixes() -> tuple[str, ...]:
     return tuple(r["suffix"] for r in data_rows("unit_suffixes.csv"))
 
 
-TEXT_FIELDS = ("category", "group", "level1", "level1_note", "item", "deadline", "basis")
+TEXT_FIELDS = ("category", "group", "level1", "level1_note", "item", "criteria", "deadline", "basis")
 
 
 def fold_indicator_texts(indicators: list[Indicator]) -> list[Indicator]:
@@ -23,6 +23,7 @@ def fold_indicator_texts(indicators: list[Indicator]) -> list[Indicator]:
     for i in indicators:
         update = {f: (fold_text(getattr(i, f)) or None) for f in TEXT_FIELDS}
         update["item"] = update["item"] or ""
+        update["extra"] = [e.model_copy(update={"text": fold_text(e.text)}) for e in i.extra]
         out.append(i.model_copy(update=update))
     return out
 

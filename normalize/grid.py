@@ -2,13 +2,15 @@
 
 Works on any format: true grids (DOCX, PDF) are expanded from their spans and placed by header;
 ragged text rows are placed by content. Repeated header rows are recognised by their wording
-(data/headers.csv), a row that a page break split is rejoined with the row above, and total rows
-(合计, 得分) are kept aside for the checks. Every raw row ends in exactly one bucket.
+(data/headers.csv), a row that a page break split is rejoined with the row above, total rows
+(合计, 得分) are kept aside for the checks, section/group headings and note lines are marked as such
+(:mod:`normalize.rowkinds`). Every raw row ends in exactly one bucket.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from kaoping.normalize.columns import (
@@ -25,6 +27,7 @@ from kaoping.normalize.headers import (
     total_words,
     unknown_header_labels,
 )
+from kaoping.normalize.rowkinds import Filled, heading_of, note_text
 from kaoping.normalize.rows import FieldRow, GridCell, Slot, TableRow
 from kaoping.normalize.textfold import fold_code, parse_number, squash
 from kaoping.schema.models import Accounting, Issue, TotalRow
@@ -34,6 +37,9 @@ log = logging.getLogger(__name__)
 
 #: a 合计/得分 label is short; a longer cell mentioning 合计 is text, not a total row
 MAX_TOTAL_LABEL = 40
+#: a total row prints its label and at most a remark beside its numbers; an item row prints item,
+#: standard, department… (the 2022 notice's total rows print one text; two leaves room for a remark)
+MAX_TOTAL_TEXTS = 2
 
 
 @dataclass
@@ -74,14 +80,18 @@ def _row_issue(kind: str, message: str, row: TableRow) -> Issue:
 
 
 def _total_kind(row: TableRow) -> str | None:
+    """合计/小计/得分 rows: a short label with a total word, numbers beside it and little else (a scoring
+    rule that says 不得分 is an item's text, not a total row)."""
     if any(fold_code(t) for t in row.texts) or any(is_deadline(t) for t in row.texts):
+        return None
+    if len([t for t in row.texts if squash(t) and parse_number(t) is None]) > MAX_TOTAL_TEXTS:
         return None
     for t in row.texts:
         s = squash(t)
         if len(s) > MAX_TOTAL_LABEL:
             continue
         for word, kind in total_words().items():
-            if word in s:
+            if word in s and f"不{word}" not in s:
                 return kind
     return None
 
@@ -163,56 +173,151 @@ def _join_broken_line(prev: TableRow, row: TableRow) -> bool:
     return True
 
 
+@dataclass
+class _TableState:
+    """What reading one table carries from row to row."""
+
+    table: RawTable
+    rows: list[TableRow]
+    cells: list[GridCell]
+    result: GridResult
+    roles: list[str | None] = field(default_factory=list)
+    order: tuple[str, ...] = FIELD_ORDER
+    header_block: list[TableRow] = field(default_factory=list)
+    body: list[tuple[TableRow, tuple[str, ...]]] = field(default_factory=list)
+    marks: list[FieldRow] = field(default_factory=list)  # heading and note rows, in table order
+    after_page_break: bool = False
+
+    @property
+    def acc(self) -> Accounting:
+        return self.result.accounting
+
+
+def row_to_filled(row: TableRow, cells: list[GridCell], ragged: bool) -> list[Filled]:
+    """The row's printed cells left to right (a grid cell once, at the row where it starts, with its span)."""
+    if ragged:
+        return [Filled(t, k) for k, t in enumerate(row.texts) if squash(t)]
+    seen: dict[int, Filled] = {}
+    for s in row.slots:
+        if s is not None and s.origin and s.cell not in seen and squash(cells[s.cell].text):
+            c = cells[s.cell]
+            seen[s.cell] = Filled(c.text, c.col, c.colspan)
+    return sorted(seen.values(), key=lambda f: f.col)
+
+
+def _take_header(st: _TableState, i: int, row: TableRow) -> bool:
+    if not (row.header or looks_like_header_row(row.texts)):
+        return False
+    st.acc.header_rows += 1
+    st.header_block.append(row)
+    if st.table.ragged:
+        st.order = header_rows_to_order(st.header_block)
+    else:
+        st.roles = header_rows_to_roles(st.header_block, st.cells)
+    for label in unknown_header_labels(row.texts):
+        message = f"unknown header label {squash(label)!r}"
+        if not any(x.kind == "unknown_header" and x.message == message for x in st.result.issues):
+            st.result.issues.append(_row_issue("unknown_header", message, row))
+    return True
+
+
+def _take_blank(st: _TableState, i: int, row: TableRow) -> bool:
+    if any(squash(t) for t in row.texts):
+        return False
+    st.acc.blank_rows += 1
+    return True
+
+
+def _take_total(st: _TableState, i: int, row: TableRow) -> bool:
+    if (kind := _total_kind(row)) is None:
+        return False
+    st.acc.total_rows += 1
+    st.result.totals.append(_row_to_total(row, kind))
+    st.after_page_break = False
+    return True
+
+
+def _mark(row: TableRow, kind: str, text: str, style: str | None = None) -> FieldRow:
+    return FieldRow(table=row.table, row=row.index, project=[], values={}, merged=set(), cells=list(row.texts),
+                    page=row.page, line=row.line, pages=row.pages, lines=row.lines, rows=row.rows, kind=kind,
+                    text=text, style=style)
+
+
+def _take_note(st: _TableState, i: int, row: TableRow) -> bool:
+    if (text := note_text(row_to_filled(row, st.cells, st.table.ragged))) is None:
+        return False
+    st.acc.note_rows += 1
+    st.marks.append(_mark(row, "note", text))
+    st.after_page_break = False
+    return True
+
+
+def _take_heading(st: _TableState, i: int, row: TableRow) -> bool:
+    heading = heading_of(row_to_filled(row, st.cells, st.table.ragged), st.table.n_cols)
+    if heading is None:
+        return False
+    st.acc.heading_rows += 1
+    st.marks.append(_mark(row, "heading", *heading))
+    st.after_page_break = False
+    return True
+
+
+def _take_continuation(st: _TableState, i: int, row: TableRow) -> bool:
+    """A grid row a page break split: its texts go to the row above."""
+    if not (st.after_page_break and st.body and not st.table.ragged
+            and _is_continuation(row, st.roles, st.cells)):
+        return False
+    _merge_continuation(st.body[-1][0], row, st.rows[i + 1:], st.cells)
+    st.acc.continuation_rows += 1
+    st.after_page_break = False
+    return True
+
+
+def _take_broken_line(st: _TableState, i: int, row: TableRow) -> bool:
+    if not (st.table.ragged and st.body and _join_broken_line(st.body[-1][0], row)):
+        return False
+    st.acc.continuation_rows += 1
+    return True
+
+
+def _take_body(st: _TableState, i: int, row: TableRow) -> bool:
+    st.after_page_break = False
+    st.body.append((row, st.order))
+    return True
+
+
+#: the rules a table row is tried against, in order; the first that takes it decides its bucket
+ROW_RULES: tuple[Callable[[_TableState, int, TableRow], bool], ...] = (
+    _take_header, _take_blank, _take_total, _take_note, _take_heading, _take_continuation, _take_broken_line,
+    _take_body,
+)
+
+
+def _placed_rows(st: _TableState) -> list[FieldRow]:
+    """Body rows placed in fields, with the heading and note rows in table order."""
+    body_rows = {r.index for r, _ in st.body}
+    fill_blanks = st.table.ragged or not any(c.rowspan > 1 and c.row in body_rows for c in st.table.cells)
+    placed = []
+    for row, row_order in st.body:
+        p = _place(row, st.cells, st.roles, st.table.ragged, row_order)
+        p.fill_blanks = fill_blanks
+        placed.append(p)
+    return sorted([*placed, *st.marks], key=lambda r: r.row)
+
+
 def table_to_rows(table: RawTable, result: GridResult | None = None) -> GridResult:
-    """One raw table → placed body rows, totals, issues and row accounting (appended to ``result``)."""
+    """One raw table → placed body rows, headings, notes, totals, issues and row accounting (appended to
+    ``result``). Each row goes to the first of :data:`ROW_RULES` that takes it."""
     result = result or GridResult()
     rows, cells = table_to_grid(table)
-    roles: list[str | None] = []
-    order: tuple[str, ...] = FIELD_ORDER
-    header_block: list[TableRow] = []
-    body: list[tuple[TableRow, tuple[str, ...]]] = []
-    after_page_break = False
-    acc = result.accounting
+    st = _TableState(table, rows, cells, result)
     for i, row in enumerate(rows):
-        acc.rows_seen += 1
-        after_page_break = after_page_break or row.page_start
-        if row.header or looks_like_header_row(row.texts):
-            acc.header_rows += 1
-            header_block.append(row)
-            if table.ragged:
-                order = header_rows_to_order(header_block)
-            else:
-                roles = header_rows_to_roles(header_block, cells)
-            for label in unknown_header_labels(row.texts):
-                message = f"unknown header label {squash(label)!r}"
-                if not any(x.kind == "unknown_header" and x.message == message for x in result.issues):
-                    result.issues.append(_row_issue("unknown_header", message, row))
-            continue
-        header_block = []
-        if not any(squash(t) for t in row.texts):
-            acc.blank_rows += 1
-            continue
-        if (kind := _total_kind(row)) is not None:
-            acc.total_rows += 1
-            result.totals.append(_row_to_total(row, kind))
-            after_page_break = False
-            continue
-        if after_page_break and body and not table.ragged and _is_continuation(row, roles, cells):
-            _merge_continuation(body[-1][0], row, rows[i + 1:], cells)
-            acc.continuation_rows += 1
-            after_page_break = False
-            continue
-        if table.ragged and body and _join_broken_line(body[-1][0], row):
-            acc.continuation_rows += 1
-            continue
-        after_page_break = False
-        body.append((row, order))
-    body_rows = {r.index for r, _ in body}
-    fill_blanks = table.ragged or not any(c.rowspan > 1 and c.row in body_rows for c in table.cells)
-    for row, row_order in body:
-        placed = _place(row, cells, roles, table.ragged, row_order)
-        placed.fill_blanks = fill_blanks
-        result.rows.append(placed)
+        st.acc.rows_seen += 1
+        st.after_page_break = st.after_page_break or row.page_start
+        if not _take_header(st, i, row):
+            st.header_block = []
+            next(rule for rule in ROW_RULES[1:] if rule(st, i, row))
+    result.rows.extend(_placed_rows(st))
     return result
 
 

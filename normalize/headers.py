@@ -1,4 +1,9 @@
-"""Header synonyms (from data/headers.csv): which column a header label stands for."""
+"""Header synonyms (from data/headers.csv): which field a header label stands for.
+
+A label only names a *leaf* field; whether a header cell is a parent heading over other columns
+(目标内容 over 序号…二级指标, 责任分解 over the three responsibility columns) is decided by the grid in
+:mod:`normalize.columns`, never by the label.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +13,14 @@ from functools import cache
 from kaoping.normalize.facts import data_rows
 from kaoping.normalize.textfold import squash
 
-#: the leaf fields of an indicator row, in the usual left-to-right order of the table
+#: the usual left-to-right order of the 泉国资办 layout: the order assumed when a header says too little
 FIELD_ORDER = ("project", "code", "basis", "level1", "item", "weight", "deadline", "leaders", "departments", "owners")
-#: the leaf fields a parent heading (目标内容, 责任分解) stands over, in their usual order
-PARENT_CHILDREN = {"content": ("code", "basis", "level1", "item"), "responsibility": ("leaders", "departments", "owners")}
+#: every field a column can fill; ``extra`` (a column kept under its header) is the role of the rest
+LEAF_ROLES = (*FIELD_ORDER, "group", "criteria")
+EXTRA = "extra"
+#: families of leaf fields printed under one parent heading, in their usual order (unknown labels under a
+#: parent take the roles its family is missing)
+FAMILIES = {"content": ("code", "basis", "level1", "item"), "responsibility": ("leaders", "departments", "owners")}
 
 
 @cache
@@ -32,6 +41,15 @@ def header_role(label: str) -> str | None:
     """'权 重' → weight; a trailing unit or remark in brackets is ignored: '权重（分）' → weight."""
     key = squash(label)
     return header_synonyms().get(key) or header_synonyms().get(_UNIT.sub("", key))
+
+
+def extra_role(header: str) -> str:
+    """The role of a column kept under its printed header: 'extra:备注'."""
+    return f"{EXTRA}:{header}"
+
+
+def is_extra(role: str | None) -> bool:
+    return bool(role) and (role == EXTRA or role.startswith(EXTRA + ":"))  # type: ignore[union-attr]
 
 
 def looks_like_header_row(texts: list[str]) -> bool:

@@ -1,10 +1,16 @@
 """Hierarchy: placed rows → indicators with category, group, 一级指标 block, inheritance and codes.
 
-General rules only:
-- project cells hold one or two labels, each maybe with points: "职能工作目标（75分） 重点工作目标";
-  a label seen first in a pair is a category, second a group. Points printed with a lone group
-  label that equal its category's points belong to the category.
-- "text（属…）4分" splits into level-1 text, note and points.
+The levels a notice prints are the levels it gets. Field mapping:
+- heading rows (:mod:`normalize.rowkinds`) number their level by ordinal style, in order of first
+  appearance in the table: the first level is ``category``, the second ``group``, a third ``level1``.
+  A table with one heading level: a section row (一、… or an unnumbered cell spanning the table) is a
+  ``category``; a lone （一） level is a ``group`` (one grouping level above items).
+- a 考评项目 column (role ``group``) prints the group, with its points, beside or above its items.
+- the 泉国资办 project columns (项目) hold one or two labels: a label seen first in a pair is a
+  category, second a group; a cell spanning both project columns is a category; points printed with
+  a lone group label that equal its category's points belong to the category.
+- ordinals before a label are its number: 「（一）预算管理（14分）」 → 预算管理, 14 points; an item's 序号
+  「1.」 is code ``1``.
 - blank cells inherit from the row above inside the same block (一级指标 block for 文件依据 and
   一级指标; the group for the three responsibility columns) and are marked as inherited.
 - a missing code in a block is inferred from its sibling (1-15-1 → 1-15-2); a group that prints
@@ -13,103 +19,25 @@ General rules only:
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
-from kaoping.normalize.facts import data_rows
+from kaoping.normalize.headers import EXTRA, is_extra
+from kaoping.normalize.labels import (  # noqa: F401  (re-exported: the label rules' public names)
+    Label,
+    cell_labels,
+    labels_to_pair,
+    split_level1,
+    text_to_labels,
+)
 from kaoping.normalize.rows import FieldRow
-from kaoping.normalize.textfold import code_depth, fold_code, fold_text, parse_number, squash
-from kaoping.schema.models import Indicator, Issue, Source
+from kaoping.normalize.textfold import code_depth, fold_code, parse_number, squash
+from kaoping.schema.models import ExtraField, Indicator, Issue, Source
 from kaoping.schema.raw import Format
 
-_POINTS = re.compile(r"[（(]\s*(\d+(?:\.\d+)?)\s*分\s*[）)]|(?<![\d.])(\d+(?:\.\d+)?)\s*分")
-_POINTS_TAIL = re.compile(r"(?:[（(【]?\s*(\d+(?:\.\d+)?)\s*分\s*[）)】]?|分值\s*[:：]?\s*(\d+(?:\.\d+)?)\s*分?)\s*$")
-_OPENERS, _CLOSERS = "（(【[", "）)】]"
-_NOTE_OPEN = re.compile(
-    "[" + re.escape(_OPENERS) + "]\\s*(?:" + "|".join(r["word"] for r in data_rows("note_words.csv")) + ")")
 RESPONSIBILITY = ("leaders", "departments", "owners")
-
-#: a project label: text, points printed with it, and which project column it sat in (None: one column only)
-Label = tuple[str, float | None, int | None]
-
-
-def _cell_labels(text: str) -> list[tuple[str, float | None]]:
-    """'职能工作目标（75分） 重点工作目标' → [('职能工作目标', 75), ('重点工作目标', None)]; brackets that are not
-    points stay in the label ('共性工作目标（含党建）（20分）'); points may be unbracketed ('思想建设5分')."""
-    s = fold_text(text).replace(" ", "")
-    out: list[tuple[str, float | None]] = []
-    pos = 0
-    for m in _POINTS.finditer(s):
-        if label := s[pos : m.start()].strip():
-            out.append((label, float(m.group(1) or m.group(2))))
-        pos = m.end()
-    if rest := s[pos:].strip():
-        out.append((rest, None))
-    return out
-
-
-def text_to_labels(texts: list[str]) -> list[Label]:
-    """'职 能 工 作 目 标 (75分)' + '重点 工 作 目 标' → [('职能工作目标', 75.0, 0), ('重点工作目标', None, 1)]"""
-    positional = len(texts) >= 2
-    out: list[Label] = []
-    for k, text in enumerate(texts):
-        for label, points in _cell_labels(text):
-            if out and out[-1][0] == label:  # the same label printed twice (a repeated merged cell)
-                out[-1] = (label, out[-1][1] if points is None else points, out[-1][2])
-            else:
-                out.append((label, points, k if positional else None))
-    return out
-
-
-def labels_to_pair(labels: list[Label]) -> tuple[tuple[str, float | None] | None, tuple[str, float | None] | None]:
-    """(category, group) the labels print for sure; (None, None) when a lone label is ambiguous.
-
-    Two project columns say which is which; one column with two labels is category then group."""
-    first = [(t, p) for t, p, k in labels if k == 0]
-    second = [(t, p) for t, p, k in labels if k == 1]
-    if first and second:
-        return first[0], second[0]
-    if len(first) >= 2:
-        return first[0], first[1]
-    if first:
-        return first[0], None
-    if second:
-        return None, second[0]
-    if len(labels) >= 2:
-        return (labels[0][0], labels[0][1]), (labels[1][0], labels[1][1])
-    return None, None
-
-
-def _note_span(s: str) -> tuple[int, int] | None:
-    """(start, end) of the bracketed 属…/依据… note, brackets included; None when there is none."""
-    for m in _NOTE_OPEN.finditer(s):
-        depth = 0
-        for j in range(m.start(), len(s)):
-            if s[j] in _OPENERS:
-                depth += 1
-            elif s[j] in _CLOSERS:
-                depth -= 1
-                if depth == 0:
-                    return m.start(), j + 1
-        return m.start(), len(s)
-    return None
-
-
-def split_level1(text: str) -> tuple[str, str | None, float | None]:
-    """'实施…目标。（属市《政府工作报告》任务65项）4分' → (text, note, 4.0).
-
-    The note is a bracketed part opening with a note word (属, 依据 …: data/note_words.csv), in any
-    bracket; the points are 'N分' or '分值：N' at the end, before or after the note."""
-    s = fold_text(text)
-    note = None
-    if span := _note_span(s):
-        note = s[span[0] + 1 : span[1] - 1].strip() or None
-        s = (s[: span[0]] + s[span[1] :]).strip()
-    points = None
-    if m := _POINTS_TAIL.search(s):
-        points = float(m.group(1) or m.group(2))
-        s = s[: m.start()].rstrip()
-    return s, note, points
+Level1 = tuple[str | None, str | None, float | None]  # text, note, points
+#: ordinal styles that start an outline (一、 or an unnumbered spanning cell): a lone level of them is a category
+SECTION_STYLES = ("cn", "span")
 
 
 @dataclass
@@ -132,6 +60,7 @@ class _State:
     category_points: dict[str, float | None] = field(default_factory=dict)
     group: str | None = None
     group_points: dict[tuple[str | None, str], float | None] = field(default_factory=dict)
+    heading_level1: Level1 | None = None  # a third heading level: the 一级指标 of the rows below
 
     def set_category(self, name: str, points: float | None) -> None:
         if name != self.category:
@@ -172,6 +101,47 @@ def _apply_labels(state: _State, known: _Known, labels: list[Label]) -> None:
     state.set_group(label, points)
 
 
+# ---------------------------------------------------------------- heading rows → levels
+
+
+def heading_fields(rows: list[FieldRow]) -> dict[tuple[int, str], str]:
+    """(table, heading style) → the field that level fills (category, group or level1)."""
+    out: dict[tuple[int, str], str] = {}
+    for table in dict.fromkeys(r.table for r in rows):
+        styles = list(dict.fromkeys(r.style or "span" for r in rows if r.table == table and r.kind == "heading"))
+        if len(styles) == 1:
+            out[(table, styles[0])] = "category" if styles[0] in SECTION_STYLES else "group"
+            continue
+        for k, style in enumerate(styles):
+            out[(table, style)] = ("category", "group", "level1")[min(k, 2)]
+    return out
+
+
+def heading_to_label(text: str) -> tuple[str, float | None]:
+    """'一、职能工作（60分）' → ('职能工作', 60.0): the ordinal is the level's number, the points its points."""
+    labels = cell_labels(text)
+    return labels[0] if labels else (squash(text), None)
+
+
+def apply_heading(state: _State, row: FieldRow, level: str) -> None:
+    label, points = heading_to_label(row.text)
+    if level == "category":
+        state.set_category(label, points)
+    elif level == "group":
+        state.set_group(label, points)
+    state.heading_level1 = (label, None, points) if level == "level1" else None
+
+
+def apply_group_column(state: _State, row: FieldRow) -> None:
+    """A 考评项目 cell printed on this row (not continued from above) names the group."""
+    text = row.values.get("group", "")
+    if squash(text) and "group" not in row.merged:
+        state.set_group(*heading_to_label(text))
+
+
+# ---------------------------------------------------------------- one body row → its fields
+
+
 def _prefix(code: str) -> str:
     return code.rsplit("-", 1)[0]
 
@@ -189,80 +159,149 @@ class _Prev:
     group: str | None
     code: str | None
     block: str | None  # the 一级指标 block a dashed code belongs to ('1-3' for 1-3-1)
-    level1: tuple[str | None, str | None, float | None]  # text, note, points
+    level1: Level1
     basis: str
     resp: dict[str, str]
 
 
+_NO_PREV = _Prev(None, None, None, None, (None, None, None), "", dict.fromkeys(RESPONSIBILITY, ""))
+
+
 def _row_texts(row: FieldRow) -> dict[str, str]:
     """The row's field texts; a row with a single text (no 二级指标) has that text as its item."""
-    v = {k: row.values.get(k, "") for k in ("code", "basis", "level1", "item", "weight", "deadline", *RESPONSIBILITY)}
+    v = {k: row.values.get(k, "") for k in ("code", "basis", "level1", "item", "weight", "deadline", "criteria",
+                                            *RESPONSIBILITY)}
     own_texts = [f for f in ("level1", "basis") if squash(v[f]) and f not in row.merged]
     if not squash(v["item"]) and len(own_texts) == 1:
         v["item"], v[own_texts[0]] = v[own_texts[0]], ""
     return v
 
 
+def cell_to_code(text: str) -> str | None:
+    """The 序号 cell: a dashed code or printed ordinal (fold_code), or a bare number printed as 序号 ('1')."""
+    code = fold_code(text)
+    if code is None and squash(text).isdigit():
+        code = str(int(squash(text)))
+    return code
+
+
+def row_code(v: dict[str, str], row: FieldRow, prev: _Prev, same_group: bool) -> tuple[str | None, bool]:
+    """(code, inferred): a blank 序号 in a block of three-part codes continues its sibling."""
+    code = cell_to_code(v["code"])
+    if code is None and same_group and code_depth(prev.code) >= 3 \
+            and (not squash(v["level1"]) or "level1" in row.merged):
+        return _next_code(prev.code), True  # type: ignore[arg-type]  # reported by the checks
+    return code, False
+
+
+def code_block(code: str | None) -> str | None:
+    depth = code_depth(code)
+    return _prefix(code) if depth >= 3 else code if depth == 2 else None  # type: ignore[arg-type]
+
+
+def row_level1(v: dict[str, str], state: _State, prev: _Prev, inherit_block: bool, inherited: set[str]) -> Level1:
+    if squash(v["level1"]):
+        return split_level1(v["level1"])
+    if inherit_block and prev.level1[0]:
+        inherited.add("level1")
+        return prev.level1
+    return state.heading_level1 or (None, None, None)
+
+
+def row_basis(v: dict[str, str], prev: _Prev, inherit_block: bool, inherited: set[str]) -> str:
+    if not squash(v["basis"]) and inherit_block and prev.basis:
+        inherited.add("basis")
+        return prev.basis
+    return v["basis"]
+
+
+def row_responsibility(v: dict[str, str], prev: _Prev, inherit_group: bool, inherited: set[str]) -> dict[str, str]:
+    resp = {name: v[name] for name in RESPONSIBILITY}
+    for name in RESPONSIBILITY:
+        if not squash(resp[name]) and inherit_group and prev.resp[name]:
+            resp[name] = prev.resp[name]
+            inherited.add(name)
+    return resp
+
+
+def row_extra(row: FieldRow) -> list[ExtraField]:
+    """Printed columns with no field, kept under their header (nothing printed is dropped)."""
+    return [ExtraField(header=role[len(EXTRA) + 1:] or EXTRA, text=text.strip())
+            for role, text in row.values.items() if is_extra(role) and squash(text)]
+
+
+# ---------------------------------------------------------------- the chain
+
+
+@dataclass
+class _Walk:
+    """What the walk over a notice's rows carries along."""
+
+    known: _Known
+    levels: dict[tuple[int, str], str]
+    fmt: Format
+    file: str
+    state: _State = field(default_factory=_State)
+    prev: _Prev = _NO_PREV
+    out: list[Indicator] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+
+
+def _row_to_indicator(w: _Walk, row: FieldRow, labels: list[Label]) -> Indicator | None:
+    state, prev = w.state, w.prev
+    inherited = set(row.merged) - {"project", "group"}
+    if labels:
+        _apply_labels(state, w.known, labels)
+    apply_group_column(state, row)
+    if (not labels or "project" in row.merged) and not (squash(row.values.get("group", "")) and "group" not in row.merged):
+        inherited |= {"category", "group"}
+    v = _row_texts(row)
+    if not squash(v["item"]) and not squash(v["weight"]):
+        return None  # not an indicator; the caller accounts for it
+    same_group = bool(w.out) and (prev.category, prev.group) == (state.category, state.group)
+    code, code_inferred = row_code(v, row, prev, same_group)
+    block = code_block(code)
+    inherit_block = row.fill_blanks and same_group and block == prev.block
+    level1 = row_level1(v, state, prev, inherit_block, inherited)
+    basis = row_basis(v, prev, inherit_block, inherited)
+    resp = row_responsibility(v, prev, row.fill_blanks and same_group, inherited)
+    w.prev = _Prev(state.category, state.group, code, block, level1, basis, resp)
+    return Indicator(
+        seq=len(w.out) + 1, code=code, code_inferred=code_inferred, category=state.category,
+        category_points=state.category_points.get(state.category or ""),
+        group=state.group, group_points=state.group_points.get((state.category, state.group or "")),
+        level1=level1[0] or None, level1_note=level1[1], level1_points=level1[2], item=v["item"],
+        weight=parse_number(v["weight"]), criteria=v["criteria"].strip() or None, deadline=v["deadline"] or None,
+        **{name: [resp[name]] if squash(resp[name]) else [] for name in RESPONSIBILITY},
+        basis=basis or None, extra=row_extra(row),
+        source=Source(format=w.fmt, file=w.file, pages=row.pages, lines=row.lines, rows=row.rows, table=row.table,
+                      inherited=sorted(inherited)),
+    )
+
+
+def _missing_item(row: FieldRow, code: str | None) -> Issue:
+    return Issue(severity="warning", kind="missing_item", code=code, page=row.page, line=row.line, row=row.row,
+                 message="row has a weight but no item text", cells=row.cells)
+
+
 def rows_to_indicators(rows: list[FieldRow], fmt: Format, file: str) -> tuple[list[Indicator], list[Issue]]:
+    """Walk the placed rows in order: a heading sets its level, a body row becomes an indicator; notes and
+    rows with neither item nor weight are left to the caller (they are accounted for there)."""
+    parsed = [text_to_labels(r.project) if r.kind == "body" else [] for r in rows]
     known = _Known()
-    parsed = [text_to_labels(r.project) for r in rows]
     for labels in parsed:
         known.learn(labels)
-    state = _State()
-    issues: list[Issue] = []
-    out: list[Indicator] = []
-    prev = _Prev(None, None, None, None, (None, None, None), "", dict.fromkeys(RESPONSIBILITY, ""))
+    w = _Walk(known, heading_fields(rows), fmt, file)
     for row, labels in zip(rows, parsed, strict=True):
-        inherited = set(row.merged) - {"project"}
-        if labels:
-            _apply_labels(state, known, labels)
-        if not labels or "project" in row.merged:
-            inherited |= {"category", "group"}
-        v = _row_texts(row)
-        if not squash(v["item"]) and not squash(v["weight"]):
-            continue  # not an indicator; the caller accounts for it
-        same_group = bool(out) and (prev.category, prev.group) == (state.category, state.group)
-        code, code_inferred = fold_code(v["code"]), False
-        if code is None and same_group and code_depth(prev.code) >= 3 \
-                and (not squash(v["level1"]) or "level1" in row.merged):
-            code, code_inferred = _next_code(prev.code), True  # reported by the checks
-        depth = code_depth(code)
-        block = _prefix(code) if depth >= 3 else code if depth == 2 else None  # printed ordinals: no block
-        inherit_block = row.fill_blanks and same_group and block == prev.block
-        inherit_group = row.fill_blanks and same_group
-        if squash(v["level1"]):
-            level1 = split_level1(v["level1"])
-        elif inherit_block and prev.level1[0]:
-            level1 = prev.level1
-            inherited.add("level1")
-        else:
-            level1 = (None, None, None)
-        basis = v["basis"]
-        if not squash(basis) and inherit_block and prev.basis:
-            basis = prev.basis
-            inherited.add("basis")
-        resp = {name: v[name] for name in RESPONSIBILITY}
-        for name in RESPONSIBILITY:
-            if not squash(resp[name]) and inherit_group and prev.resp[name]:
-                resp[name] = prev.resp[name]
-                inherited.add(name)
-        ind = Indicator(
-            seq=len(out) + 1, code=code, code_inferred=code_inferred, category=state.category,
-            category_points=state.category_points.get(state.category or ""),
-            group=state.group, group_points=state.group_points.get((state.category, state.group or "")),
-            level1=level1[0] or None, level1_note=level1[1], level1_points=level1[2], item=v["item"],
-            weight=parse_number(v["weight"]), deadline=v["deadline"] or None,
-            **{name: [resp[name]] if squash(resp[name]) else [] for name in RESPONSIBILITY},
-            basis=basis or None,
-            source=Source(format=fmt, file=file, pages=row.pages, lines=row.lines, rows=row.rows, table=row.table,
-                          inherited=sorted(inherited)),
-        )
+        if row.kind == "heading":
+            apply_heading(w.state, row, w.levels[(row.table, row.style or "span")])
+            continue
+        if row.kind != "body" or (ind := _row_to_indicator(w, row, labels)) is None:
+            continue
         if not squash(ind.item):  # an unreadable weight is reported by the checks (missing_weight)
-            issues.append(Issue(severity="warning", kind="missing_item", code=code, page=row.page, line=row.line,
-                                row=row.row, message="row has a weight but no item text", cells=row.cells))
-        out.append(ind)
-        prev = _Prev(state.category, state.group, code, block, level1, basis, resp)
-    return _set_level1_codes(_backfill_points(out)), issues
+            w.issues.append(_missing_item(row, ind.code))
+        w.out.append(ind)
+    return _set_level1_codes(_backfill_points(w.out)), w.issues
 
 
 def _backfill_points(indicators: list[Indicator]) -> list[Indicator]:

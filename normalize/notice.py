@@ -14,6 +14,7 @@ from kaoping.schema.raw import SourceInfo
 
 TITLE_MAX_LINES = 3  # a 标题 printed over more lines than this is not taken as one
 TABLE_LEAD_LINES = 3  # lines before a table without its own title that may hold 参评单位 and a date
+SIGNER_MAX_CHARS = 30  # a 署名 above the 成文日期 is an office name; a longer line is body text (GB/T 9704 7.3.5)
 PART = re.compile(r"^([一二三四五六七八九十]+)、\s*(.+)$")
 SUBPART = re.compile(r"^[（(]([一二三四五六七八九十]+)[）)]\s*([^。；;]+?)[。；;]\s*(.*)$")
 ROLE = re.compile(r"(副?组长|成员)由(.+?)(?:担任|组成)")
@@ -63,46 +64,91 @@ def _title(lines: list[str]) -> str | None:
 
 
 def paragraphs_to_notice(before: list[str], after: list[str], source: SourceInfo) -> Notice:
-    """The notice's elements from the paragraphs before and after its 考评表 (lines already joined)."""
+    """The notice's elements from the paragraphs before and after its 考评表 (lines already joined).
+
+    One rule per GB/T 9704 element, each reading the paragraphs and returning the fields it found.
+    """
     fields: dict = {}
+    for rule in (heading_fields, addressee_fields, date_fields, attachment_fields):
+        fields.update(rule(before))
+    fields.update(table_fields(before, fields.get("attachment_title")))
+    fields.update(cc_fields(after))
+    fields.update(printer_fields(after))
+    fields.update(_body(before))
+    fields["year"] = _year(fields)
+    return Notice(**fields, source_file=source.file, source_format=source.format, sha256=source.sha256,
+                  pages=source.pages)
+
+
+def heading_fields(before: list[str]) -> dict:
+    """发文字号, the 发文机关标志 above it and the 标题 below it; without a number the first line is the title."""
     number_at = next((i for i, p in enumerate(before) if _doc_number(p)), None)
-    if number_at is not None:
-        fields["doc_number"] = str(_doc_number(before[number_at]))
-        fields["issuer_mark"] = next((p for p in reversed(before[:number_at]) if p), None)
-        fields["title"] = _title(before[number_at + 1:])
-    elif before:
-        fields["title"] = before[0]
-    fields["addressee"] = next((p.rstrip("：:") for p in before if _is_addressee(p)), None)
+    if number_at is None:
+        return {"title": before[0]} if before else {}
+    return {"doc_number": str(_doc_number(before[number_at])),
+            "issuer_mark": next((p for p in reversed(before[:number_at]) if p), None),
+            "title": _title(before[number_at + 1:])}
+
+
+def addressee_fields(before: list[str]) -> dict:
+    """主送机关: the first short line ending in a colon."""
+    return {"addressee": next((p.rstrip("：:") for p in before if _is_addressee(p)), None)}
+
+
+def date_fields(before: list[str]) -> dict:
+    """成文日期 (the first line that is a date alone) and the 署名 on the short line above it."""
     date_at = next((i for i, p in enumerate(before) if line_to_date(p)), None)
-    if date_at is not None:
-        fields["date"] = line_to_date(before[date_at])
-        if date_at > 0 and len(before[date_at - 1]) <= 30:
-            fields["signer"] = before[date_at - 1]
+    if date_at is None:
+        return {}
+    fields: dict = {"date": line_to_date(before[date_at])}
+    if date_at > 0 and len(before[date_at - 1]) <= SIGNER_MAX_CHARS:
+        fields["signer"] = before[date_at - 1]
+    return fields
+
+
+def attachment_fields(before: list[str]) -> dict:
+    """附件说明 (附件：…) and the 附件标题, the last line naming a 表 (the table's own title)."""
+    fields: dict = {}
     note = next((p for p in before if re.match(r"^附件\s*[:：]", p)), None)
     if note:
         fields["attachment_note"] = re.sub(r"^附件\s*[:：]\s*", "", note)
     titles = [p for p in before if p.endswith("表") and not p.startswith("附件")]
     if titles:
         fields["attachment_title"] = titles[-1]
-    # the lines between the table's own title (or the last few lines) and the table
-    tail = before[before.index(titles[-1]) + 1:] if titles else before[-TABLE_LEAD_LINES:]
+    return fields
+
+
+def table_fields(before: list[str], table_title: str | None) -> dict:
+    """参评单位 and the table's date, from the lines between its title (or the last few lines) and the table."""
+    tail = before[before.index(table_title) + 1:] if table_title else before[-TABLE_LEAD_LINES:]
     unit = next((p for p in tail if p.startswith("参评单位")), None)
+    fields: dict = {}
     if unit:
         fields["table_unit"] = re.split(r"[:：]", unit, maxsplit=1)[-1].strip() or None
-    if titles or unit:
+    if table_title or unit:
         fields["table_date"] = next((line_to_date(p) for p in tail if line_to_date(p)), None)
-    for i, p in enumerate(after):
+    return fields
+
+
+def cc_fields(after: list[str]) -> dict:
+    """抄送: the bodies it lists (the last 抄送 line wins)."""
+    fields: dict = {}
+    for p in after:
         if p.startswith("抄送"):
             body = re.split(r"[:：]", p, maxsplit=1)[-1].rstrip("。")
             fields["cc"] = [x.strip() for x in re.split(r"[，,、]", body) if x.strip()]
+    return fields
+
+
+def printer_fields(after: list[str]) -> dict:
+    """印发机关 and 印发日期 (… 2022年8月3日印发), the office on the line before when the line has none."""
+    fields: dict = {}
+    for i, p in enumerate(after):
         if m := PRINTED.match(p):
             printer = m.group(1) or (after[i - 1] if i > 0 else "")
             fields["printer"] = printer or None
             fields["print_date"] = line_to_date(m.group(2))
-    fields.update(_body(before))
-    fields["year"] = _year(fields)
-    return Notice(**fields, source_file=source.file, source_format=source.format, sha256=source.sha256,
-                  pages=source.pages)
+    return fields
 
 
 def _year(fields: dict) -> int | None:

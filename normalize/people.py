@@ -2,19 +2,16 @@
 
 The roster is built from the notice itself: for each 责任部门, the 责任人 seen on rows that
 pair exactly one department with exactly one owner. Everything that disagrees with it is a
-warning; nothing is corrected unless the analyst supplies an alias file (variant → canonical).
+warning; nothing is corrected unless the analyst supplies an alias file (variant → canonical; it is
+read by :mod:`kaoping.aliases` at the edge and arrives here as a mapping).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import logging
 from collections import Counter, defaultdict
-from pathlib import Path
 
-from kaoping.normalize.checks import indicator_ref, issue_at
-from kaoping.schema.errors import InputError
+from kaoping.normalize.issues import indicator_ref, issue_at
 from kaoping.schema.models import Indicator, Issue, Person
 
 log = logging.getLogger(__name__)
@@ -23,84 +20,6 @@ MIN_LEADER_VARIANT_LENGTH = 3  # two-character leader names one character apart 
 
 
 # ---------------------------------------------------------------- aliases
-
-
-def load_aliases(path: Path) -> dict[str, str]:
-    """Read an alias file: CSV rows ``variant,canonical`` (an optional header row naming them) or a
-    YAML mapping ``variant: canonical`` (a list value means ``canonical: [variants]``)."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read alias file {path}: {exc}", str(path)) from exc
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        pairs = _csv_pairs(text, path)
-    elif suffix in (".yaml", ".yml"):
-        pairs = _yaml_pairs(text, path)
-    else:
-        raise InputError(f"alias file {path} must be .csv, .yaml or .yml", str(path))
-    return _resolve_aliases(pairs, path)
-
-
-def _csv_pairs(text: str, path: Path) -> list[tuple[str, str]]:
-    pairs: list[tuple[str, str]] = []
-    for number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
-        cells = [c.strip() for c in row]
-        if not any(cells) or cells[0].startswith("#"):
-            continue
-        if len(cells) != 2 or not all(cells):
-            raise InputError(f"alias file {path}, line {number}: expected 'variant,canonical', got {row!r}",
-                             str(path))
-        if number == 1 and [c.lower() for c in cells] == ["variant", "canonical"]:
-            continue
-        pairs.append((cells[0], cells[1]))
-    return pairs
-
-
-def _yaml_pairs(text: str, path: Path) -> list[tuple[str, str]]:
-    import yaml  # only alias files need it
-
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise InputError(f"alias file {path} is not valid YAML: {exc}", str(path)) from exc
-    if data is None:
-        return []
-    if not isinstance(data, dict):
-        raise InputError(f"alias file {path} must be a mapping of variant: canonical", str(path))
-    pairs: list[tuple[str, str]] = []
-    for key, value in data.items():
-        if isinstance(value, list) and all(isinstance(v, str) for v in value):
-            pairs.extend((v.strip(), str(key).strip()) for v in value)
-        elif isinstance(key, str) and isinstance(value, str) and key.strip() and value.strip():
-            pairs.append((key.strip(), value.strip()))
-        else:
-            raise InputError(f"alias file {path}: entry {key!r}: {value!r} is not variant: canonical", str(path))
-    return pairs
-
-
-def _resolve_aliases(pairs: list[tuple[str, str]], path: Path) -> dict[str, str]:
-    """Drop identities, refuse a variant given two canonicals, follow chains (a → b → c)."""
-    mapping: dict[str, str] = {}
-    for variant, canonical in pairs:
-        if variant == canonical:
-            continue
-        if mapping.get(variant, canonical) != canonical:
-            raise InputError(f"alias file {path}: {variant} is mapped to both {mapping[variant]} and {canonical}",
-                             str(path))
-        mapping[variant] = canonical
-    resolved: dict[str, str] = {}
-    for variant in mapping:
-        seen = {variant}
-        target = mapping[variant]
-        while target in mapping:
-            if target in seen:
-                raise InputError(f"alias file {path}: aliases of {variant} go round in a circle", str(path))
-            seen.add(target)
-            target = mapping[target]
-        resolved[variant] = target
-    return resolved
 
 
 def apply_aliases(indicators: list[Indicator], aliases: dict[str, str]) -> list[Indicator]:

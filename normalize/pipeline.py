@@ -16,6 +16,7 @@ from kaoping.normalize.checks import indicators_to_check_issues
 from kaoping.normalize.fields import date_indicators, fold_indicator_texts, split_indicator_names
 from kaoping.normalize.grid import GridResult, is_evaluation_table, table_to_rows
 from kaoping.normalize.hierarchy import rows_to_indicators
+from kaoping.normalize.notes import notes_to_issues, table_paragraph_notes
 from kaoping.normalize.notice import paragraphs_to_notice
 from kaoping.normalize.paragraphs import join_wrapped_paragraphs
 from kaoping.normalize.people import apply_aliases, indicators_to_people
@@ -36,6 +37,9 @@ from kaoping.schema.models import (
 from kaoping.schema.raw import RawDocument
 
 log = logging.getLogger(__name__)
+
+#: weights are printed with at most two decimals; sums closer than this are equal
+TOTAL_TOLERANCE = 1e-6
 
 
 @dataclass(frozen=True)
@@ -87,10 +91,12 @@ def step_notice(d: Draft) -> Draft:
 def step_hierarchy(d: Draft) -> Draft:
     indicators, issues = rows_to_indicators(d.grid.rows, d.raw.source.format, d.raw.source.file)
     used = {(i.source.table, r) for i in indicators for r in i.source.rows}
-    unparsed = [r for r in d.grid.rows if (r.table, r.row) not in used]
+    unparsed = [r for r in d.grid.rows if r.kind == "body" and (r.table, r.row) not in used]
     for r in unparsed:
         issues.append(Issue(severity="warning", kind="unparsed_row", page=r.page, line=r.line, row=r.row,
                             cells=r.cells, message="row has neither an item text nor a weight; kept here unparsed"))
+    notes = [*(r for r in d.grid.rows if r.kind == "note"), *table_paragraph_notes(d.raw)]
+    issues += notes_to_issues(notes, indicators)
     acc = d.grid.accounting.model_copy(update={"indicators": len(indicators), "unparsed_rows": len(unparsed)})
     totals = _assign_total_categories(d.grid.totals, indicators)
     grid = replace(d.grid, accounting=acc, totals=totals)
@@ -98,13 +104,26 @@ def step_hierarchy(d: Draft) -> Draft:
 
 
 def _assign_total_categories(totals: list[TotalRow], indicators: list[Indicator]) -> list[TotalRow]:
+    """A 合计/小计 row closes the category (group) of the rows above it; a 合计 whose value is the sum of every
+    category's printed points closes the table (a grand total worded 合计)."""
     out = []
     for t in totals:
         before = [i for i in indicators if i.source.table == t.table and i.source.rows and i.source.rows[0] < (t.row or 0)]
         last = before[-1] if before and t.level != "grand" else None
+        if last is not None and t.level == "category" and _closes_table(t, before, last):
+            out.append(t.model_copy(update={"level": "grand", "category": None, "group": None}))
+            continue
         out.append(t.model_copy(update={"category": last.category if last else None,
                                         "group": last.group if last and t.level == "group" else None}))
     return out
+
+
+def _closes_table(t: TotalRow, before: list[Indicator], last: Indicator) -> bool:
+    """The value is the sum of the printed points of every category above (two or more), not the last one's."""
+    points = {i.category: i.category_points for i in before}
+    if t.value is None or len(points) < 2 or any(p is None for p in points.values()):
+        return False
+    return abs(sum(points.values()) - t.value) < TOTAL_TOLERANCE  # type: ignore[arg-type]
 
 
 def step_fold(d: Draft) -> Draft:

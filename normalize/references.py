@@ -14,17 +14,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from kaoping.normalize.checks import indicator_ref
 from kaoping.normalize.citations import Resolution, TitleIndex, fold_spaces, note_to_resolutions, plain
 from kaoping.normalize.docnumber import DocNumber, find_docnumbers
 from kaoping.normalize.facts import data_lines, data_rows
+from kaoping.normalize.issues import indicator_ref
 from kaoping.schema.models import Citation, Indicator, Issue, Reference
 
 log = logging.getLogger(__name__)
 
 
 # GB/T 9704 titles read 发文机关 + 关于 + 事由 + 文种; an issuer name ends in an organ word.
-_TITLE_VERB_RE = re.compile(r"关于|印发|转发|批转|通报|决定")
 _PIECE_SPLIT_RE = re.compile(r"[；;]+")
 _EDGE = "\t 　，,。.：:、（(）)"
 _OPEN = "（("
@@ -69,7 +68,7 @@ def _strip_book_marks(text: str) -> str:
 
 def title_to_issuer(title: str, known_names: Iterable[str] = ()) -> tuple[str | None, str]:
     """'泉州市人民政府办公室关于印发…的通知' → ('泉州市人民政府办公室', '关于印发…的通知')."""
-    m = _TITLE_VERB_RE.search(title)
+    m = re.search("|".join(map(re.escape, data_lines("title_verbs.txt"))), title)
     if not m or m.start() < 2:
         return None, title
     prefix = title[: m.start()]
@@ -221,53 +220,84 @@ def _citation_issue(res: Resolution, where: str) -> Issue | None:
 def indicators_to_references(
     indicators: list[Indicator], body: list[str], year: int | None
 ) -> tuple[list[Indicator], list[Reference], list[Citation], list[Issue]]:
-    """Return indicators with basis_refs and level1_cites set, the registry, citations and issues."""
+    """Return indicators with basis_refs and level1_cites set, the registry, citations and issues.
+
+    A chain of steps: mentions (body, then each 文件依据) → references → the ids each 文件依据 cites →
+    the title index → each 属… note resolved against the ids its block cites → where each reference is cited.
+    """
     issuers = csv_to_issuers()
     body_mentions = body_to_mentions(body, issuers)
     per_indicator = [text_to_mentions(ind.basis, indicator_ref(ind), issuers) for ind in indicators]
     everything = body_mentions + [m for ms in per_indicator for m in ms]
     refs, issues = mentions_to_references(everything, issuers, year)
     all_ids = mentions_to_ids(everything)
-    wordings: dict[str, list[str]] = {r.id: [*r.titles, r.id] for r in refs}
-    for rid, m in zip(all_ids, everything, strict=True):
-        if rid and m.wording:
-            wordings[rid].append(m.wording)
-    index = TitleIndex(wordings)
-    ids = all_ids[len(body_mentions) :]
-    basis_refs: list[list[str]] = []
-    for ms in per_indicator:
-        basis_refs.append(list(dict.fromkeys(i for i in ids[: len(ms)] if i)))
-        ids = ids[len(ms) :]
-
-    groups: dict[tuple[str | None, str | None, str], list[int]] = {}
-    for i, ind in enumerate(indicators):
-        if ind.level1_note and ind.level1_note.strip():
-            groups.setdefault((ind.level1_code, ind.level1, ind.level1_note), []).append(i)
-    cites: list[list[str]] = [[] for _ in indicators]
-    citations: list[Citation] = []
-    for (level1_code, _, note), members in groups.items():
-        context = [rid for i in members for rid in basis_refs[i]]
-        resolutions = note_to_resolutions(note, context, index)
-        where = level1_code or indicator_ref(indicators[members[0]])
-        issues.extend(x for res in resolutions if (x := _citation_issue(res, where)))
-        for i in members:
-            ind = indicators[i]
-            cites[i] = list(dict.fromkeys(r.reference_id for r in resolutions if r.reference_id))
-            citations.extend(
-                Citation(seq=ind.seq, code=ind.code, reference_id=r.reference_id, alias=r.part.alias,
-                         locator=r.part.locator, part=r.part.part, confidence=r.confidence)
-                for r in resolutions if r.reference_id
-            )
-
-    cited_in: dict[str, list[str]] = {r.id: [] for r in refs}
-    for rid in dict.fromkeys(mentions_to_ids(body_mentions)):
-        cited_in.setdefault(rid, []).append("body")
-    for ind, b, c in zip(indicators, basis_refs, cites, strict=True):
-        for rid in dict.fromkeys([*b, *c]):
-            cited_in.setdefault(rid, []).append(indicator_ref(ind))
-    refs = [r.model_copy(update={"cited_in": cited_in.get(r.id, [])}) for r in refs]
+    basis_refs = ids_to_basis_refs(all_ids[len(body_mentions):], per_indicator)
+    index = TitleIndex(mentions_to_wordings(refs, everything, all_ids))
+    cites, citations, note_issues = notes_to_citations(indicators, basis_refs, index)
+    refs = with_cited_in(refs, indicators, mentions_to_ids(body_mentions), basis_refs, cites)
     out = [
         ind.model_copy(update={"basis_refs": b, "level1_cites": c})
         for ind, b, c in zip(indicators, basis_refs, cites, strict=True)
     ]
-    return out, refs, citations, issues
+    return out, refs, citations, [*issues, *note_issues]
+
+
+def ids_to_basis_refs(ids: list[str | None], per_indicator: list[list[Mention]]) -> list[list[str]]:
+    """Cut the flat list of mention ids back into each indicator's 文件依据 ids (first mention order)."""
+    out: list[list[str]] = []
+    for ms in per_indicator:
+        out.append(list(dict.fromkeys(i for i in ids[: len(ms)] if i)))
+        ids = ids[len(ms):]
+    return out
+
+
+def mentions_to_wordings(refs: list[Reference], mentions: list[Mention], ids: list[str | None]) -> dict[str, list[str]]:
+    """Every wording a reference is known by: its titles, its id and each mention's own wording."""
+    wordings: dict[str, list[str]] = {r.id: [*r.titles, r.id] for r in refs}
+    for rid, m in zip(ids, mentions, strict=True):
+        if rid and m.wording:
+            wordings[rid].append(m.wording)
+    return wordings
+
+
+def level1_note_blocks(indicators: list[Indicator]) -> dict[tuple[str | None, str | None, str], list[int]]:
+    """Indicators sharing one 一级指标 note (by level-1 code, text and note), by position."""
+    blocks: dict[tuple[str | None, str | None, str], list[int]] = {}
+    for i, ind in enumerate(indicators):
+        if ind.level1_note and ind.level1_note.strip():
+            blocks.setdefault((ind.level1_code, ind.level1, ind.level1_note), []).append(i)
+    return blocks
+
+
+def notes_to_citations(
+    indicators: list[Indicator], basis_refs: list[list[str]], index: TitleIndex
+) -> tuple[list[list[str]], list[Citation], list[Issue]]:
+    """Resolve each block's 属… note once, against the ids the block's 文件依据 cite; cite it on every member."""
+    cites: list[list[str]] = [[] for _ in indicators]
+    citations: list[Citation] = []
+    issues: list[Issue] = []
+    for (level1_code, _, note), members in level1_note_blocks(indicators).items():
+        context = [rid for i in members for rid in basis_refs[i]]
+        resolutions = note_to_resolutions(note, context, index)
+        where = level1_code or indicator_ref(indicators[members[0]])
+        issues.extend(x for res in resolutions if (x := _citation_issue(res, where)))
+        resolved = [r for r in resolutions if r.reference_id]
+        for i in members:
+            ind = indicators[i]
+            cites[i] = list(dict.fromkeys(r.reference_id for r in resolved))
+            citations.extend(Citation(seq=ind.seq, code=ind.code, reference_id=r.reference_id, alias=r.part.alias,
+                                      locator=r.part.locator, part=r.part.part, confidence=r.confidence)
+                             for r in resolved)
+    return cites, citations, issues
+
+
+def with_cited_in(refs: list[Reference], indicators: list[Indicator], body_ids: list[str | None],
+                  basis_refs: list[list[str]], cites: list[list[str]]) -> list[Reference]:
+    """Each reference with where it is cited: 'body' first, then indicator codes in table order."""
+    cited_in: dict[str, list[str]] = {r.id: [] for r in refs}
+    for rid in dict.fromkeys(i for i in body_ids if i):
+        cited_in.setdefault(rid, []).append("body")
+    for ind, b, c in zip(indicators, basis_refs, cites, strict=True):
+        for rid in dict.fromkeys([*b, *c]):
+            cited_in.setdefault(rid, []).append(indicator_ref(ind))
+    return [r.model_copy(update={"cited_in": cited_in.get(r.id, [])}) for r in refs]

@@ -53,3 +53,6 @@ class FieldRow:
     lines: list[int] = field(default_factory=list)
     rows: list[int] = field(default_factory=list)
     fill_blanks: bool = True  # a blank cell means "as above" (text exports; grids that never merge vertically)
+    kind: str = "body"  # "body" (an indicator row), "heading" (a section / group row), "note" (注：…)
+    text: str = ""  # a heading's or a note's printed text
+    style: str | None = None  # a heading's level key: its ordinal style, or "span" for an unnumbered spanning cell

@@ -27,22 +27,24 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import cache
 
 from kaoping.normalize.facts import data_rows, data_yaml
+from kaoping.normalize.numerals import CHINESE_DIGITS, CHINESE_SCALES, chinese_to_number
+from kaoping.normalize.textfold import format_number
 from kaoping.schema.models import Indicator, Target
 
 log = logging.getLogger(__name__)
 
 
-CHINESE_DIGITS = dict(zip("〇零一二两三四五六七八九", (0, 0, 1, 2, 2, 3, 4, 5, 6, 7, 8, 9), strict=True))
-CHINESE_SCALES = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000}
 FULLWIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
 CLAUSE_END = "，。；;,：:！？!?（）()【】\n"
 PHRASE_END = CLAUSE_END + "、"
+SENTENCE_END = "。；;！？!?\n"
 VERB_GAP = 2  # characters allowed between a comparator and its number (至少形成1项)
+THRESHOLD_NOUN = 8  # longest noun between a threshold and its count (10亿元以上[工业技改项目]3个); 8 covers a compound noun
 ENCLOSURES = (("《", "》"), ("〔", "〕"), ("[", "]"))
 
 
@@ -63,6 +65,8 @@ class ParsedTarget:
     raw: str
     start: int = 0
     end: int = 0
+    kind: str = "count"  # the unit's kind: a count of things, or a measure (元, 公里, %)
+    context: str = ""  # the noun phrase printed before the number (签约落地投资额 in …投资额10亿元以上…)
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,7 @@ class Lexicon:
     verbs: tuple[str, ...]
     stop_words: tuple[str, ...]
     not_targets: tuple[str, ...]
+    generic: frozenset[str]
     neighbours: str
     pattern: re.Pattern[str]
 
@@ -105,31 +110,10 @@ def load_lexicon() -> Lexicon:
         verbs=tuple(words.get("verbs", [])),
         stop_words=tuple(words.get("stop_words", [])),
         not_targets=tuple(words.get("not_targets", [])),
+        generic=frozenset(words.get("generic_metrics", [])),
         neighbours=str(words.get("number_neighbours", "")),
         pattern=pattern,
     )
-
-
-def chinese_to_number(text: str) -> int | None:
-    """四 → 4, 十五 → 15, 两百 → 200, 一千二百三十 → 1230; None if it is not a numeral."""
-    total, section, digit = 0, 0, None
-    for ch in text:
-        if ch in CHINESE_DIGITS:
-            if digit and ch not in "〇零":
-                return None  # 二三 is not a numeral
-            digit = CHINESE_DIGITS[ch]
-        elif ch in CHINESE_SCALES:
-            scale = CHINESE_SCALES[ch]
-            if scale >= 10_000:
-                section = (section + (digit or 0)) * scale
-                total += section
-                section = 0
-            else:
-                section += (1 if digit is None else digit) * scale
-            digit = None
-        else:
-            return None
-    return total + section + (digit or 0)
 
 
 def _enclosed(text: str, pos: int) -> bool:
@@ -213,7 +197,29 @@ def _phrase_before(text: str, start: int, floor: int, lex: Lexicon) -> str:
     head = head.strip()
     if head.startswith("的"):
         head = head[1:]
-    return _after_last_verb(head, lex).strip()
+    return _after_last_verb(head, lex).strip() or _without_trailing_verbs(head, lex)
+
+
+def _without_trailing_verbs(phrase: str, lex: Lexicon) -> str:
+    """网上办件率达到 → 网上办件率: when a verb ends the phrase, the noun is the part before it."""
+    changed = True
+    while phrase and changed:
+        changed = False
+        for verb in sorted(lex.verbs, key=len, reverse=True):
+            if phrase.endswith(verb):
+                phrase, changed = phrase[: -len(verb)].rstrip(), True
+                break
+    return phrase
+
+
+def _clause_head(text: str, start: int, floor: int) -> str:
+    """The clause before a number, verbs kept (新增项目): context for a metric too generic to compare."""
+    head = text[floor:start]
+    for i in range(len(head) - 1, -1, -1):
+        if head[i] in PHRASE_END:
+            head = head[i + 1 :]
+            break
+    return head.strip().removeprefix("的")
 
 
 def _metric(text: str, m: re.Match[str], floor: int, unit: Unit, lex: Lexicon) -> str | None:
@@ -221,9 +227,11 @@ def _metric(text: str, m: re.Match[str], floor: int, unit: Unit, lex: Lexicon) -
     after = _phrase_after(text, end, lex)
     qualifies_next = text[end : end + 1] == "的" and bool(after)
     before = _phrase_before(text, m.start(), floor, lex)
-    if unit.kind == "count" or qualifies_next:
-        return after or before or None
-    return before or after or None
+    after_first = unit.kind == "count" or qualifies_next
+    metric = (after or before) if after_first else (before or after)
+    if metric and metric == before and metric in lex.generic:
+        metric = _clause_head(text, m.start(), floor)  # bare 项目 / 投资 cannot be compared: keep verb and clause
+    return metric or None
 
 
 def _comparator_before(text: str, start: int, floor: int, lex: Lexicon) -> tuple[str, int] | None:
@@ -274,10 +282,73 @@ def text_to_targets(text: str) -> list[ParsedTarget]:
                 raw=text[raw_start : m.end()],
                 start=raw_start,
                 end=m.end(),
+                kind=unit.kind,
+                context=_phrase_before(norm, m.start(), floor, lex),
             )
         )
         floor = m.end()
-    return found
+    return _qualify_generic(norm, _merge_thresholds(norm, text, found), lex)
+
+
+def _qualify_generic(norm: str, found: list[ParsedTarget], lex: Lexicon) -> list[ParsedTarget]:
+    """A metric still bare (投资) after a target of the same sentence takes that target's metric as its
+    subject: 形成合同协议项目40个以上，投资800亿元以上 → 合同协议项目投资."""
+    out: list[ParsedTarget] = []
+    for t in found:
+        prev = out[-1] if out else None
+        same_sentence = prev is not None and not any(ch in SENTENCE_END for ch in norm[prev.end : t.start])
+        if t.metric in lex.generic and prev is not None and prev.metric and same_sentence \
+                and prev.metric not in lex.generic:
+            t = replace(t, metric=f"{prev.metric}{t.metric}")
+        out.append(t)
+    return out
+
+
+def _threshold_noun(norm: str, measure: ParsedTarget, count: ParsedTarget) -> str | None:
+    """The noun between a measure with a comparator and a count right after it (10亿元以上[项目]至少1个),
+    or None when the two are not one threshold-and-count target."""
+    if measure.kind != "measure" or count.kind != "count" or measure.comparator == "=":
+        return None
+    between = norm[measure.end : count.start]
+    noun = between.removeprefix("的")
+    if not noun or len(noun) > THRESHOLD_NOUN or any(ch in PHRASE_END or ch.isdigit() for ch in noun):
+        return None
+    return between
+
+
+def _merge_thresholds(norm: str, text: str, found: list[ParsedTarget]) -> list[ParsedTarget]:
+    """签约落地投资额10亿元以上项目至少1个 is a count of projects with a condition, not a total of 10亿元:
+    one target ≥ 1 个 whose metric carries the condition (签约落地投资额10亿元以上项目)."""
+    out: list[ParsedTarget] = []
+    k = 0
+    while k < len(found):
+        measure = found[k]
+        count = found[k + 1] if k + 1 < len(found) else None
+        noun = _threshold_noun(norm, measure, count) if count else None
+        if count is None or noun is None:
+            out.append(measure)
+            k += 1
+            continue
+        metric = f"{measure.context}{text[measure.start:measure.end]}{noun}"
+        out.append(ParsedTarget(metric=metric, comparator=count.comparator, value=count.value, unit=count.unit,
+                                raw=text[measure.start : count.end], start=measure.start, end=count.end,
+                                kind=count.kind))
+        k += 2
+    return out
+
+
+def amount_text(value: float, unit: str | None) -> str:
+    """1000000000, 元 → 10亿元; 50000, 元 → 5万元; 300, 个 → 300个: the largest unit of ``data/units.csv`` with
+    the same base in which the amount is a whole number of at most two decimals."""
+    lex = load_lexicon()
+    best = f"{format_number(value)}{unit or ''}"
+    scales = sorted((u for u in lex.units.values() if u.base_unit == unit and u.multiplier > 1
+                     and u.unit.startswith(("万", "亿"))), key=lambda u: u.multiplier, reverse=True)
+    for scale in scales:
+        scaled = Decimal(str(value)) / scale.multiplier
+        if scaled >= 1 and scaled == scaled.quantize(Decimal("0.01")):
+            return f"{format_number(float(scaled))}{scale.unit}"
+    return best
 
 
 def indicators_to_targets(indicators: list[Indicator]) -> list[Indicator]:

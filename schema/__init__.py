@@ -1,24 +1,27 @@
-"""kaoping's dataset contract: pydantic models, the raw document model, errors, Arrow schemas."""
+"""kaoping's dataset contract: pydantic models, the raw document model, errors, Arrow schemas.
 
-from kaoping.schema.errors import InputError, KaopingError, OutputError, UsageError
-from kaoping.schema.models import (
-    SCHEMA_VERSION,
-    Accounting,
-    BodyPart,
-    Citation,
-    Indicator,
-    Issue,
-    Notice,
-    NoticeDocument,
-    Person,
-    Reference,
-    Role,
-    Source,
-    Step,
-    Target,
-    TotalRow,
-)
-from kaoping.schema.raw import RawCell, RawDocument, RawParagraph, RawRow, RawTable, SourceInfo
+Names are resolved on first use (PEP 562), so importing ``kaoping.schema.errors`` — as the CLI does before it
+knows what it will run — does not pay for building the pydantic models.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_HOME = {
+    **dict.fromkeys(["InputError", "KaopingError", "OutputError", "UsageError"], "errors"),
+    **dict.fromkeys(["SCHEMA_VERSION", "Accounting", "BodyPart", "Citation", "Indicator", "Issue", "Notice",
+                     "NoticeDocument", "Person", "Reference", "Role", "Source", "Step", "Target", "TotalRow"], "models"),
+    **dict.fromkeys(["RawCell", "RawDocument", "RawParagraph", "RawRow", "RawTable", "SourceInfo"], "raw"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOME:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{_HOME[name]}"), name)
+
 
 __all__ = [
     "SCHEMA_VERSION",

@@ -205,6 +205,9 @@ class Accounting(Record):
     total_rows: int = 0
     continuation_rows: int = 0
     blank_rows: int = 0
+    heading_rows: int = Field(default=0, description="section / group rows (一、…（30分）): read as the category "
+                              "or group of the rows below, not as indicators")
+    note_rows: int = Field(default=0, description="注：/备注：/说明： lines inside the table: kept as table_note issues")
     unparsed_rows: int = 0
 
 

@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 from kaoping.schema.errors import OutputError
 from kaoping.schema.models import NoticeDocument
+from support import ROOT, SAMPLES
 
 import kaoping.writers.output as emit
 from kaoping.api import extract
 from kaoping.writers.output import write_document
 from kaoping.writers.tables import TABLES
-from tests.conftest import ROOT, SAMPLES
 
 KAOPING = ROOT / ".venv" / "bin" / "kaoping"
 ALL_FORMATS = ("json", "parquet", "html", "xlsx", "csv")
@@ -36,6 +36,7 @@ def doc() -> NoticeDocument:
     return extract(SAMPLES / "notice_2022.txt")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["notice_2022.txt", "notice_2022.docx", "notice_2022.pdf"])
 def test_two_runs_are_byte_identical(name: str, tmp_path: Path) -> None:
     """Separate processes with different hash seeds: set/dict order must never reach the output."""

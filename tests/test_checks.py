@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from kaoping.normalize.checks import indicators_to_check_issues, level1_blocks, parse_code
 from kaoping.schema.models import Indicator, Issue, Source, TotalRow
-
-SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "notice_2022.expected.json"
+from support import EXPECTED
 
 
 def sample_indicators() -> list[Indicator]:
-    records = json.loads(SAMPLE.read_text(encoding="utf-8"))
+    records = json.loads(EXPECTED.read_text(encoding="utf-8"))
     return [Indicator(seq=n, source=Source(format="text", file="x", lines=[200 + n]), **r)
             for n, r in enumerate(records, start=1)]
 

@@ -115,6 +115,7 @@ def test_equal_candidates_are_ambiguous(index: TitleIndex) -> None:
     assert res[0].candidates == ("甲〔2022〕1号", "乙〔2022〕1号")
 
 
+@pytest.mark.slow
 def test_jieba_words_break_a_tie_of_weak_candidates() -> None:
     # 品监 and 监管 are equally rare bigrams of the alias; only 监管 is a word of it
     index = TitleIndex({"甲〔2022〕1号": ["关于产品监测站建设的通知"], "乙〔2022〕2号": ["关于加强安全监管的通知"],
@@ -122,3 +123,17 @@ def test_jieba_words_break_a_tie_of_weak_candidates() -> None:
     res = note_to_resolutions("属食品监管考核第3页", ["甲〔2022〕1号", "乙〔2022〕2号"], index)
     assert [(r.reference_id, r.method) for r in res] == [("乙〔2022〕2号", "elimination")]
     assert res[0].confidence < 0.6
+
+
+@pytest.mark.parametrize("word", ["属", "依据", "来源", "出自"])
+def test_every_note_word_opens_a_note(index: TitleIndex, word: str) -> None:
+    """The note words are data (note_words.csv): each one is stripped before the alias, not only 属."""
+    parts = note_to_resolutions(f"{word}省政府工作涉及泉州任务附件2第40项", [REPORT, PROVINCE], index)
+    assert [(p.reference_id, p.method, p.part.alias) for p in parts] == [(PROVINCE, "substring", "省政府工作涉及泉州")]
+
+
+def test_issuer_endings_are_words_not_a_header() -> None:
+    from kaoping.normalize.facts import data_lines
+
+    endings = data_lines("issuer_endings.txt")
+    assert "word" not in endings and "办公室" in endings

@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 from kaoping.schema.arrow import model_to_arrow_schema
+from support import SAMPLES
 
 from kaoping.cli import main
 from kaoping.writers.tables import TABLES
-from tests.conftest import SAMPLES
 
 SAMPLE = SAMPLES / "notice_2022.txt"
 
@@ -69,6 +70,7 @@ def test_usage_error_is_one_line_exit_2(capsys) -> None:
     assert err == "kaoping: error: the following arguments are required: -o/--out\n"
 
 
+@pytest.mark.slow
 def test_python_dash_m_runs(tmp_path: Path) -> None:
     proc = subprocess.run([sys.executable, "-m", "kaoping", "extract", str(SAMPLE), "-o", str(tmp_path / "o")],
                           capture_output=True, text=True, check=False)
@@ -122,6 +124,7 @@ def test_bad_aliases_file_is_an_input_error(tmp_path: Path, capsys) -> None:
     assert not (tmp_path / "o").exists()
 
 
+@pytest.mark.slow
 def test_diff_command_writes_json_parquet_html(tmp_path: Path, capsys) -> None:
     changed = _sample_with_weight(tmp_path, "1-2-1", "3")
     earlier = tmp_path / "earlier"

@@ -11,13 +11,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from kaoping.normalize.targets import indicators_to_targets
 from kaoping.schema.errors import InputError
 from kaoping.schema.models import Indicator, Notice, NoticeDocument, Source
+from support import SAMPLES
 
 from kaoping.features.diff import diff_documents, diff_to_rows, load_notice_document, match_indicators
 from kaoping.features.diff_html import diff_to_html, mark_changes
 
-SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 FIELDS = set(Indicator.model_fields) - {"seq", "source", "targets"}
 
 
@@ -33,7 +34,7 @@ def records_to_document(records: list[dict[str, Any]], year: int) -> NoticeDocum
         for i, r in enumerate(records, 1)
     ]
     notice = Notice(source_file=f"notice_{year}.json", source_format="text", sha256="0" * 64, year=year)
-    return NoticeDocument(notice=notice, indicators=indicators)
+    return NoticeDocument(notice=notice, indicators=indicators_to_targets(indicators))  # as the pipeline does
 
 
 def shift_code(code: str | None, start: int) -> str | None:
@@ -198,8 +199,9 @@ def test_change_values(diff: dict[str, Any]) -> None:
         "6公里以上",
         "8公里以上",
     )
-    # renumbering alone is not a change
-    assert pairs[("1-13-1", "1-12-1")]["changes"] == {}
+    # renumbering alone changes no content, but it is flagged
+    assert pairs[("1-13-1", "1-12-1")]["changes"] == {} and pairs[("1-13-1", "1-12-1")]["renumbered"]
+    assert not pairs[("1-1-1", "1-1-1")]["renumbered"]
     assert pairs[("1-17", "1-16")]["changes"] == {}
     assert pairs[("5-1", "5-2")]["changes"] == {}
     assert pairs[("1-13-1", "1-12-1")]["similarity"] == 1.0
@@ -209,7 +211,7 @@ def test_summary(diff: dict[str, Any]) -> None:
     s = diff["summary"]
     assert (s["old_indicators"], s["new_indicators"]) == (61, 60)
     assert (s["pairs"], s["added"], s["removed"]) == (57, 3, 4)
-    assert (s["changed"], s["unchanged"]) == (9, 48)
+    assert (s["changed"], s["unchanged"]) == (9, 40)  # 8 more pairs were only renumbered
     # 1-13-1 1-13-2 1-14-1 1-15-1 1-15-2 1-16-1 1-16-2 1-17 shifted, 5-1 and 5-2 swapped
     assert s["renumbered"] == 10
     assert s["changes_by_field"] == {
@@ -225,14 +227,17 @@ def test_summary(diff: dict[str, Any]) -> None:
 
 def test_rows(diff: dict[str, Any]) -> None:
     rows = diff_to_rows(diff)
-    assert len(rows) == 12 + 3 + 4
+    assert len(rows) == 12 + 10 + 3 + 4  # content changes, renumberings, added, removed
     assert all(isinstance(r["old"], str | None) and isinstance(r["new"], str | None) for r in rows)
     target_rows = [r for r in rows if r["field"] == "targets"]
     assert {(r["old_code"], r["new_code"], r["metric"], r["old"], r["new"]) for r in target_rows} == {
-        ("1-8-2", "1-8-2", "优质动态储备岗位", "≥300 个", "≥500 个"),
-        ("1-9-2", "1-9-2", "公共停车位", "≥500 个", "≥800 个"),
-        ("1-15-2", "1-14-2", "供水管网", "≥6 公里", "≥8 公里"),
+        ("1-8-2", "1-8-2", "优质动态储备岗位", "≥300个", "≥500个"),
+        ("1-9-2", "1-9-2", "公共停车位", "≥500个", "≥800个"),
+        ("1-15-2", "1-14-2", "供水管网", "≥6公里", "≥8公里"),
     }
+    code_rows = [(r["old_code"], r["new_code"], r["old"], r["new"]) for r in rows if r["field"] == "code"]
+    assert len(code_rows) == 10 and ("5-1", "5-2", "5-1", "5-2") in code_rows
+    assert ("1-17", "1-16", "1-17", "1-16") in code_rows
     [w] = [r for r in rows if r["field"] == "weight"]
     assert (w["old"], w["new"]) == ("2", "3")
     [o] = [r for r in rows if r["field"] == "owners"]
@@ -265,6 +270,24 @@ def test_whitespace_and_width_are_not_changes() -> None:
     later[0]["item"] = later[0]["item"].replace("，", ",", 2).replace("三年行动", "三年\n行动")
     d = diff_documents(records_to_document(recs, 2022), records_to_document(later, 2023))
     assert [p["changes"] for p in d["pairs"]] == [{}]
+
+
+def test_targets_come_from_the_documents_never_parsed_again() -> None:
+    old = records_to_document(records_2022(), 2022)
+    bare = NoticeDocument(notice=old.notice, indicators=[i.model_copy(update={"targets": []}) for i in old.indicators])
+    d = diff_documents(old, bare)
+    moved = [p for p in d["pairs"] if "targets" in p["changes"]]
+    assert len(moved) == sum(1 for i in old.indicators if i.targets)  # the new document carries none
+    assert all(p["changes"]["targets"]["new"] == [] for p in moved)
+
+
+def test_target_amounts_read_as_printed() -> None:
+    recs = [r for r in records_2022() if r["code"] == "1-12-2"]
+    later = copy.deepcopy(recs)
+    later[0]["item"] = later[0]["item"].replace("1.2亿元以上", "1.5亿元以上")
+    d = diff_documents(records_to_document(recs, 2022), records_to_document(later, 2023))
+    [row] = [r for r in diff_to_rows(d) if r["field"] == "targets"]
+    assert (row["old"], row["new"]) == ("≥1.2亿元", "≥1.5亿元")
 
 
 def test_load_notice_document(tmp_path: Path) -> None:
@@ -324,7 +347,7 @@ def test_html_structure(diff: dict[str, Any]) -> None:
     parser.close()
     assert parser.stack == []
     rows = {cls: n for (tag, cls), n in parser.starts.items() if tag == "tr"}
-    assert rows == {"added": 3, "removed": 4, "changed": 9, "same": 48}
+    assert rows == {"added": 3, "removed": 4, "changed": 9, "renumbered": 8, "same": 40}
     assert parser.starts[("h2", "")] == 2  # 职能工作目标, 行政能力目标
     assert parser.starts[("h3", "")] == 7  # 重点工作目标, 常规工作目标, 思想建设, 依法办事 … 管理创新
     # counts at the top, before any row
@@ -333,7 +356,12 @@ def test_html_structure(diff: dict[str, Any]) -> None:
     assert "<b>57</b>配对" in page and "<b>3</b>新增" in page and "<b>4</b>删除" in page
     # the moved number is highlighted on both sides
     assert "提供<del>3</del>00个以上" in page and "提供<ins>5</ins>00个以上" in page
-    assert "优质动态储备岗位：≥300 个" in page and "优质动态储备岗位：≥500 个" in page
+    assert "优质动态储备岗位：≥300个" in page and "优质动态储备岗位：≥500个" in page
+    # a renumbered row shows both codes with the changed digit marked; uncoded rows are #行次 as in the report
+    assert '<span class="code">1-1<del>3</del>-1</span>' in page and '<span class="code">1-1<ins>2</ins>-1</span>' in page
+    assert '<span class="code">#34</span>' in page
+    # in a list only the name that changed is marked
+    assert "分管领导：周俊杰、<del>刘振华</del>" in page and "分管领导：周俊杰、<ins>陈志强</ins>" in page
     # self-contained: no scripts, stylesheets, images or links to elsewhere
     for needle in ("<script", "<link", "src=", "http://", "https://", "url("):
         assert needle not in page

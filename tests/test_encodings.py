@@ -11,10 +11,10 @@ from kaoping.extract import sniff_format
 from kaoping.extract.text import bytes_to_text, utf16_byte_order
 from kaoping.schema.errors import InputError
 from kaoping.schema.models import NoticeDocument
+from support import ROOT, SAMPLES
 
 from kaoping.api import extract
 from kaoping.cli import main
-from tests.conftest import ROOT, SAMPLES
 
 TXT = SAMPLES / "notice_2022.txt"
 TEXT = TXT.read_text(encoding="utf-8")

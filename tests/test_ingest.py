@@ -10,6 +10,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
+from support import SAMPLES
 
 from kaoping.cli import main
 from kaoping.features.ingest import (
@@ -19,7 +20,6 @@ from kaoping.features.ingest import (
     collect_inputs,
     notice_stem,
 )
-from tests.conftest import SAMPLES
 
 TEXT_2022 = (SAMPLES / "notice_2022.txt").read_text(encoding="utf-8")
 

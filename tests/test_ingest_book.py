@@ -16,8 +16,8 @@ from openpyxl import load_workbook
 
 from kaoping.api import extract
 from kaoping.cli import main
-from tests.conftest import SAMPLES
-from tests.ingest_helpers import TEXT_2022, dataset_contents, write_notices
+from support import SAMPLES
+from support.dataset import TEXT_2022, dataset_contents, write_notices
 
 LEADING = ["年度", "通知（发文字号）", "序号", "类别", "分组", "一级指标", "分值", "二级指标", "权重", "完成时限",
            "分管领导", "责任部门", "责任人", "文件依据", "考评标准"]
@@ -65,7 +65,7 @@ def test_workbook_sheets_and_chinese_headers(two_years: Path) -> None:
 def test_analysis_sheets_agree_with_the_readme_queries(two_years: Path) -> None:
     wb = load_workbook(two_years / "dataset.xlsx")
     targets = sheet_rows(wb["目标逐年"])
-    assert targets[0] == ["目标名称", "单位", "2022年", "2023年"]
+    assert targets[0] == ["指标内容", "单位", "2022年", "2023年"]
     expected = query(two_years, """
         SELECT coalesce(metric, ''), coalesce(unit, ''), max(value) FILTER (WHERE year = 2022),
                max(value) FILTER (WHERE year = 2023)

@@ -18,8 +18,8 @@ import pytest
 from kaoping.cli import main
 from kaoping.features.dataset import store
 from kaoping.features.dataset.workers import Limits, run_pool
-from tests.conftest import ROOT
-from tests.ingest_helpers import (
+from support import ROOT
+from support.dataset import (
     dataset_contents,
     distinct_notice,
     ingest_command,

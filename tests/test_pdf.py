@@ -18,8 +18,9 @@ from kaoping.extract.pdf import Fragment, pdf_to_raw, remap_columns
 from kaoping.extract.pdf_text import first_unit_width
 from kaoping.schema.errors import InputError
 from kaoping.schema.raw import RawCell, RawDocument, RawTable, SourceInfo
+from support import SAMPLES
 
-SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "notice_2022.pdf"
+SAMPLE = SAMPLES / "notice_2022.pdf"
 
 
 # ---------------------------------------------------------------- a tiny PDF writer
@@ -349,23 +350,25 @@ def test_sample_paragraphs(sample: RawDocument) -> None:
     assert paras[before].page == 13
 
 
+@pytest.mark.slow
 def test_parallel_page_parsing_gives_the_same_layouts(monkeypatch) -> None:
     from kaoping.extract.pdf import bytes_to_layouts
 
-    data = (Path(__file__).resolve().parent.parent / "samples" / "notice_2022.pdf").read_bytes()
+    data = (SAMPLES / "notice_2022.pdf").read_bytes()
     monkeypatch.setenv("KAOPING_PDF_WORKERS", "1")
     alone = bytes_to_layouts(data)
     monkeypatch.setenv("KAOPING_PDF_WORKERS", "2")
     assert bytes_to_layouts(data) == alone
 
 
+@pytest.mark.slow
 def test_parser_warnings_on_damaged_streams_become_issues(tmp_path: Path) -> None:
     """Text the parser loses to a corrupted stream is not silent: its warning reaches notice.json's issues."""
     import re
 
     from kaoping.api import extract
 
-    data = (Path(__file__).resolve().parent.parent / "samples" / "notice_2022.pdf").read_bytes()
+    data = (SAMPLES / "notice_2022.pdf").read_bytes()
     start = list(re.finditer(rb"stream\r?\n", data))[30].end()
     damaged = tmp_path / "damaged.pdf"
     damaged.write_bytes(data[: start + 200] + bytes(range(80)) + data[start + 280 :])
@@ -374,13 +377,14 @@ def test_parser_warnings_on_damaged_streams_become_issues(tmp_path: Path) -> Non
     assert any("Data-loss while decompressing corrupted data" in i.message for i in warnings)
 
 
+@pytest.mark.slow
 def test_parser_warnings_are_kept_even_when_the_cli_silenced_the_parser_log(tmp_path: Path, capsys) -> None:
     import json
     import re
 
     from kaoping.cli import main
 
-    data = (Path(__file__).resolve().parent.parent / "samples" / "notice_2022.pdf").read_bytes()
+    data = (SAMPLES / "notice_2022.pdf").read_bytes()
     start = list(re.finditer(rb"stream\r?\n", data))[30].end()
     damaged = tmp_path / "damaged.pdf"
     damaged.write_bytes(data[: start + 200] + bytes(range(80)) + data[start + 280 :])

@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
-import pytest
-from kaoping.normalize.people import apply_aliases, indicators_to_people, load_aliases, one_char_apart
-from kaoping.schema.errors import InputError
+from kaoping.normalize.people import apply_aliases, indicators_to_people, one_char_apart
 from kaoping.schema.models import Indicator, Source
-
-SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "notice_2022.expected.json"
+from support import EXPECTED
 
 
 def sample_indicators() -> list[Indicator]:
-    records = json.loads(SAMPLE.read_text(encoding="utf-8"))
+    records = json.loads(EXPECTED.read_text(encoding="utf-8"))
     return [Indicator(seq=n, source=Source(format="text", file="x", lines=[200 + n]), **r)
             for n, r in enumerate(records, start=1)]
 
@@ -138,44 +134,6 @@ def test_leader_variants_need_three_characters() -> None:
 
 
 # ---------------------------------------------------------------- aliases
-
-
-def test_load_aliases_csv_with_header_comments_and_blank_lines(tmp_path: Path) -> None:
-    path = tmp_path / "aliases.csv"
-    path.write_text("variant,canonical\n李昫,李昀\n\n# a comment\n 李响 , 李昀 \n", encoding="utf-8")
-    assert load_aliases(path) == {"李昫": "李昀", "李响": "李昀"}
-
-
-def test_load_aliases_yaml_mapping_list_form_and_chains(tmp_path: Path) -> None:
-    path = tmp_path / "aliases.yaml"
-    path.write_text("李昫: 李昀\n李昀:\n  - 李响\n张叁: 张三\n张3: 张叁\n", encoding="utf-8")
-    assert load_aliases(path) == {"李昫": "李昀", "李响": "李昀", "张叁": "张三", "张3": "张三"}
-    empty = tmp_path / "empty.yml"
-    empty.write_text("", encoding="utf-8")
-    assert load_aliases(empty) == {}
-
-
-@pytest.mark.parametrize(("name", "text", "message"), [
-    ("a.csv", "李昫,李昀,x\n", "line 1: expected 'variant,canonical'"),
-    ("a.csv", "李昫,\n", "line 1"),
-    ("a.csv", "a,b\na,c\n", "a is mapped to both b and c"),
-    ("a.csv", "a,b\nb,a\n", "circle"),
-    ("a.yaml", "- a\n- b\n", "must be a mapping"),
-    ("a.yaml", "a: [b\n", "not valid YAML"),
-    ("a.yaml", "a: 3\n", "is not variant: canonical"),
-    ("a.txt", "a,b\n", "must be .csv, .yaml or .yml"),
-])
-def test_load_aliases_rejects_bad_files(tmp_path: Path, name: str, text: str, message: str) -> None:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    with pytest.raises(InputError, match=message) as info:
-        load_aliases(path)
-    assert info.value.exit_code == 3
-
-
-def test_load_aliases_missing_file(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="cannot read alias file"):
-        load_aliases(tmp_path / "nope.csv")
 
 
 def test_apply_aliases_keeps_the_printed_names_and_silences_the_variant_warnings() -> None:

@@ -1,6 +1,5 @@
 """The README documents the contract: every field of every output model is named there."""
 
-from pathlib import Path
 
 import pytest
 from kaoping.schema.models import (
@@ -17,8 +16,9 @@ from kaoping.schema.models import (
     Target,
     TotalRow,
 )
+from support import ROOT
 
-README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize(

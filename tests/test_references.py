@@ -3,15 +3,13 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from kaoping.normalize.references import indicators_to_references, title_to_issuer
 from kaoping.schema.models import Indicator, Issue, Reference, Source
+from support import EXPECTED, ROOT, SAMPLES
 
-ROOT = Path(__file__).resolve().parents[1]
-EXPECTED = ROOT / "samples" / "notice_2022.expected.json"
-TEXT = ROOT / "samples" / "notice_2022.txt"
+TEXT = SAMPLES / "notice_2022.txt"
 _FIELDS = set(Indicator.model_fields) - {"seq", "source", "basis_refs", "level1_cites", "targets"}
 
 
@@ -168,12 +166,12 @@ def test_title_to_issuer(title: str, expected: tuple[str | None, str]) -> None:
 def test_sample_does_not_load_jieba() -> None:
     code = (
         "import sys, json\n"
-        "from tests.test_references import _expected_indicators, _body\n"
-        "from normalize.references import indicators_to_references\n"
+        "from test_references import _expected_indicators, _body\n"
+        "from kaoping.normalize.references import indicators_to_references\n"
         "indicators_to_references(_expected_indicators()[1], _body(), 2022)\n"
         "print('jieba' in sys.modules)\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT / "tests", capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
 
 

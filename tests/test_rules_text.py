@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from support import HEADER
+
 from kaoping.api import extract
-from tests.conftest import HEADER
 
 ROWS = [
     "业务工作目标（80分） 重点任务\t2-1-1\t某市人民政府关于印发某方案的通知（某政〔2024〕5号）\t推进某项改革。（属某方案第3项）4分\t完成改革 任务\t2\t6月底前\t张 三\t综合科\t王 五",
@@ -80,15 +81,27 @@ def test_lone_group_label_points_belong_to_category(write_notice) -> None:
         ("业务工作目标", 80, "重点任务", None)] * 3
 
 
-def test_unparsed_row_is_an_issue_with_its_cells(write_notice) -> None:
+def test_note_row_is_a_table_note_with_its_cells(write_notice) -> None:
     rows = [
         "业务目标（10分） 重点\t1-1\t三定方案\t\t任务甲\t10\t12月底前\t张三\t综合科\t王五",
         "备注：以上由办公室汇总\t\t\t\t\t\t\t\t\t",
     ]
     doc = extract(write_notice(rows))
     assert len(doc.indicators) == 1
+    [note] = [i for i in doc.issues if i.kind == "table_note"]
+    assert note.message == "备注：以上由办公室汇总" and "备注：以上由办公室汇总" in note.cells
+    assert note.line is not None and (doc.accounting.note_rows, doc.accounting.unparsed_rows) == (1, 0)
+
+
+def test_unparsed_row_is_an_issue_with_its_cells(write_notice) -> None:
+    rows = [
+        "业务目标（10分） 重点\t1-1\t三定方案\t\t任务甲\t10\t12月底前\t张三\t综合科\t王五",
+        "\t1-2\t\t\t\t\t\t\t\t",
+    ]
+    doc = extract(write_notice(rows))
+    assert len(doc.indicators) == 1
     unparsed = [i for i in doc.issues if i.kind == "unparsed_row"]
-    assert len(unparsed) == 1 and "备注：以上由办公室汇总" in unparsed[0].cells
+    assert len(unparsed) == 1 and "1-2" in unparsed[0].cells
     assert unparsed[0].line is not None and doc.accounting.unparsed_rows == 1
 
 
@@ -162,7 +175,7 @@ def test_extractor_warnings_become_issues() -> None:
 
 
 def test_a_small_table_before_the_evaluation_table_does_not_cut_the_notice(write_notice) -> None:
-    from tests.conftest import PREAMBLE
+    from support import PREAMBLE
 
     preamble = [*PREAMBLE[:10], "联系人\t张三\t电话\t12345", "", *PREAMBLE[10:]]
     rows = ["业务目标（10分） 重点\t1-1\t三定方案\t\t任务甲\t10\t12月底前\t张三\t综合科\t王五"]
@@ -171,7 +184,7 @@ def test_a_small_table_before_the_evaluation_table_does_not_cut_the_notice(write
 
 
 def test_doc_number_line_with_a_signer_beside_it(write_notice) -> None:
-    from tests.conftest import PREAMBLE
+    from support import PREAMBLE
 
     preamble = [p if p != "某局办〔2024〕9号" else "某局办〔2024〕9号　　签发人：王建国" for p in PREAMBLE]
     rows = ["业务目标（10分） 重点\t1-1\t三定方案\t\t任务甲\t10\t12月底前\t张三\t综合科\t王五"]

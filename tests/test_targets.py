@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
-from kaoping.normalize.targets import chinese_to_number, indicators_to_targets, text_to_targets
+from kaoping.normalize.numerals import chinese_to_number
+from kaoping.normalize.targets import amount_text, indicators_to_targets, text_to_targets
 from kaoping.schema.models import Indicator, Source
-
-SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+from support import SAMPLES
 
 
 def one(text: str) -> tuple[str | None, str, float, str | None, str]:
@@ -38,7 +37,14 @@ def one(text: str) -> tuple[str | None, str, float, str | None, str]:
         ("会议费用不超过5万元", ("会议费用", "<=", 50_000.0, "元", "不超过5万元")),
         ("差旅支出控制在30万元以内", ("差旅支出", "<=", 300_000.0, "元", "控制在30万元以内")),
         ("服务企业超过20家", ("服务企业", ">=", 20.0, "家", "超过20家")),
-        ("网上办件率达到95%以上", (None, ">=", 95.0, "%", "95%以上")),
+        ("网上办件率达到95%以上", ("网上办件率", ">=", 95.0, "%", "95%以上")),  # the verb ends the phrase
+        # a threshold per project is a count of projects with a condition, not a total of 10亿元
+        ("签约落地投资额10亿元以上项目至少1个", ("签约落地投资额10亿元以上项目", ">=", 1.0, "个", "10亿元以上项目至少1个")),
+        ("推动投资超过5亿元的工业项目3个", ("投资超过5亿元的工业项目", "=", 3.0, "个", "超过5亿元的工业项目3个")),
+        # generic nouns keep their clause, so that a metric compares across years
+        ("新增项目3个", ("新增项目", "=", 3.0, "个", "3个")),
+        ("完成投资20亿元", ("完成投资", "=", 2_000_000_000.0, "元", "20亿元")),
+        ("新开工项目10个", ("新开工项目", "=", 10.0, "个", "10个")),
         ("推进两项公交规划编制工作", ("公交规划编制工作", "=", 2.0, "项", "两项")),
         ("新增充电桩一千二百个", ("充电桩", "=", 1200.0, "个", "一千二百个")),
         ("建成绿道１５公里", ("绿道", "=", 15.0, "公里", "１５公里")),
@@ -85,8 +91,7 @@ def test_several_targets_in_one_clause_each_get_their_own_metric() -> None:
     )
     assert [(t.metric, t.comparator, t.value, t.unit) for t in found] == [
         ("对接洽谈项目", ">=", 3.0, "个"),
-        ("签约落地投资额", ">=", 1_000_000_000.0, "元"),
-        ("项目", ">=", 1.0, "个"),
+        ("签约落地投资额10亿元以上项目", ">=", 1.0, "个"),  # one count with a condition, not 10亿元 + 1 个
         ("策划生成项目", ">=", 10.0, "个"),
     ]
 
@@ -143,11 +148,15 @@ def test_every_sample_item() -> None:
         assert by_code[code].targets == [], code
     # every target has a value, a unit and its raw span inside the item
     all_targets = [t for ind in indicators for t in ind.targets]
-    assert len(all_targets) == 20
+    assert len(all_targets) == 19  # 10亿元以上项目至少1个 is one target
+    assert [(t.metric, t.value) for t in by_code["1-3-2"].targets] == [("合同协议项目", 40.0),
+                                                                      ("合同协议项目投资", 80_000_000_000.0)]
+    generic = {"项目", "投资", "资金", "企业"}
+    assert not [t.metric for t in all_targets if t.metric in generic]
     for ind in indicators:
         for t in ind.targets:
             assert t.raw in ind.item.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
-            assert t.unit and t.value > 0
+            assert t.unit and t.value >= 1  # the sample has no fractional or zero target
 
 
 def test_indicators_are_copies() -> None:
@@ -155,3 +164,12 @@ def test_indicators_are_copies() -> None:
     filled = indicators_to_targets(indicators)
     assert all(ind.targets == [] for ind in indicators)
     assert filled[15].targets and filled[15].item == indicators[15].item
+
+
+@pytest.mark.parametrize(("value", "unit", "text"), [
+    (1_000_000_000.0, "元", "10亿元"), (50_000_000.0, "元", "5000万元"), (150_000_000.0, "元", "1.5亿元"),
+    (12_345.0, "元", "12345元"), (300.0, "个", "300个"), (20_000.0, "人", "2万人"), (6.0, "公里", "6公里"),
+    (95.0, "%", "95%"),
+])
+def test_amount_text_reads_as_printed(value: float, unit: str, text: str) -> None:
+    assert amount_text(value, unit) == text

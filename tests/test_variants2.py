@@ -18,11 +18,8 @@ from pathlib import Path
 import pytest
 from kaoping.normalize.hierarchy import split_level1
 from kaoping.schema.models import Notice, NoticeDocument
-
-import tests.test_variants as tv
-from kaoping.api import extract
-from tests.conftest import PREAMBLE, text_notice
-from tests.test_variants import (
+from support import PREAMBLE, text_notice
+from support.variants import (
     LEAF_ROW,
     TOP_ROW,
     Record,
@@ -36,10 +33,13 @@ from tests.test_variants import (
     record_to_cells,
     records,
     records_to_text,
+    sample_text,
     write,
 )
 
-SAMPLE = tv._sample_text
+from kaoping.api import extract
+
+SAMPLE = sample_text
 HIER = ["category", "category_points", "group", "group_points"]
 LEVEL1 = ["level1", "level1_points", "level1_note", "item", "basis", "weight"]
 

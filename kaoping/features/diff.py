@@ -10,12 +10,15 @@ where the context is the 一级指标 text, or the group for rows that have none
 ``threshold`` are excluded; among the rest one global assignment (scipy's ``linear_sum_assignment``)
 maximises the total of similarity plus weak hints (+0.05 same group, +0.02 same code) that only break
 near-ties between look-alike items. Indicators left without a pair become ``removed`` (old) and
-``added`` (new) rather than a forced pair. ``similarity`` in a pair is the text score, hints excluded. A pair whose only difference is its code is unchanged: renumbering is not a change.
+``added`` (new) rather than a forced pair. ``similarity`` in a pair is the text score, hints excluded. A pair
+whose code differs is ``renumbered``: its content ``changes`` may be empty, but it is a change an analyst sees
+(diff.parquet has a ``code`` row for it, diff.html keeps it when unchanged rows are hidden).
 
 Text fields are compared after NFKC and with whitespace removed, so a full-width comma or a line break
 from another format is not a change. Lists (leaders, departments, owners, basis_refs) are compared in
-order, because the first name is the lead. Targets are paired by metric, then by unit in reading order;
-a ``targets`` change lists each metric whose comparator, value or unit moved.
+order, because the first name is the lead. Targets are the ones each document carries (parsed once, by the
+pipeline; the diff never parses text); they are paired by metric, then by unit in reading order; a ``targets``
+change lists each metric whose comparator, value or unit moved.
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.process import cdist
 from scipy.optimize import linear_sum_assignment
 
-from kaoping.normalize.targets import indicators_to_targets
+from kaoping.normalize.targets import amount_text
 from kaoping.normalize.textfold import format_number, squash
 from kaoping.schema.errors import InputError
 from kaoping.schema.models import Indicator, NoticeDocument, Target
@@ -147,11 +150,6 @@ def target_changes(old: list[Target], new: list[Target]) -> dict[str, Any] | Non
     return {"old": [target_to_dict(t) for t in old], "new": [target_to_dict(t) for t in new], "moved": moved}
 
 
-def with_targets(indicators: list[Indicator]) -> list[Indicator]:
-    """Indicators of a document written before targets were parsed get them, once per document."""
-    return indicators if any(i.targets for i in indicators) else indicators_to_targets(indicators)
-
-
 def indicator_changes(old: Indicator, new: Indicator) -> dict[str, dict[str, Any]]:
     """{field: {"old", "new"}} for every compared field that differs (never the code)."""
     changes: dict[str, dict[str, Any]] = {}
@@ -174,7 +172,7 @@ def _entry(ind: Indicator) -> dict[str, Any]:
 
 def diff_documents(old: NoticeDocument, new: NoticeDocument, threshold: float = THRESHOLD) -> dict[str, Any]:
     """The diff.json structure: pairs (with changes), added, removed and a summary of counts."""
-    olds, news = with_targets(old.indicators), with_targets(new.indicators)
+    olds, news = old.indicators, new.indicators
     matched = match_indicators(olds, news, threshold)
     pairs = []
     for i, j, sim in matched:
@@ -188,6 +186,7 @@ def diff_documents(old: NoticeDocument, new: NoticeDocument, threshold: float = 
                 "old_item": o.item,
                 "new_item": n.item,
                 "similarity": round(sim, 3),
+                "renumbered": o.code != n.code,
                 "changes": indicator_changes(o, n),
             }
         )
@@ -201,8 +200,8 @@ def diff_documents(old: NoticeDocument, new: NoticeDocument, threshold: float = 
         "new_indicators": len(news),
         "pairs": len(pairs),
         "changed": sum(1 for p in pairs if p["changes"]),
-        "unchanged": sum(1 for p in pairs if not p["changes"]),
-        "renumbered": sum(1 for p in pairs if p["old_code"] != p["new_code"]),
+        "unchanged": sum(1 for p in pairs if not p["changes"] and not p["renumbered"]),
+        "renumbered": sum(1 for p in pairs if p["renumbered"]),
         "added": len(added),
         "removed": len(removed),
         "changes_by_field": {f: by_field[f] for f in FIELDS if by_field[f]},
@@ -224,15 +223,16 @@ def _as_text(value: Any) -> str | None:
 
 
 def target_text(t: dict[str, Any] | None) -> str | None:
-    """≥300 个 — a target as one short string."""
+    """≥300个, ≥10亿元 — a target as one short string, its amount as a notice prints it."""
     if t is None:
         return None
     sign = {">=": "≥", "<=": "≤", "=": ""}[t["comparator"]]
-    return f"{sign}{_as_text(t['value'])} {t['unit'] or ''}".strip()
+    return f"{sign}{amount_text(t['value'], t['unit'])}"
 
 
 def diff_to_rows(diff: dict[str, Any]) -> list[dict[str, Any]]:
-    """diff.parquet: one row per change (one per moved metric for targets; added/removed rows too)."""
+    """diff.parquet: one row per change (one per moved metric for targets; a ``code`` row per renumbering;
+    added/removed rows too)."""
     rows: list[dict[str, Any]] = []
 
     def row(p: dict[str, Any], field: str, old: Any, new: Any, metric: str | None = None) -> None:
@@ -250,6 +250,8 @@ def diff_to_rows(diff: dict[str, Any]) -> list[dict[str, Any]]:
         )
 
     for p in diff["pairs"]:
+        if p.get("renumbered", p.get("old_code") != p.get("new_code")):
+            row(p, "code", p.get("old_code"), p.get("new_code"))
         for field, change in p["changes"].items():
             if field == "targets":
                 for m in change["moved"]:

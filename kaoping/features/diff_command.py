@@ -8,6 +8,7 @@ from pathlib import Path
 from kaoping.api import extract
 from kaoping.features.diff import diff_documents, diff_to_rows, load_notice_document
 from kaoping.features.diff_html import diff_to_html
+from kaoping.schema.errors import KaopingError
 from kaoping.schema.models import DiffChange, NoticeDocument
 from kaoping.writers.output import atomic_dir
 from kaoping.writers.tables import write_parquet
@@ -18,9 +19,14 @@ def load_any(path: Path) -> NoticeDocument:
     path = Path(path)
     if path.is_dir() and (path / "notice.json").is_file():
         path = path / "notice.json"
-    if path.is_file() and path.read_bytes()[:64].lstrip().startswith(b"{"):
-        return load_notice_document(path)
-    return extract(path)
+    try:
+        if path.is_file() and path.read_bytes()[:64].lstrip().startswith(b"{"):
+            return load_notice_document(path)
+        return extract(path)
+    except KaopingError as exc:
+        if exc.path is None:  # the error is about this input, never about diff's output folder
+            exc.path = str(path)
+        raise
 
 
 def diff_paths(old: Path, new: Path, out: Path) -> dict:

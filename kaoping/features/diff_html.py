@@ -1,6 +1,8 @@
 """diff.html: one self-contained page that shows a year-over-year diff side by side.
 
-No external assets: the CSS is inline and a checkbox hides unchanged rows without JavaScript.
+No external assets: the CSS is inline and a checkbox hides unchanged rows without JavaScript (a renumbered row
+is a change and stays). Rows are named as in report.html (printed 序号, or #行次 where none is printed). In a
+list (分管领导, 责任部门, 责任人 …) only the names that came or went are marked, not the whole list.
 Rows follow the new notice's order, removed rows sit after their old predecessor, and consecutive rows
 are grouped under their category → group → 一级指标 heading. Changed characters are marked with
 difflib on characters (``<del>`` on the old side, ``<ins>`` on the new). Every text is escaped.
@@ -17,6 +19,7 @@ from typing import Any
 from kaoping.features.diff import target_text
 from kaoping.normalize.textfold import format_number
 from kaoping.schema.models import Indicator, NoticeDocument
+from kaoping.writers.labels import row_label
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +55,7 @@ h4{font-size:14px;margin:10px 0 4px;font-weight:normal;color:#57606a}
 table{width:100%;border-collapse:collapse;table-layout:fixed;background:#fff}
 td{border:1px solid #d0d7de;padding:6px 8px;vertical-align:top;width:50%}
 tr.same td{color:#57606a}
+tr.renumbered td.new .code{background:#ddf4ff}
 tr.added td.new{background:#e6ffec}
 tr.removed td.old{background:#ffebe9}
 td.blank{background:#f6f8fa}
@@ -64,7 +68,8 @@ td.blank{background:#f6f8fa}
 .badge.sim{color:#57606a;border-color:#d0d7de}
 .meta{color:#57606a;font-size:12.5px;margin-top:4px}
 .meta span{margin-right:10px}
-.meta .chg{background:#fff8c5;color:#1f2328}
+.meta .chg{color:#1f2328}
+.meta .chg b{font-weight:normal;background:#fff8c5}
 .moved{margin:4px 0 0;padding-left:18px;font-size:13px}
 del{background:#ffc1c0;text-decoration:line-through}
 ins{background:#abf2bc;text-decoration:none}
@@ -131,7 +136,22 @@ def _rows_in_order(diff: dict[str, Any], old: NoticeDocument, new: NoticeDocumen
     return [r for r in rows if r.anchor is not None]
 
 
-def _side(ind: Indicator | None, item_html: str, changes: dict[str, Any], css: str, badges: str) -> str:
+def _changed_value_html(change: dict[str, Any], side: str) -> str:
+    """A changed value on one side: in a list only the names missing on the other side are marked
+    (<del> old, <ins> new); a scalar is marked whole."""
+    mine, other = change[side], change["new" if side == "old" else "old"]
+    tag = "del" if side == "old" else "ins"
+    if isinstance(mine, list) and isinstance(other, list | type(None)):
+        others = other or []
+        names = [f"<{tag}>{escape(str(v))}</{tag}>" if v not in others else escape(str(v)) for v in mine]
+        if mine and all(v in others for v in mine) and mine != others:  # same names, another order
+            names = [f"<{tag}>{n}</{tag}>" for n in names]
+        return "、".join(names) or "—"
+    return f"<{tag}>{escape(_value_text(mine))}</{tag}>"
+
+
+def _side(ind: Indicator | None, item_html: str, changes: dict[str, Any], css: str, badges: str,
+          code_html: str | None = None) -> str:
     if ind is None:
         return f'<td class="{css} blank"></td>'
     side = "old" if css == "old" else "new"
@@ -139,7 +159,7 @@ def _side(ind: Indicator | None, item_html: str, changes: dict[str, Any], css: s
     for name in META_FIELDS:
         value = changes[name][side] if name in changes else getattr(ind, name)
         if name in changes:
-            meta.append(f'<span class="chg">{LABELS[name]}：{escape(_value_text(value))}</span>')
+            meta.append(f'<span class="chg">{LABELS[name]}：{_changed_value_html(changes[name], side)}</span>')
         elif value not in (None, []):
             meta.append(f"<span>{LABELS[name]}：{escape(_value_text(value))}</span>")
     extra = ""
@@ -152,7 +172,7 @@ def _side(ind: Indicator | None, item_html: str, changes: dict[str, Any], css: s
             for m in changes["targets"]["moved"]
         )
         extra += f'<ul class="moved" title="{LABELS["targets"]}">{moved}</ul>'
-    code = f'<span class="code">{escape(ind.code or "·")}</span>'
+    code = f'<span class="code">{code_html or escape(row_label(ind))}</span>'
     return f'<td class="{css}">{code}{badges}{item_html}<div class="meta">{"".join(meta)}</div>{extra}</td>'
 
 
@@ -174,12 +194,21 @@ def _row_html(row: Row) -> str:
     if changes:
         names = "、".join(LABELS[f] for f in changes)
         badges += f'<span class="badge changed">变更：{escape(names)}</span>'
-    if row.pair["old_code"] != row.pair["new_code"]:
+    renumbered = _renumbered(row.pair)
+    old_code = new_code = None
+    if renumbered:
         badges += '<span class="badge renumbered">重编号</span>'
-    css = "changed" if changes else "same"
+        old_code, new_code = mark_changes(row_label(old), row_label(new)) if old.code and new.code else \
+            (f"<del>{escape(row_label(old))}</del>", f"<ins>{escape(row_label(new))}</ins>")
+    css = "changed" if changes else "renumbered" if renumbered else "same"
     if row.pair["similarity"] < 0.995:
         badges += f'<span class="badge sim">相似度 {row.pair["similarity"]:.2f}</span>'
-    return f'<tr class="{css}">{_side(old, old_html, changes, "old", "")}{_side(new, new_html, changes, "new", badges)}</tr>'
+    return (f'<tr class="{css}">{_side(old, old_html, changes, "old", "", old_code)}'
+            f'{_side(new, new_html, changes, "new", badges, new_code)}</tr>')
+
+
+def _renumbered(pair: dict[str, Any]) -> bool:
+    return bool(pair.get("renumbered", pair["old_code"] != pair["new_code"]))
 
 
 def _blocks_html(rows: list[Row]) -> list[str]:
@@ -192,7 +221,7 @@ def _blocks_html(rows: list[Row]) -> list[str]:
         if not block:
             return
         ind = block[0].anchor
-        same = all(r.kind == "pair" and not r.pair["changes"] for r in block)
+        same = all(r.kind == "pair" and not r.pair["changes"] and not _renumbered(r.pair) for r in block)
         title = ""
         if ind.level1:
             code = f'<span class="code">{escape(ind.level1_code)}</span>' if ind.level1_code else ""

@@ -88,7 +88,9 @@ def preload_readers() -> None:
     importlib.import_module("kaoping.writers.xlsx_lite")
     from kaoping.writers.dataset_book import header_labels, value_labels
 
-    header_labels(), value_labels()
+    from kaoping.writers.labels import labels
+
+    header_labels(), value_labels(), labels()
     import pyarrow as pa
 
     pa.array([""], pa.string())  # loads pyarrow's pandas shim (0.2 s) once here, not in every worker

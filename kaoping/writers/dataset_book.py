@@ -1,6 +1,7 @@
 """The dataset as an analyst opens it: one Excel workbook over every year and one CSV per table, under
-Chinese headers (``dataset_headers.csv``) with Chinese values where an analyst reads them
-(``dataset_values.csv``); the machine names stay in the Parquet tables.
+Chinese headers with Chinese values where an analyst reads them — the per-notice workbook's vocabulary
+(:mod:`kaoping.writers.labels`) first, then this module's own table for the dataset's columns
+(``dataset_headers.csv``, ``dataset_values.csv``); the machine names stay in the Parquet tables.
 
 Sheets: 指标 (with 年度), 通知, 引用文件, 问题 — and the README's example analyses as sheets an analyst can
 filter: 目标逐年 (the same measurable target across years), 责任人逐年 (items per 责任人 per year),
@@ -48,6 +49,13 @@ def value_labels() -> dict[tuple[str, str], str]:
 
 
 def label(table: str, column: str) -> str:
+    """The per-notice workbook's header (kaoping.writers.labels, one vocabulary for the analyst) where it has
+    one; else this module's table (the dataset's own columns: 年度, 通知, the sources' fields …)."""
+    from kaoping.writers.labels import column_label
+
+    shared = column_label("notice" if table == "notices" else table, column)
+    if shared != column:
+        return shared
     labels = header_labels()
     return labels.get(f"{table}.{column}") or labels.get(column) or column
 
@@ -74,7 +82,10 @@ def _cell(column: str, value: Any) -> Any:
     if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False, default=str)
     if isinstance(value, str):
-        return value_labels().get((column, value), value)
+        from kaoping.writers.labels import value_label
+
+        shared = value_label(column, value)
+        return shared if shared != value else value_labels().get((column, value), value)
     return value
 
 

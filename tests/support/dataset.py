@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from kaoping.features.dataset.tables import ALL_TABLES, read_dataset_table
-from tests.conftest import ROOT, SAMPLES
+from support import ROOT, SAMPLES
 
 TEXT_2022 = (SAMPLES / "notice_2022.txt").read_text(encoding="utf-8")
 SAMPLE_NUMBER = "〔2022〕196号"  # the sample's own 发文字号 serial; every copy gets another one

@@ -1,0 +1,150 @@
+"""The shape of the code: one import name, imports that run one way, no cycles.
+
+Walks every module's imports (function-level ones too) with ``ast``; nothing is imported.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import pytest
+from support import ROOT, SAMPLES
+
+#: repository folder → import name (pyproject.toml maps them the same way)
+PACKAGES = {"schema": "kaoping.schema", "extract": "kaoping.extract", "normalize": "kaoping.normalize",
+            "kaoping": "kaoping"}
+#: kaoping → normalize → extract → schema: a layer imports only from layers to its right
+LAYER = {"kaoping.schema": 0, "kaoping.extract": 1, "kaoping.normalize": 2, "kaoping": 3}
+
+#: normalize modules in pipeline order; a step may import an earlier step or a library, never a later step
+STEP_ORDER = [("grid", "columns", "rowkinds"), ("notice",), ("hierarchy", "notes"), ("fields",), ("people",), ("references",),
+              ("targets",), ("checks",), ("pipeline",)]
+#: normalize modules that are libraries of pure helpers used by several steps (they import no step)
+LIBRARIES = {"facts", "textfold", "issues", "numerals", "rows", "headers", "dates", "names", "docnumber", "citations",
+             "paragraphs", "ordinals", "labels", "__init__"}
+
+
+def module_name(path: Path) -> str:
+    rel = path.relative_to(ROOT)
+    top = PACKAGES[rel.parts[0]]
+    rest = [p for p in rel.with_suffix("").parts[1:] if p != "__init__"]
+    return ".".join([top, *rest])
+
+
+def source_modules() -> dict[str, Path]:
+    return {module_name(p): p for folder in PACKAGES for p in sorted((ROOT / folder).rglob("*.py"))}
+
+
+def imports_of(path: Path) -> set[str]:
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+        elif isinstance(node, ast.Import):
+            found.update(a.name for a in node.names)
+    return {m for m in found if m == "kaoping" or m.startswith("kaoping.")}
+
+
+def graph() -> dict[str, set[str]]:
+    mods = source_modules()
+
+    def resolve(name: str) -> str | None:
+        while name and name not in mods:
+            name = name.rpartition(".")[0]
+        return name or None
+
+    return {m: {r for i in imports_of(p) if (r := resolve(i)) and r != m} for m, p in mods.items()}
+
+
+def layer(mod: str) -> int:
+    return max(v for k, v in LAYER.items() if mod == k or mod.startswith(k + "."))
+
+
+def test_no_module_imports_a_later_layer() -> None:
+    bad = [(m, i) for m, deps in graph().items() for i in deps if layer(i) > layer(m)]
+    assert bad == []
+
+
+def test_no_import_cycles() -> None:
+    g = graph()
+    state: dict[str, int] = {}
+    cycles: list[list[str]] = []
+
+    def visit(m: str, stack: list[str]) -> None:
+        state[m] = 1
+        for d in sorted(g.get(m, ())):
+            if state.get(d) == 1:
+                cycles.append([*stack[stack.index(d):], d] if d in stack else [m, d])
+            elif d not in state:
+                visit(d, [*stack, d])
+        state[m] = 2
+
+    for m in sorted(g):
+        if m not in state:
+            visit(m, [m])
+    assert cycles == []
+
+
+def _step_rank(mod: str) -> int | None:
+    short = mod.removeprefix("kaoping.normalize.")
+    if short in LIBRARIES:
+        return None
+    return next(i for i, names in enumerate(STEP_ORDER) if short in names)
+
+
+def test_every_normalize_module_is_placed_in_the_pipeline_order() -> None:
+    unplaced = [m for m in graph() if m.startswith("kaoping.normalize.")
+                and m.removeprefix("kaoping.normalize.") not in LIBRARIES | {n for s in STEP_ORDER for n in s}]
+    assert unplaced == []
+
+
+def test_no_step_imports_a_later_step() -> None:
+    bad = []
+    for m, deps in graph().items():
+        if not m.startswith("kaoping.normalize."):
+            continue
+        for d in deps:
+            if not d.startswith("kaoping.normalize."):
+                continue
+            rm, rd = _step_rank(m), _step_rank(d)
+            if rd is not None and (rm is None or rd > rm):
+                bad.append((m, d))
+    assert bad == []
+
+
+@pytest.mark.slow
+def test_installed_wheel_is_one_import_name(tmp_path: Path) -> None:
+    """A non-editable install adds `kaoping` only, and a user's own extract.py/schema.py do not shadow it."""
+    env_dir = tmp_path / "venv"
+    venv.EnvBuilder(with_pip=False, system_site_packages=True).create(env_dir)
+    py = env_dir / "bin" / "python"
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    # the test venv sees the packages kaoping needs (system_site_packages points at the base interpreter's,
+    # which lacks them): install the wheel without deps into a target folder and put the deps' site on the path
+    target = tmp_path / "site"
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
+                    "--target", str(target), str(ROOT)], check=True, env=env, capture_output=True)
+    deps_site = next(p for p in sys.path if p.endswith("site-packages"))
+    env["PYTHONPATH"] = os.pathsep.join([str(target), deps_site])
+    user = tmp_path / "user"
+    user.mkdir()
+    (user / "extract.py").write_text("raise SystemExit('the user\\'s extract.py was imported')\n")
+    (user / "schema.py").write_text("raise SystemExit('the user\\'s schema.py was imported')\n")
+    probe = ("import importlib.util, kaoping, kaoping.normalize.pipeline\n"
+             "print(sorted(n for n in ('schema', 'extract', 'normalize') if importlib.util.find_spec(n)))\n"
+             "print(kaoping.__file__)")
+    out = subprocess.run([str(py), "-c", probe], cwd=tmp_path, env=env, capture_output=True, text=True, check=True)
+    found, where = out.stdout.splitlines()
+    assert found == "[]"
+    assert where.startswith(str(target))
+    sorted_top = sorted(p.name for p in target.iterdir() if not p.name.endswith(".dist-info") and p.name != "bin")
+    assert sorted_top == ["kaoping"]
+    run = subprocess.run([str(py), "-m", "kaoping", "extract", str(SAMPLES / "notice_2022.txt"), "-o", "out",
+                          "--format", "json"], cwd=user, env=env, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert (user / "out" / "notice.json").is_file()

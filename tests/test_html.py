@@ -1,0 +1,277 @@
+"""Web pages (extract/html.py): golden tests of five pages of the 2022 notice, and the reader's rules.
+
+The pages are built at test time by tests/fixtures/make_web.py from samples/notice_2022.docx (see its
+docstring): our own government-site template in UTF-8 and in GBK labelled gb2312 (one owner renamed 李昫,
+its expected file transformed explicitly), an unseen older template, a page whose table is cut in two, and
+LibreOffice's own HTML export.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import shutil
+from functools import cache
+from pathlib import Path
+
+import pytest
+from kaoping.extract import extract_document, sniff_format
+from kaoping.extract.html import declared_charset, html_bytes_to_text, html_to_raw
+from kaoping.schema.errors import InputError
+from kaoping.schema.models import NoticeDocument
+from kaoping.schema.raw import RawDocument, SourceInfo
+from support import EXPECTED, ROOT, SAMPLES, norm
+
+from kaoping.api import extract
+
+SOURCE = SourceInfo(format="html", file="page.html", sha256="0" * 64, size=0)
+
+
+def _load_generator():
+    """tests/fixtures/make_web.py, loaded from its path (tests/fixtures is no package)."""
+    spec = importlib.util.spec_from_file_location("make_web", ROOT / "tests" / "fixtures" / "make_web.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+make_web = _load_generator()
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("web")
+    make_web.build(out)
+    return out
+
+
+@cache
+def _docx() -> NoticeDocument:
+    return extract(SAMPLES / "notice_2022.docx")
+
+
+def _raw(html: str | bytes) -> RawDocument:
+    return html_to_raw(html.encode("utf-8") if isinstance(html, str) else html, SOURCE)
+
+
+def _misses(doc: NoticeDocument, expected_path: Path) -> list:
+    expected = json.loads(expected_path.read_text(encoding="utf-8"))
+    got = doc.model_dump(mode="json")["indicators"]
+    assert len(got) == len(expected) == 61
+    return [(e.get("code") or e["item"][:10], f, e[f], g.get(f))
+            for e, g in zip(expected, got, strict=True) for f in e if norm(e[f]) != norm(g.get(f))]
+
+
+def _accounting_holds(doc: NoticeDocument) -> None:
+    acc = doc.accounting
+    assert acc.indicators == 61 and acc.total_rows == 3 and acc.unparsed_rows == 0
+    assert acc.rows_seen == (acc.indicators + acc.header_rows + acc.total_rows + acc.continuation_rows
+                             + acc.blank_rows + acc.unparsed_rows)
+
+
+def _without_source(doc: NoticeDocument) -> list[dict]:
+    return [i.model_dump(mode="json", exclude={"source"}) for i in doc.indicators]
+
+
+# --- golden pages ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["gov_utf8.html", "unseen.html", "split.html"])
+def test_page_matches_golden_records(pages: Path, name: str) -> None:
+    doc = extract(pages / name)
+    assert doc.notice.source_format == "html"
+    assert _misses(doc, EXPECTED) == []
+    _accounting_holds(doc)
+    assert _without_source(doc) == _without_source(_docx())
+
+
+def test_gbk_page_labelled_gb2312_keeps_characters_outside_gb2312(pages: Path) -> None:
+    data = (pages / "gov_gbk.html").read_bytes()
+    assert b'charset="gb2312"' in data
+    with pytest.raises(UnicodeDecodeError):
+        data.decode("gb2312")  # the label is wrong in the way real pages are
+    doc = extract(pages / "gov_gbk.html")
+    assert _misses(doc, pages / "gov_gbk.expected.json") == []
+    _accounting_holds(doc)
+    renamed = [i.code for i in doc.indicators if make_web.NEW_OWNER in i.owners]
+    originally = [i.code for i in _docx().indicators if make_web.NEW_OWNER in i.owners]
+    assert len(renamed) > len(originally) > 0
+
+
+def test_page_gives_the_docx_grid_and_notice(pages: Path) -> None:
+    """The 考评表 of our page is cell for cell the .docx reader's grid; the notice metadata is the same."""
+    page = extract_document(pages / "gov_utf8.html")
+    docx = extract_document(SAMPLES / "notice_2022.docx")
+    table = next(t for t in page.tables if len(t.rows) > 10)
+    cells = [(c.row, c.col, c.rowspan, c.colspan, c.text) for c in table.cells]
+    assert cells == [(c.row, c.col, c.rowspan, c.colspan, c.text) for c in docx.tables[0].cells]
+    assert table.n_cols == docx.tables[0].n_cols
+    assert [p.text for p in page.paragraphs[: table.paragraphs_before]][-5:] == \
+        [p.text for p in docx.paragraphs[: docx.tables[0].paragraphs_before]][-5:]
+    skip = {"source_file", "source_format", "sha256", "pages"}
+    assert extract(pages / "gov_utf8.html").notice.model_dump(exclude=skip) == _docx().notice.model_dump(exclude=skip)
+
+
+def test_site_metadata_table_is_skipped_not_read(pages: Path) -> None:
+    doc = extract(pages / "gov_utf8.html")
+    skipped = [i for i in doc.issues if i.kind == "skipped_table"]
+    assert len(skipped) == 1 and "索引号：" in skipped[0].cells
+    assert not any("索引号" in json.dumps(i.model_dump(mode="json"), ensure_ascii=False) for i in doc.indicators)
+    assert doc.notice.doc_number == _docx().notice.doc_number  # not the metadata table's 文号
+
+
+def test_chrome_scripts_and_comments_are_not_text(pages: Path) -> None:
+    raw = extract_document(pages / "gov_utf8.html")
+    texts = [p.text for p in raw.paragraphs]
+    chrome = [t for t in texts if any(w in t for w in ("首页", "搜索", "版权所有", "columns", "ICP", "机构概况"))]
+    assert chrome == ["当前位置：首页 > 政务公开 > 通知公告"]
+    assert "序号" not in texts
+
+
+@pytest.mark.slow
+def test_libreoffice_page_matches_golden_records(tmp_path: Path) -> None:
+    if not (shutil.which("soffice") or shutil.which("libreoffice")):
+        pytest.skip("LibreOffice (soffice) is not installed")
+    (page,) = make_web.build_libreoffice(tmp_path)
+    doc = extract(page)
+    assert _misses(doc, EXPECTED) == []
+    _accounting_holds(doc)
+    assert _without_source(doc) == _without_source(_docx())
+
+
+# --- encodings -------------------------------------------------------------------------------------
+
+
+def test_declared_charsets() -> None:
+    assert declared_charset(b'<meta charset="gb2312">') == "gb18030"
+    assert declared_charset(b"<META HTTP-EQUIV=Content-Type CONTENT='text/html; charset=GBK'>") == "gb18030"
+    assert declared_charset(b'<meta charset=utf-8 />') == "utf-8"
+    assert declared_charset(b'<meta charset="iso-8859-1">') is None  # a server default, never a notice's
+    assert declared_charset(b'<meta charset="no-such-codec">') is None
+    assert declared_charset(b"<p>no meta</p>") is None
+
+
+def test_bom_wins_over_the_label() -> None:
+    page = '<meta charset="gb2312"><p>李昫</p>'
+    assert html_bytes_to_text(b"\xef\xbb\xbf" + page.encode("utf-8"), []) == page
+    assert html_bytes_to_text(b"\xff\xfe" + page.encode("utf-16-le"), []) == page
+
+
+def test_undeclared_pages_are_detected() -> None:
+    page = "<p>责任人：李昫</p>"
+    assert html_bytes_to_text(page.encode("utf-8"), []) == page
+    assert html_bytes_to_text(page.encode("gb18030"), []) == page
+
+
+def test_a_wrong_label_is_overruled_with_a_warning() -> None:
+    warnings: list[str] = []
+    page = '<meta charset="utf-8"><p>责任人：李昫</p>'
+    assert html_bytes_to_text(page.encode("gbk"), warnings) == page
+    assert len(warnings) == 1 and "utf-8" in warnings[0]
+    raw = _raw('<meta charset="latin-1"><p>绩效目标</p>')  # Western label ignored: the bytes are UTF-8
+    assert [p.text for p in raw.paragraphs] == ["绩效目标"]
+
+
+def test_undecodable_page_is_an_input_error() -> None:
+    with pytest.raises(InputError, match="cannot decode web page"):
+        html_to_raw(b"<html><body>\x80\xff\xfe\x80</body></html>", SOURCE)
+
+
+# --- tables ------------------------------------------------------------------------------------------
+
+
+def _cells(html: str, table: int = 0) -> list[tuple]:
+    return [(c.row, c.col, c.rowspan, c.colspan, c.text) for c in _raw(html).tables[table].cells]
+
+
+def test_rowspan_and_colspan_fill_the_grid_like_a_browser() -> None:
+    html = """<table>
+      <tr><td rowspan=2 colspan=2>A</td><td>B</td></tr>
+      <tr><td>C</td></tr>
+      <tr><td>D</td><td rowspan="2">E</td><td>F</td></tr>
+      <tr><td>G</td><td>H</td></tr></table>"""
+    assert _cells(html) == [(0, 0, 2, 2, "A"), (0, 2, 1, 1, "B"), (1, 2, 1, 1, "C"), (2, 0, 1, 1, "D"),
+                            (2, 1, 2, 1, "E"), (2, 2, 1, 1, "F"), (3, 0, 1, 1, "G"), (3, 2, 1, 1, "H")]
+    assert _raw(html).tables[0].n_cols == 3
+
+
+def test_spans_are_clamped_to_the_row_group() -> None:
+    html = """<table><thead><tr><th rowspan=5>a</th><th>b</th></tr></thead>
+      <tbody><tr><td rowspan=0>c</td><td>d</td></tr><tr><td>e</td></tr></tbody></table>"""
+    assert _cells(html) == [(0, 0, 1, 1, "a"), (0, 1, 1, 1, "b"), (1, 0, 2, 1, "c"), (1, 1, 1, 1, "d"),
+                            (2, 1, 1, 1, "e")]
+    assert _cells("<table><tr><td colspan=x>a</td><td colspan=99999>b</td></tr></table>") == [
+        (0, 0, 1, 1, "a"), (0, 1, 1, 1000, "b")]
+
+
+def test_word_pasted_cells_become_lines() -> None:
+    html = """<table><tr>
+      <td><p class=MsoNormal><span style="font-family:仿宋">职能</span><span>目标</span></p>
+          <p class=MsoNormal><span><o:p>&nbsp;</o:p></span></p><p>（75分）</p></td>
+      <td>刘海祥<br>汪亚彬&nbsp;林鹏</td><td>&nbsp;</td>
+      <td><table><tr><td>x</td><td>y</td></tr></table></td></tr><tr><td>z</td></tr></table>"""
+    assert [c[4] for c in _cells(html)] == ["职能目标\n（75分）", "刘海祥\n汪亚彬 林鹏", "", "x\ty", "z"]
+
+
+def test_th_and_thead_do_not_mark_header_rows() -> None:
+    raw = _raw("<table><thead><tr><th>索引号</th><th>发布机构</th></tr></thead><tr><td>1</td><td>2</td></tr></table>")
+    assert [r.header for r in raw.tables[0].rows] == [False, False]
+
+
+def test_layout_tables_are_read_as_blocks() -> None:
+    html = """<body><table><tr><td><p>导航</p></td><td>
+      <p>正文第一段</p><table border=1><tr><td>序号</td><td>权重</td></tr></table><p>正文末段</p>
+      </td></tr></table><table><tr><td>单列一</td></tr><tr><td>单列二</td></tr></table></body>"""
+    raw = _raw(html)
+    assert [p.text for p in raw.paragraphs] == ["导航", "正文第一段", "正文末段", "单列一", "单列二"]
+    assert len(raw.tables) == 1 and raw.tables[0].paragraphs_before == 2
+    assert [c.text for c in raw.tables[0].cells] == ["序号", "权重"]
+
+
+def test_paragraphs_split_at_blocks_and_breaks() -> None:
+    html = """<BODY><DIV>第一行<BR>第二行<BR><BR>  第三
+      行</DIV><p>段落<b>加粗</b>续</p><ul><li>甲</li><li>乙</li></ul>
+      <header>站点</header><nav>首页</nav><div role=navigation>栏目</div><footer>版权</footer>
+      <script>var a = "序号";</script><style>p{}</style><!-- 注释 --></BODY>"""
+    assert [p.text for p in _raw(html).paragraphs] == ["第一行", "第二行", "第三 行", "段落加粗续", "甲", "乙"]
+
+
+# --- safety -----------------------------------------------------------------------------------------
+
+
+def test_no_entity_is_expanded() -> None:
+    raw = _raw(b'<!DOCTYPE html [<!ENTITY x SYSTEM "file:///etc/passwd">]><p>a&x;b</p>')
+    assert "a&x;b" in [p.text for p in raw.paragraphs]
+    assert not any("root:" in p.text for p in raw.paragraphs)
+
+
+def test_too_deep_nesting_is_refused_not_truncated() -> None:
+    with pytest.raises(InputError, match="nested too deep"):
+        _raw(b"<html><body>" + b"<div>" * 300 + b"x" + b"</div>" * 300 + b"<p>end</p></body></html>")
+
+
+def test_too_large_page_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("kaoping.extract.html.MAX_HTML_BYTES", 100)
+    with pytest.raises(InputError, match="too large"):
+        _raw(b"<p>" + b"x" * 200 + b"</p>")
+
+
+def test_pages_are_sniffed_whatever_the_suffix(pages: Path, tmp_path: Path) -> None:
+    data = (pages / "unseen.html").read_bytes()
+    assert sniff_format(data) == "html"
+    lying = tmp_path / "notice.txt"
+    lying.write_bytes((pages / "gov_gbk.html").read_bytes())
+    assert extract_document(lying).source.format == "html"
+
+
+def test_hidden_content_and_captions() -> None:
+    """Word's hidden column-width row is no row; a caption is the table's title paragraph."""
+    html = """<p>附件</p><table><caption>2022年度某局绩效目标考评表</caption>
+      <tr><td>a</td><td>b<span style="display: none">隐藏</span></td></tr>
+      <![if !supportMisalignedColumns]><tr height=0 style='display:none'><td width=40></td><td width=50></td></tr>
+      <![endif]></table><div style="DISPLAY:NONE"><p>打印版</p></div><p>抄送</p>"""
+    raw = _raw(html)
+    assert [p.text for p in raw.paragraphs] == ["附件", "2022年度某局绩效目标考评表", "抄送"]
+    assert raw.tables[0].paragraphs_before == 2 and len(raw.tables[0].rows) == 1
+    assert [c.text for c in raw.tables[0].cells] == ["a", "b"]

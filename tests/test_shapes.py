@@ -1,0 +1,187 @@
+"""Notices of other shapes (tests/fixtures/make_shapes.py): each format read to its hand-written truth.
+
+- office7: another office's 7-column table (序号 | 考评项目 | 考评内容 | 分值 | 考评标准 | 责任科室 | 完成时限),
+  section rows, 考评项目 with points above numbered items, no leader/owner columns;
+- reworded2022: the 2022 notice with renamed headers, a category spanning both 项目 columns and a 注： row;
+- twolevel: 序号 | 工作任务 | 评分标准 | 分值 | 责任单位 | 备注 with section rows and a 注： line under the table
+  (built as an unseen shape: the rules were not tuned on it).
+
+The .txt/.docx and truths are committed; the PDFs are printed by LibreOffice at test time (slow).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fixtures import make_shapes
+from support import norm
+
+from kaoping.api import extract
+
+SHAPES_DIR = Path(__file__).resolve().parent / "fixtures" / "shapes"
+FIELDS = ["code", "category", "category_points", "group", "group_points", "level1_code", "level1", "level1_points",
+          "level1_note", "item", "weight", "criteria", "deadline", "deadline_date", "leaders", "departments", "owners",
+          "basis", "extra"]
+NOTES = {"office7": 0, "reworded2022": 1, "twolevel": 1}
+#: the code a note names (注：4-2项…, 第5项…), or None
+NOTE_CODES = {"reworded2022": "4-2", "twolevel": "5"}
+MIN_ACCURACY = 0.99
+
+
+def truth(name: str) -> list[dict[str, Any]]:
+    return json.loads((SHAPES_DIR / f"{name}.expected.json").read_text(encoding="utf-8"))
+
+
+def accuracy(gold: list[dict[str, Any]], pred: list[dict[str, Any]]) -> tuple[float, list[tuple]]:
+    """Field accuracy in order (the shapes keep their order); a missing or extra record costs all its fields."""
+    bad = [(g["code"], f, g.get(f), p.get(f)) for g, p in zip(gold, pred, strict=False) for f in FIELDS
+           if norm(g.get(f)) != norm(p.get(f))]
+    total = max(len(gold), len(pred)) * len(FIELDS)
+    wrong = len(bad) + abs(len(gold) - len(pred)) * len(FIELDS)
+    return 1 - wrong / total, bad
+
+
+@cache
+def _pdf_dir() -> Path:
+    import tempfile
+
+    out = Path(tempfile.mkdtemp(prefix="kaoping-shapes-"))
+    for name in make_shapes.SHAPES:
+        make_shapes.docx_to_pdf(SHAPES_DIR / f"{name}.docx", out)
+    return out
+
+
+def _check(path: Path, name: str) -> None:
+    doc = extract(path)
+    pred = [json.loads(i.model_dump_json()) for i in doc.indicators]
+    gold = truth(name)
+    score, bad = accuracy(gold, pred)
+    assert len(pred) == len(gold), "no extra or missing records"
+    assert score >= MIN_ACCURACY, bad[:10]
+    notes = [i for i in doc.issues if i.kind == "table_note"]
+    assert len(notes) == NOTES[name]
+    assert [n.code for n in notes] == ([NOTE_CODES[name]] if name in NOTE_CODES else [])
+    assert not any(n.message[:6] in p["item"] for n in notes for p in pred), "a note merged into a record"
+    acc = doc.accounting
+    assert acc.rows_seen == (acc.indicators + acc.header_rows + acc.total_rows + acc.continuation_rows
+                             + acc.blank_rows + acc.heading_rows + acc.note_rows + acc.unparsed_rows)
+    assert acc.unparsed_rows == 0
+    assert not [i for i in doc.issues if i.severity == "error"], "the sums of every shape close"
+
+
+@pytest.mark.parametrize("name", list(make_shapes.SHAPES))
+@pytest.mark.parametrize("ext", ["txt", "docx"])
+def test_shape(name: str, ext: str) -> None:
+    _check(SHAPES_DIR / f"{name}.{ext}", name)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice prints the PDFs")
+@pytest.mark.parametrize("name", list(make_shapes.SHAPES))
+def test_shape_pdf(name: str) -> None:
+    _check(_pdf_dir() / f"{name}.pdf", name)
+
+
+def test_office7_exact_in_text_export() -> None:
+    """The text export places cells by content: the 考评标准 is criteria, the department departments, the
+    deadline deadline; no leader/owner column means none, nothing shifted."""
+    [first, *_] = extract(SHAPES_DIR / "office7.txt").indicators
+    assert (first.code, first.category, first.category_points, first.group, first.group_points) == (
+        "1", "职能工作", 60, "预算管理", 14)
+    assert (first.criteria, first.departments, first.deadline, first.leaders, first.owners) == (
+        "未按时报送扣2分；项目细化率低于90%扣1分。", ["预算股"], "11月底前", [], [])
+
+
+def test_generator_reproduces_the_committed_fixtures(tmp_path: Path) -> None:
+    """The committed text exports and truths are what the generator writes (regenerate on purpose only)."""
+    make_shapes.build(tmp_path)
+    for name in make_shapes.SHAPES:
+        for suffix in (".txt", ".expected.json"):
+            assert (tmp_path / "shapes" / f"{name}{suffix}").read_text(encoding="utf-8") == \
+                (SHAPES_DIR / f"{name}{suffix}").read_text(encoding="utf-8"), f"{name}{suffix}"
+
+
+def test_wrong_structure_is_loud_and_strict_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """One item's weight raised (4 → 5): its group and category no longer close; stderr says so and names the
+    rows, --strict exits 1; the consistent original says nothing."""
+    from kaoping.cli import main
+
+    text = (SHAPES_DIR / "office7.txt").read_text(encoding="utf-8")
+    row = "编制2025年度部门预算草案，细化到具体项目和经济分类科目。\t4\t"
+    assert text.count(row) == 1
+    bad = tmp_path / "bad.txt"
+    bad.write_text(text.replace(row, row.replace("\t4\t", "\t5\t")), encoding="utf-8")
+    assert main(["extract", str(bad), "-o", str(tmp_path / "out"), "--strict"]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err == [
+        "kaoping: warning: bad.txt: hierarchy inconsistent: category 职能工作 prints 60 but its items sum to 61 "
+        "(rows " + ", ".join(f"#{k}" for k in range(1, 19)) + ")",
+        "kaoping: warning: bad.txt: hierarchy inconsistent: group 预算管理 prints 14 but its items sum to 15 "
+        "(rows #1, #2, #3, #4)",
+    ]
+    assert main(["extract", str(SHAPES_DIR / "office7.txt"), "-o", str(tmp_path / "ok"), "--strict"]) == 0
+    assert capsys.readouterr().err == ""
+
+
+# ---------------------------------------------------------------- the rules alone, on raw cells
+
+
+def _grid(rows: list[list[str]], header_rows: int, spans: dict[tuple[int, int], int] | None = None):
+    """A raw grid; ``spans`` gives (row, col) → colspan, the slots a span covers left out."""
+    from kaoping.schema.raw import RawCell, RawRow, RawTable
+
+    spans = spans or {}
+    covered = {(r, c + k) for (r, c), n in spans.items() for k in range(1, n)}
+    cells = [RawCell(row=r, col=c, text=t, colspan=spans.get((r, c), 1))
+             for r, row in enumerate(rows) for c, t in enumerate(row) if (r, c) not in covered]
+    return RawTable(index=0, n_cols=max(len(r) for r in rows), cells=cells,
+                    rows=[RawRow(index=r, header=r < header_rows) for r in range(len(rows))])
+
+
+def test_parent_heading_is_decided_by_the_span_not_the_word() -> None:
+    """工作任务 names an item column alone, but spanning 序号…二级指标 above their labels it is their parent."""
+    from kaoping.normalize.columns import header_rows_to_roles
+    from kaoping.normalize.grid import table_to_grid
+
+    top = ["工作任务", "", "", "", "分值"]
+    leaf = ["序号", "文件依据", "一级指标", "二级指标", ""]
+    rows, cells = table_to_grid(_grid([top, leaf], 2, {(0, 0): 4}))
+    assert header_rows_to_roles(rows, cells) == ["code", "basis", "level1", "item", "weight"]
+    rows, cells = table_to_grid(_grid([["序号", "工作任务", "分值", "备注"]], 1))
+    assert header_rows_to_roles(rows, cells) == ["code", "item", "weight", "extra:备注"]
+
+
+def test_section_row_ordinals_and_criteria_on_raw_cells() -> None:
+    from kaoping.normalize.grid import table_to_rows
+    from kaoping.normalize.hierarchy import rows_to_indicators
+
+    table = _grid([
+        ["序号", "考评项目", "考评内容", "分值", "考评标准", "责任科室"],
+        ["一、业务工作（10分）", "", "", "", "", ""],
+        ["1.", "（一）甲项（10分）", "做好甲。", "10", "未做不得分。", "甲股"],
+        ["注：第1项由甲股牵头。", "", "", "", "", ""],
+    ], 1, {(1, 0): 6, (3, 0): 6})
+    grid = table_to_rows(table)
+    [ind], _ = rows_to_indicators(grid.rows, "docx", "x.docx")
+    assert (ind.code, ind.category, ind.category_points, ind.group, ind.group_points, ind.item, ind.criteria) == (
+        "1", "业务工作", 10, "甲项", 10, "做好甲。", "未做不得分。")
+    acc = grid.accounting
+    assert (acc.heading_rows, acc.note_rows, acc.total_rows) == (1, 1, 0)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("（一）预算管理（14分）", ("paren_cn", "一", "预算管理（14分）")),
+    ("一、职能工作", ("cn", "一", "职能工作")),
+    ("(2)依法行政", ("paren_num", "2", "依法行政")),
+    ("1.5分", (None, None, "1.5分")),
+    ("12345便民服务", (None, None, "12345便民服务")),
+])
+def test_leading_ordinal(text: str, expected: tuple) -> None:
+    from kaoping.normalize.ordinals import leading_ordinal
+
+    assert leading_ordinal(text) == expected
