@@ -13,11 +13,11 @@ from pathlib import Path
 import duckdb
 import pytest
 from openpyxl import load_workbook
+from support import SAMPLES
+from support.dataset import TEXT_2022, dataset_contents, write_notices
 
 from kaoping.api import extract
 from kaoping.cli import main
-from support import SAMPLES
-from support.dataset import TEXT_2022, dataset_contents, write_notices
 
 LEADING = ["年度", "通知（发文字号）", "序号", "类别", "分组", "一级指标", "分值", "二级指标", "权重", "完成时限",
            "分管领导", "责任部门", "责任人", "文件依据", "考评标准"]

@@ -14,10 +14,6 @@ import time
 from pathlib import Path
 
 import pytest
-
-from kaoping.cli import main
-from kaoping.features.dataset import store
-from kaoping.features.dataset.workers import Limits, run_pool
 from support import ROOT
 from support.dataset import (
     dataset_contents,
@@ -27,6 +23,10 @@ from support.dataset import (
     run_ingest_process,
     write_notices,
 )
+
+from kaoping.cli import main
+from kaoping.features.dataset import store
+from kaoping.features.dataset.workers import Limits, run_pool
 
 N_NOTICES = 6
 

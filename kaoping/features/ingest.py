@@ -87,7 +87,6 @@ def preload_readers() -> None:
     importlib.import_module("kaoping.normalize.pipeline")
     importlib.import_module("kaoping.writers.xlsx_lite")
     from kaoping.writers.dataset_book import header_labels, value_labels
-
     from kaoping.writers.labels import labels
 
     header_labels(), value_labels(), labels()
@@ -209,7 +208,7 @@ def run_ingest(inputs: list[Path], out: Path, jobs: int | None = None,
     check_dataset_folder(out)
     alias_map, alias_id = None, None
     if aliases:
-        from kaoping.normalize.people import load_aliases
+        from kaoping.aliases import load_aliases
 
         alias_map = load_aliases(aliases)
         alias_id = hashlib.sha256(json.dumps(alias_map, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
