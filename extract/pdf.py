@@ -22,7 +22,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from kaoping.extract.pdf_borderless import borderless_tables
+from kaoping.extract.pdf_borderless import borderless_tables, ruled_candidate
 from kaoping.extract.pdf_pages import PageBreak, rejoin_page_breaks
 from kaoping.extract.pdf_text import (
     Char,
@@ -363,6 +363,12 @@ def fragments_to_table(frags: list[Fragment], index: int, paragraphs_before: int
                     paragraphs_before=paragraphs_before)
 
 
+def group_is_candidate(frags: list[Fragment]) -> bool:
+    """A ruled table (its fragments) that may be the 考评表 (see :func:`ruled_candidate`)."""
+    rows = [[c.text for c in f.cells if c.row == r] for f in frags for r in range(len(f.ys) - 1)]
+    return ruled_candidate(rows, max(len(f.xs) - 1 for f in frags))
+
+
 def layouts_to_document(layouts: list[PageLayout], source: SourceInfo) -> RawDocument:
     paragraphs: list[RawParagraph] = []
     groups: list[tuple[int, list[Fragment]]] = []  # (paragraphs before, fragments)
@@ -382,9 +388,10 @@ def layouts_to_document(layouts: list[PageLayout], source: SourceInfo) -> RawDoc
                 open_group = [item]
                 groups.append((len(paragraphs), open_group))
     warnings = [f"page {layout.number}: PDF parser: {m}" for layout in layouts for m in layout.warnings]
-    if not groups and (borderless := borderless_tables([(lay.number, lay.chars) for lay in layouts],
-                                                       lambda text: is_marginal(text, running))):
-        paragraphs, tables = borderless  # no ruled table at all: a 三线表 or a table without rules
+    if not any(group_is_candidate(frags) for _, frags in groups) and (
+            borderless := borderless_tables([(lay.number, lay.chars) for lay in layouts],
+                                            lambda text: is_marginal(text, running))):
+        paragraphs, tables = borderless  # no ruled 考评表 (small boxes at most): a 三线表 or no rules
     else:
         tables = [fragments_to_table(frags, i, before, warnings) for i, (before, frags) in enumerate(groups)]
     source = source.model_copy(update={"pages": len(layouts)})

@@ -68,6 +68,15 @@ def build_parser() -> argparse.ArgumentParser:
     ing.add_argument("inputs", nargs="+", type=Path, help="files or folders")
     ing.add_argument("-o", "--out", type=Path, required=True, help="dataset folder")
     ing.add_argument("-j", "--jobs", type=int, default=None, help="worker processes (default: number of cores)")
+    ing.add_argument("--aliases", type=Path, help="CSV or YAML file: printed name variant → canonical name")
+    ing.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
+                     help="wall-clock limit per file (default 300); a file past it fails alone")
+    ing.add_argument("--max-memory", type=int, default=None, metavar="MIB",
+                     help="address space a worker may add per file (default 2048; 0 = no limit)")
+    ing.add_argument("--wait", type=float, default=None, metavar="SECONDS",
+                     help="how long to wait for another ingest writing the same dataset (default 600)")
+    ing.add_argument("--promote-worse", action="store_true",
+                     help="let a newer version with more error findings replace the one in use")
     ing.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     return p
 
@@ -179,7 +188,10 @@ def _cmd_diff(args: argparse.Namespace) -> int:
 def _cmd_ingest(args: argparse.Namespace) -> int:
     from kaoping.features.ingest import run_ingest
 
-    return run_ingest(args.inputs, args.out, args.jobs, report=TerminalReport)
+    limits = {k: v for k, v in (("timeout", args.timeout), ("max_memory", args.max_memory), ("wait", args.wait))
+              if v is not None}
+    return run_ingest(args.inputs, args.out, args.jobs, report=TerminalReport, aliases=args.aliases,
+                      promote_worse=args.promote_worse, **limits)
 
 
 class TerminalReport:

@@ -212,8 +212,56 @@ def bench_batch(tmp: Path, copies: int = BATCH_COPIES) -> str:
             + f"{copies} files ({mix}); speed-up with 2 workers: {speedup:.2f}x on {os.cpu_count()} cores\n")
 
 
+def run_child_cpu(cmd: list[str]) -> tuple[float, float, int]:
+    """(wall seconds, CPU seconds user+sys, exit code) of one child process, its own waited-for children
+    (ingest's workers) included: ``os.wait4`` reports them in the child's rusage."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    return time.perf_counter() - start, usage.ru_utime + usage.ru_stime, os.waitstatus_to_exitcode(status)
+
+
+def bench_ingest(tmp: Path, copies: int = BATCH_COPIES, repeats: int = REPEATS) -> str:
+    """``kaoping ingest`` of ``copies`` distinct notices with 1 and 2 workers, runs interleaved (j1, j2, j1 …)
+    so that the machine's load falls on both alike; median wall and CPU seconds per worker count.
+
+    On a machine shared with other work, wall time alone says little: CPU seconds show what the run costs
+    (equal for 1 and 2 workers when parallelism adds no overhead) and CPU/wall how many cores it got."""
+    inbox = tmp / "ingest_batch"
+    inbox.mkdir()
+    counts = make_batch(inbox, copies)
+    runs: dict[int, list[tuple[float, float]]] = {1: [], 2: []}
+    for i in range(repeats):
+        for jobs in (1, 2):
+            dataset = tmp / f"ingest_j{jobs}_{i}"
+            wall, cpu, code = run_child_cpu([*kaoping_command(), "ingest", str(inbox), "-o", str(dataset),
+                                             "-j", str(jobs)])
+            if code:
+                sys.stderr.write(f"bench: ingest -j {jobs} exited {code}\n")
+            runs[jobs].append((wall, cpu))
+            shutil.rmtree(dataset, ignore_errors=True)
+    med = {j: (statistics.median(w for w, _ in r), statistics.median(c for _, c in r)) for j, r in runs.items()}
+    rows = [[f"-j {j}", f"{w:.1f}", f"{copies / w:.2f}", f"{c:.1f}", f"{c / w:.2f}"] for j, (w, c) in med.items()]
+    speedup = med[1][0] / med[2][0]
+    overhead = med[2][1] / med[1][1]
+    try:
+        load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    except OSError:
+        load = "?"
+    mix = ", ".join(f"{n} {fmt}" for fmt, n in counts.items())
+    return (table(["kaoping ingest", f"wall s (median of {repeats})", "files/s", "CPU s", "CPU/wall"], rows)
+            + f"{copies} distinct notices ({mix}); speed-up with 2 workers: {speedup:.2f}x wall; CPU of -j 2 is "
+            f"{overhead:.2f}x that of -j 1; {os.cpu_count()} cores, load average {load}\n")
+
+
 def main() -> int:
     tmp = Path(tempfile.mkdtemp(prefix="kaoping-bench-"))
+    if sys.argv[1:] == ["ingest"]:  # only the ingest throughput: python tests/bench.py ingest
+        try:
+            sys.stdout.write(bench_ingest(tmp))
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        return 0
     try:
         text, times = bench_formats(tmp)
         sys.stdout.write(text + "\n")
