@@ -270,7 +270,9 @@ def guarded_layouts(data: bytes, limits: Limits, read_page: PageReader, to_error
 
     Every failure is an InputError: LimitError for a limit, ``to_error(exc)`` for what the parser raised."""
     free = free_cores() if multiprocessing.parent_process() is None else 1  # an ingest worker parses alone
-    if "fork" not in multiprocessing.get_all_start_methods():
+    # a daemonic process (an ``ingest`` worker) may not fork children; it runs under its own memory limit and
+    # per-file timeout, so it parses in-process — the bounded inflater and the page/character limits still apply
+    if multiprocessing.current_process().daemon or "fork" not in multiprocessing.get_all_start_methods():
         try:
             return parse_layouts(data, limits, 1, read_page)
         except InputError:
