@@ -171,9 +171,30 @@ def _checked(layout: Any, limits: Limits, totals: list[int]) -> Any:
     return layout
 
 
+def _skip_pdfminer_debug() -> None:
+    """pdfminer calls ``log.debug`` once per token (278,000 calls on the 13-page sample, 0.11 s of CPU even
+    with debug logging off). Unless debug logging is on, each pdfminer logger's ``debug`` becomes a no-op;
+    its warnings (damaged streams …) still reach the log and become issues."""
+    import logging
+
+    import pdfminer  # noqa: F401 - its modules are loaded by pdfplumber.open
+
+    for name in [n for n in logging.root.manager.loggerDict if n.startswith("pdfminer")]:
+        logger = logging.getLogger(name)
+        if not logger.isEnabledFor(logging.DEBUG):
+            logger.debug = _no_debug  # type: ignore[method-assign]
+
+
+def _no_debug(*_args: Any, **_kwargs: Any) -> None:
+    return None
+
+
 def parse_layouts(data: bytes, limits: Limits, free: int, read_page: PageReader) -> tuple[list[Any], int]:
     """Every page's layout and how many streams could not be decoded; limits checked as pages come."""
     import pdfplumber
+    import pdfplumber.page  # noqa: F401 - loads pdfminer's interpreter, parser and converter modules
+
+    _skip_pdfminer_debug()
 
     inflater = install_inflater(limits.max_stream_bytes)
     totals = [0, 0]

@@ -118,16 +118,17 @@ def note_to_parts(note: str | None) -> list[NotePart]:
 
 
 def longest_common_substring(a: str, b: str) -> int:
-    best = 0
-    prev = [0] * (len(b) + 1)
-    for ca in a:
-        cur = [0]
-        for j, cb in enumerate(b, start=1):
-            v = prev[j - 1] + 1 if ca == cb else 0
-            cur.append(v)
-            best = max(best, v)
-        prev = cur
-    return best
+    """Length of the longest common substring. If a common substring of length L exists, so does one of
+    L - 1, so the length is binary-searched and each probe is C-speed ``in`` tests: O(len(a) log len(a))
+    substring searches instead of a len(a)·len(b) Python loop (30 ms of the sample's 60 ms of references)."""
+    lo, hi = 0, min(len(a), len(b))
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if any(a[i:i + mid] in b for i in range(len(a) - mid + 1)):
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
 
 
 def _clauses(wording: str) -> list[list[str]]:
