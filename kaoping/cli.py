@@ -47,14 +47,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"kaoping {_version()}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     ex = sub.add_parser("extract", help="extract one notice into OUTDIR")
-    ex.add_argument("input", type=Path, help="notice as PDF, Word (.docx) or plain text")
+    ex.add_argument("input", type=Path, help="the notice: PDF (ruled, borderless or scanned), Word (.docx/.doc/.wps/.rtf/.odt), web page, Excel (.xlsx/.xls/.ods), image or text export")
     ex.add_argument("-o", "--out", type=Path, required=True, help="output folder (replaced atomically)")
     ex.add_argument("--format", default=",".join(DEFAULT_FORMATS),
                     help=f"comma-separated outputs from {', '.join(ALL_FORMATS)}, or 'all'; a leading + adds to the "
                          f"default set instead of replacing it (--format +xlsx). Default: {','.join(DEFAULT_FORMATS)} "
                          "(notice.json, one .parquet per table, report.html)")
     ex.add_argument("--strict", action="store_true", help="exit 1 when any error-severity finding exists")
-    ex.add_argument("--aliases", type=Path, help="CSV or YAML file: printed name variant → canonical name")
+    ex.add_argument("--aliases", type=Path, help="CSV (UTF-8 or GBK), .xlsx or YAML file mapping a printed name variant to its canonical name (headers: variant,canonical or 别名,规范名 …)")
     ex.add_argument("-q", "--quiet", action="store_true", help="no summary line")
     ex.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     add_limit_flags(ex)
@@ -68,7 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     ing.add_argument("inputs", nargs="+", type=Path, help="files or folders")
     ing.add_argument("-o", "--out", type=Path, required=True, help="dataset folder")
     ing.add_argument("-j", "--jobs", type=int, default=None, help="worker processes (default: number of cores)")
-    ing.add_argument("--aliases", type=Path, help="CSV or YAML file: printed name variant → canonical name")
+    ing.add_argument("--aliases", type=Path, help="CSV (UTF-8 or GBK), .xlsx or YAML file mapping a printed name variant to its canonical name (headers: variant,canonical or 别名,规范名 …)")
     ing.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
                      help="wall-clock limit per file (default 300); a file past it fails alone")
     ing.add_argument("--max-memory", type=int, default=None, metavar="MIB",
