@@ -8,7 +8,7 @@ TSTAMP := $(VENV)/.installed-test
 SAMPLE ?= samples/notice_2022.txt
 OUT    ?= outputs/notice_2022
 
-.PHONY: help run test test-fast lint bench install install-test clean
+.PHONY: help run test test-fast lint bench fuzz install install-test clean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -50,6 +50,9 @@ test-fast: $(TSTAMP) ## the edit loop: ruff, then every test not marked slow, wi
 
 lint: $(TSTAMP) ## ruff
 	$(VENV)/bin/ruff check schema extract normalize kaoping tests
+
+fuzz: $(TSTAMP) ## fuzz the text, .docx and PDF readers with a large budget (crashes kept in tests/fuzz_regressions/)
+	KAOPING_FUZZ_EXAMPLES=$${KAOPING_FUZZ_EXAMPLES:-50} $(PY) -m pytest -q tests/test_fuzz.py
 
 bench: $(TSTAMP) ## wall time and peak memory per sample format; PDF overhead ratio; batch throughput
 	$(PY) tests/bench.py

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from kaoping.extract.text import utf16_byte_order
 from kaoping.schema.errors import InputError
+from kaoping.schema.limits import Limits
 from kaoping.schema.raw import Format, RawDocument, SourceInfo
 
 log = logging.getLogger(__name__)
@@ -55,7 +56,7 @@ UNSUPPORTED_SUFFIXES: dict[str, str] = {
     ".zip": "an archive: unpack it and give kaoping the notice inside",
 }
 
-MAX_INPUT_BYTES = 200 * 1024 * 1024
+MAX_INPUT_BYTES = Limits.max_input_bytes  # the default; the run's value is current_limits()
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"BM")
@@ -142,19 +143,57 @@ def get_extractor(fmt: Format) -> Extractor:
     return getattr(importlib.import_module(module_name), func)
 
 
+def _read_capped(path: Path, limit: int) -> bytes:
+    """At most ``limit + 1`` bytes of a regular file: a file that grows while read, or lies about its size
+    (/proc, a FUSE mount), still costs no more than the limit."""
+    import os
+    import stat
+
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    try:
+        mode = os.fstat(fd).st_mode  # of what was opened, not of what the name pointed to a moment before
+        if stat.S_ISDIR(mode):
+            raise InputError("is a directory", str(path))
+        if not stat.S_ISREG(mode):
+            raise InputError("not a regular file (a device, FIFO or socket): give kaoping a saved notice", str(path))
+        chunks, total = [], 0
+        while total <= limit:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
 def read_source(path: Path) -> tuple[bytes, SourceInfo]:
-    """Read a file and describe it; raise InputError for what cannot be a notice."""
+    """Read a file and describe it; raise InputError for what cannot be a notice.
+
+    Only regular files are read (a FIFO would block, /dev/zero never ends), and never more than the
+    ``max_input_bytes`` limit plus one byte, whatever the file's stated size.
+    """
+    from kaoping.schema.limits import LimitError, current_limits
+
+    limit = current_limits().max_input_bytes
     try:
         if path.is_dir():
             raise InputError("is a directory", str(path))
         size = path.stat().st_size
-        if size > MAX_INPUT_BYTES:
-            raise InputError(f"file too large ({size} bytes; limit {MAX_INPUT_BYTES})", str(path))
-        data = path.read_bytes()
+        if size > limit:
+            raise LimitError("max_input_bytes", limit, size, "file", str(path))
+        data = _read_capped(path, limit)
+        if len(data) > limit:
+            raise LimitError("max_input_bytes", limit, None, "file", str(path))
     except FileNotFoundError:
         raise InputError("no such file", str(path)) from None
     except PermissionError:
         raise InputError("permission denied", str(path)) from None
+    except IsADirectoryError:
+        raise InputError("is a directory", str(path)) from None
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}", str(path)) from None
     unsupported = UNSUPPORTED_SUFFIXES.get(path.suffix.lower())
     if unsupported and not data.startswith(b"%PDF-"):
         raise InputError(unsupported, str(path))
@@ -166,16 +205,37 @@ def read_source(path: Path) -> tuple[bytes, SourceInfo]:
     return data, info
 
 
-def extract_document(path: Path | str) -> RawDocument:
-    """Read ``path`` with the extractor its content calls for."""
+def extract_document(path: Path | str, limits: Limits | None = None) -> RawDocument:
+    """Read ``path`` with the extractor its content calls for, under ``limits`` (default: the current ones)."""
+    from kaoping.schema.limits import using_limits
+
     path = Path(path)
     try:
-        data, info = read_source(path)
-        return get_extractor(info.format)(data, info)
+        with using_limits(limits) as active:
+            data, info = read_source(path)
+            raw = get_extractor(info.format)(data, info)
+            check_raw_limits(raw, active)
+            return raw
     except InputError as exc:
         if exc.path is None:
             exc.path = str(path)
         raise
 
 
-__all__ = ["REGISTRY", "SUFFIX_HINTS", "UNSUPPORTED_SUFFIXES", "Extractor", "extract_document", "get_extractor", "read_source", "sniff_format"]
+def check_raw_limits(raw: RawDocument, limits: Limits) -> None:
+    """The reader-independent limits, before normalize's work: cells, characters per cell and in all.
+
+    Readers check the same limits earlier where they can (before building the objects); this catches
+    a reader that does not yet.
+    """
+    limits.check("max_table_cells", sum(len(t.cells) for t in raw.tables), "table cells")
+    total = 0
+    for table in raw.tables:
+        for cell in table.cells:
+            limits.check("max_cell_chars", len(cell.text), f"table {table.index + 1}: a cell")
+            total += len(cell.text)
+    total += sum(len(p.text) for p in raw.paragraphs)
+    limits.check("max_document_chars", total, "the document's text")
+
+
+__all__ = ["REGISTRY", "SUFFIX_HINTS", "UNSUPPORTED_SUFFIXES", "Extractor", "extract_document", "check_raw_limits", "get_extractor", "read_source", "sniff_format"]

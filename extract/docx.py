@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from kaoping.schema.errors import InputError
+from kaoping.schema.limits import LimitError, current_limits
 from kaoping.schema.raw import RawCell, RawDocument, RawParagraph, RawRow, RawTable, SourceInfo
 from lxml import etree
 
@@ -31,7 +32,7 @@ MAIN_PART = "word/document.xml"
 PACKAGE_RELS = "_rels/.rels"
 OFFICE_DOCUMENT_REL = "/officeDocument"
 
-MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
+MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024  # the default of Limits.max_part_bytes; the run's value is current_limits()
 MAX_COMPRESSION_RATIO = 200
 #: the ratio check applies only to members that inflate to at least this many bytes
 RATIO_CHECK_MIN_BYTES = 10 * 1024 * 1024
@@ -92,20 +93,24 @@ def bytes_to_zip(data: bytes) -> zipfile.ZipFile:
 
 def check_zip_limits(zf: zipfile.ZipFile) -> None:
     """Refuse archives that would inflate beyond the limits, before inflating anything."""
+    limit = current_limits().max_part_bytes
     total = 0
     for info in zf.infolist():
         total += info.file_size
         large = info.file_size >= RATIO_CHECK_MIN_BYTES
         if large and info.file_size > MAX_COMPRESSION_RATIO * max(info.compress_size, 1):
             raise InputError("DOCX too large when uncompressed (zip bomb?)")
-    if total > MAX_UNCOMPRESSED_BYTES:
+    if total > limit:
         raise InputError("DOCX too large when uncompressed (zip bomb?)")
 
 
 def read_member(zf: zipfile.ZipFile, name: str) -> bytes:
     try:
         with zf.open(name) as fh:
-            return fh.read(MAX_UNCOMPRESSED_BYTES + 1)
+            data = fh.read(current_limits().max_part_bytes + 1)
+        if len(data) > current_limits().max_part_bytes:  # the directory understated the size
+            raise LimitError("max_part_bytes", current_limits().max_part_bytes, None, f"DOCX part {name}")
+        return data
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as exc:
         raise InputError(f"corrupt DOCX: cannot read {name} ({_short(exc)})") from None
     except (NotImplementedError, RuntimeError) as exc:  # unknown compression, encrypted member
@@ -212,21 +217,23 @@ def _ancestors_below(el: etree._Element, top: etree._Element) -> Iterator[etree.
         yield ancestor
 
 
-def cell_text(tc: etree._Element, w: WordTags) -> str:
-    """A cell's paragraphs joined with newlines; nested tables flattened in place."""
+def cell_text(tc: etree._Element, w: WordTags, depth: int = 0) -> str:
+    """A cell's paragraphs joined with newlines; nested tables flattened in place (``depth`` levels deep
+    so far: bounded by the max_table_depth limit)."""
     parts: list[str] = []
     for block in iter_blocks(tc, w):
-        text = paragraph_text(block, w) if w.local(block) == "p" else nested_table_text(block, w)
+        text = paragraph_text(block, w) if w.local(block) == "p" else nested_table_text(block, w, depth + 1)
         if text.strip():
             parts.append(text)
     return "\n".join(parts)
 
 
-def nested_table_text(tbl: etree._Element, w: WordTags) -> str:
+def nested_table_text(tbl: etree._Element, w: WordTags, depth: int = 1) -> str:
     """A table inside a cell as text: cells of a row joined with tabs, rows with newlines."""
+    current_limits().check("max_table_depth", depth, "tables nested in table cells")
     lines = []
     for tr in iter_rows(tbl, w):
-        texts = [cell_text(tc, w) for tc in iter_cells(tr, w)]
+        texts = [cell_text(tc, w, depth) for tc in iter_cells(tr, w)]
         line = "\t".join(t for t in texts if t.strip())
         if line:
             lines.append(line)
@@ -278,6 +285,8 @@ def table_to_raw(tbl: etree._Element, w: WordTags, index: int, paragraphs_before
     """One ``w:tbl`` as a grid of real cells; None for a table without rows."""
     grid = tbl.find(w("tblGrid"))
     n_cols = 0 if grid is None else len(grid.findall(w("gridCol")))
+    n_grid = n_cols  # what the table declares; a span beyond it is corrupt, not a wider table
+    slots = 0
     rows: list[RawRow] = []
     cells: list[_Cell] = []
     above: dict[int, _Cell] = {}  # grid column -> last cell that started there
@@ -292,6 +301,9 @@ def table_to_raw(tbl: etree._Element, w: WordTags, index: int, paragraphs_before
             span, vmerge, hmerge = 1, None, None
             if tc_pr is not None:
                 span = max(_int_val(tc_pr.find(w("gridSpan")), w, 1), 1)
+                if n_grid and span > n_grid:
+                    raise InputError(f"corrupt DOCX: table {index + 1} row {r + 1}: a cell's gridSpan {span} is wider "
+                                     f"than the table's grid of {n_grid} columns")
                 vmerge = tc_pr.find(w("vMerge"))
                 hmerge = tc_pr.find(w("hMerge"))
             text = cell_text(tc, w)
@@ -321,6 +333,8 @@ def table_to_raw(tbl: etree._Element, w: WordTags, index: int, paragraphs_before
         if tr_pr is not None:
             col += _int_val(tr_pr.find(w("gridAfter")), w, 0)
         n_cols = max(n_cols, col)
+        slots += n_cols  # grid slots, what normalize lays out: checked row by row, before the table is built
+        current_limits().check("max_table_cells", slots, f"table {index + 1}: grid slots")
     if not rows:
         return None
     return RawTable(

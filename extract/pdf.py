@@ -22,7 +22,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from kaoping.extract.pdf_borderless import borderless_tables
+from kaoping.extract.pdf_borderless import borderless_tables, ruled_candidate
 from kaoping.extract.pdf_pages import PageBreak, rejoin_page_breaks
 from kaoping.extract.pdf_text import (
     Char,
@@ -363,6 +363,12 @@ def fragments_to_table(frags: list[Fragment], index: int, paragraphs_before: int
                     paragraphs_before=paragraphs_before)
 
 
+def group_is_candidate(frags: list[Fragment]) -> bool:
+    """A ruled table (its fragments) that may be the 考评表 (see :func:`ruled_candidate`)."""
+    rows = [[c.text for c in f.cells if c.row == r] for f in frags for r in range(len(f.ys) - 1)]
+    return ruled_candidate(rows, max(len(f.xs) - 1 for f in frags))
+
+
 def layouts_to_document(layouts: list[PageLayout], source: SourceInfo) -> RawDocument:
     paragraphs: list[RawParagraph] = []
     groups: list[tuple[int, list[Fragment]]] = []  # (paragraphs before, fragments)
@@ -382,9 +388,10 @@ def layouts_to_document(layouts: list[PageLayout], source: SourceInfo) -> RawDoc
                 open_group = [item]
                 groups.append((len(paragraphs), open_group))
     warnings = [f"page {layout.number}: PDF parser: {m}" for layout in layouts for m in layout.warnings]
-    if not groups and (borderless := borderless_tables([(lay.number, lay.chars) for lay in layouts],
-                                                       lambda text: is_marginal(text, running))):
-        paragraphs, tables = borderless  # no ruled table at all: a 三线表 or a table without rules
+    if not any(group_is_candidate(frags) for _, frags in groups) and (
+            borderless := borderless_tables([(lay.number, lay.chars) for lay in layouts],
+                                            lambda text: is_marginal(text, running))):
+        paragraphs, tables = borderless  # no ruled 考评表 (small boxes at most): a 三线表 or no rules
     else:
         tables = [fragments_to_table(frags, i, before, warnings) for i, (before, frags) in enumerate(groups)]
     source = source.model_copy(update={"pages": len(layouts)})
@@ -392,12 +399,27 @@ def layouts_to_document(layouts: list[PageLayout], source: SourceInfo) -> RawDoc
 
 
 def pdf_to_raw(data: bytes, source: SourceInfo) -> RawDocument:
-    """Read a PDF: paragraphs line by line, ruled tables stitched across pages with spans."""
-    layouts = bytes_to_layouts(data)
+    """Read a PDF: paragraphs line by line, ruled tables stitched across pages with spans.
+
+    The parse runs under guard (extract/pdf_guard.py: a child process with memory, time and size limits,
+    which also decides whether page workers pay); what follows is plain geometry in this process.
+    """
+    from kaoping.extract.pdf_guard import guarded_layouts
+    from kaoping.schema.limits import current_limits
+
+    layouts, undecoded = guarded_layouts(data, current_limits(), page_to_layout, exception_to_input_error)
+    if not layouts:
+        raise InputError("corrupt or truncated PDF: no pages")
     if not any(ch[0].strip() for layout in layouts for ch in layout.chars):
+        if undecoded:  # the truth: the text may be there, but its streams cannot be read
+            raise InputError(f"corrupt PDF: {undecoded} compressed stream(s) cannot be decoded, so no text "
+                             "could be read")
         from kaoping.extract.ocr import scanned_pdf_to_raw  # a scan: read the page images by OCR
 
         return scanned_pdf_to_raw(data, source, layouts_to_document, PageLayout)
     doc = layouts_to_document(layouts, source)
+    if undecoded:
+        doc.warnings.append(f"PDF parser: {undecoded} compressed stream(s) could not be decoded; "
+                            "text on those pages may be missing")
     log.debug("pdf: %d pages, %d paragraphs, %d tables", len(layouts), len(doc.paragraphs), len(doc.tables))
     return doc

@@ -32,20 +32,31 @@ from dataclasses import dataclass
 from statistics import median
 
 from kaoping.extract.pdf_grid import (
+    SECTION,
+    Grid,
     assign_lines,
     body_to_grid,
     cell_reach,
     cell_text,
+    merging_columns,
+    points_columns,
     row_starts,
+    spanning_starts,
+    trailing_prose,
     wrapping_columns,
 )
-from kaoping.extract.pdf_lines import Line, column_of, header_count
+from kaoping.extract.pdf_lines import Line, column_of, header_count, header_words
 from kaoping.extract.pdf_text import Char, chars_to_lines, line_to_text, resolve_soft_wraps
 from kaoping.schema.raw import RawCell, RawParagraph, RawRow, RawTable
 
 MIN_HEADER_WORDS = 3  # a line is a header row when it holds this many header words ...
 MIN_MORE_HEADER_WORDS = 2  # ... and a second header row below it this many
 HEADER_REACH = 8  # lines below the first header line that may still belong to the header
+HEADER_PIECE = 6  # glyphs: the most a header label wrapped in a narrow column puts on one line
+ADJACENT_LINES = 2.0  # font sizes: lines of one wrapped label follow at most this far apart (~1.4)
+CANDIDATE_ROWS = 8  # a ruled table this long and ... (a metadata table of a web page or a cover
+CANDIDATE_COLS = 4  # ... this wide may be the 考评表 without a known header word; has 3-5 rows)
+COPY_TOL = 1.0  # points: a repeated header's glyph sits where the first header's did, shifted down
 PROSE_SIZE = 0.15  # a line whose font size differs more than this from the table's is not in it
 PROSE_WIDTH = 0.7  # one run of text wider than this share of the table is prose (a cell spanning the
 # three text columns of a row without 一级指标 reaches 0.45 in the 2022 layout)
@@ -59,6 +70,39 @@ class Found:
     header: list[list[Line]]  # header blocks (the first, then each repeat)
     body: list[Line]
     used: set[int]  # ids of the lines in the table
+    lines: list[Line]  # every line, repeated headers split off the lines they were printed over
+
+
+def continues_header(line: Line, above: Line) -> bool:
+    """A line carrying only the rest of header labels wrapped in narrow columns (完/成/时/限 stacked,
+    分管/领导) or the child labels of a parent: on the line just below, every piece short, one under
+    a piece of the line above, and none starting with a digit or a section ordinal (a 序号, a weight,
+    一、: the body has begun)."""
+    if line.page != above.page or not 0 < line.top - above.top < ADJACENT_LINES * line.size:
+        return False
+    return all(len(r.text) <= HEADER_PIECE and not r.text[0].isdigit() and not SECTION.match(r.text)
+               for r in line.runs) and any(r.x0 < a.x1 and a.x0 < r.x1 for r in line.runs for a in above.runs)
+
+
+def stacked_labels(lines: list[Line], i: int) -> list[str]:
+    """The labels of a header beginning at ``lines[i]``, each run with the pieces wrapped below it."""
+    texts = [[r.x0, r.x1, r.text] for r in lines[i].runs]
+    k = i + 1
+    while k < min(len(lines), i + 1 + HEADER_REACH) and continues_header(lines[k], lines[k - 1]):
+        for r in lines[k].runs:
+            under = next((t for t in texts if r.x0 < t[1] and t[0] < r.x1), None)
+            if under is not None:
+                under[2] += r.text
+        k += 1
+    return [t[2] for t in texts]
+
+
+def header_score(lines: list[Line], i: int) -> int:
+    """Header words ``lines[i]`` prints, whole or wrapped over the lines below it (序/号, 完/成/时/限)."""
+    whole = header_count(lines[i])
+    if whole >= MIN_HEADER_WORDS or not lines[i].runs or max(len(r.text) for r in lines[i].runs) > 2 * HEADER_PIECE:
+        return whole
+    return max(whole, sum(t in header_words() for t in stacked_labels(lines, i)))
 
 
 def header_block(lines: list[Line], start: int) -> int:
@@ -69,7 +113,40 @@ def header_block(lines: list[Line], start: int) -> int:
             break
         if header_count(lines[k]) >= MIN_MORE_HEADER_WORDS:
             end = k + 1
+    while end < len(lines) and continues_header(lines[end], lines[end - 1]):
+        end += 1
     return end
+
+
+def is_copy(ch: Char, first: list[Char], dy: float) -> bool:
+    return any(ch[0] == h[0] and abs(ch[1] - h[1]) < COPY_TOL and abs(ch[3] - dy - h[3]) < COPY_TOL
+               for h in first)
+
+
+def repeated_header(lines: list[Line], i: int, first: list[Line]) -> int | None:
+    """A header repeated at ``lines[i]`` as a copy of the first one (the same glyphs at the same
+    offsets): its glyphs are taken out of the lines it covers, even where the renderer overprinted a
+    clipped label onto the first body line (LibreOffice does so with a repeated 完/成/时/限). The
+    header's lines are put in place of the glyphs; returns the index past them, or None when
+    ``lines[i]`` is not such a copy."""
+    dy = lines[i].top - first[0].top
+    glyphs = [ch for ln in first for ch in ln.chars if ch[0].strip()]
+    if not all(is_copy(ch, glyphs, dy) for ch in lines[i].chars if ch[0].strip()):
+        return None
+    bottom = max(ln.bottom for ln in first) + dy
+    k = i
+    head: list[Line] = []
+    while k < len(lines) and lines[k].page == lines[i].page and lines[k].top < bottom:
+        copy = [ch for ch in lines[k].chars if is_copy(ch, glyphs, dy)]
+        rest = [ch for ch in lines[k].chars if not is_copy(ch, glyphs, dy) and ch[0].strip()]
+        if copy:
+            head.append(Line(lines[k].page, copy))
+        if rest:
+            lines[k] = Line(lines[k].page, rest)
+            break
+        del lines[k]
+    lines[i:i] = head
+    return i + len(head)
 
 
 def is_prose(line: Line, size: float, left: float, width: float) -> bool:
@@ -78,8 +155,19 @@ def is_prose(line: Line, size: float, left: float, width: float) -> bool:
             or line.x0 < left - line.size)
 
 
+def at_page_edge(lines: list[Line], i: int, marginal: Callable[[str], bool]) -> bool:
+    """Only marginal lines between ``lines[i]`` and the top or the bottom of its page: a page number or
+    running line, not a cell line that looks like one (2020—2021 wrapped alone in a narrow column)."""
+    page = lines[i].page
+    above = [ln for ln in lines[:i] if ln.page == page]
+    below = [ln for ln in lines[i + 1:] if ln.page == page]
+    return all(marginal(ln.text) for ln in above) or all(marginal(ln.text) for ln in below)
+
+
 def find_table(lines: list[Line], marginal: Callable[[str], bool]) -> Found | None:
-    start = next((i for i, ln in enumerate(lines) if header_count(ln) >= MIN_HEADER_WORDS), None)
+    """The table of ``lines`` (a copy is edited: repeated headers split off overprinted lines)."""
+    lines = list(lines)
+    start = next((i for i in range(len(lines)) if header_score(lines, i) >= MIN_HEADER_WORDS), None)
     if start is None:
         return None
     end = header_block(lines, start)
@@ -92,14 +180,15 @@ def find_table(lines: list[Line], marginal: Callable[[str], bool]) -> Found | No
     i = end
     while i < len(lines):
         line = lines[i]
-        if header_count(line) >= MIN_HEADER_WORDS and body:  # before marginal: a repeated header
+        if body and header_score(lines, i) >= MIN_HEADER_WORDS:  # before marginal: a repeated header
             # recurs at the top of every page, like a running head
-            stop = header_block(lines, i)
+            stop = repeated_header(lines, i, headers[0])
+            stop = header_block(lines, i) if stop is None else stop
             headers.append(lines[i:stop])
             used |= {id(ln) for ln in lines[i:stop]}
             i = stop
             continue
-        if marginal(line.text):
+        if marginal(line.text) and at_page_edge(lines, i, marginal):
             i += 1
             continue
         if is_prose(line, size, left, width):
@@ -107,23 +196,53 @@ def find_table(lines: list[Line], marginal: Callable[[str], bool]) -> Found | No
         body.append(line)
         used.add(id(line))
         i += 1
-    return Found(headers, body, used) if body else None
+    return Found(headers, body, used, lines) if body else None
 
 
 # ---------------------------------------------------------------- header rows
 
 
-def header_matrix(block: list[Line], bounds: list[float]) -> list[list[str]]:
-    """Header lines -> header rows of column texts; a line without two header words wraps the row above.
-    A label goes to the column holding its centre (a label may run over a narrow column's gutter)."""
-    n = len(bounds) - 1
-    rows: list[list[str]] = []
+def begins_label(text: str) -> bool:
+    return any(w.startswith(text) or text.startswith(w) for w in header_words())
+
+
+def header_labels(block: list[Line], bounds: list[float]) -> list[tuple[int, int, str]]:
+    """Header lines -> labels (first line, column, text). A label goes to the column holding its
+    centre (a label may run over a narrow column's gutter); the piece printed just below it in that
+    column goes on with it (a label wrapped over several lines, glyph by glyph in a narrow column),
+    unless the label is already a whole header word and the piece begins another (a parent label over
+    its child: 目标内容 over 序号), and the two do not begin a longer header word together."""
+    labels: list[list] = []  # [first line, column, text, top of its last line]
+    open_in: dict[int, list] = {}
     for k, line in enumerate(block):
-        if k == 0 or header_count(line) >= MIN_MORE_HEADER_WORDS:
-            rows.append([""] * n)
+        pieces: dict[int, str] = {}
         for run in line.runs:
             c = column_of(bounds, (run.x0 + run.x1) / 2)
-            rows[-1][c] += run.text
+            pieces[c] = pieces.get(c, "") + run.text
+        for c, text in pieces.items():
+            label = open_in.get(c)
+            near = label is not None and 0 < line.top - label[3] < ADJACENT_LINES * line.size
+            new = (label is None or not near
+                   or (label[2] in header_words() and begins_label(text)
+                       and not any(w.startswith(label[2] + text) for w in header_words())))
+            if new:
+                label = [k, c, text, line.top]
+                labels.append(label)
+                open_in[c] = label
+            else:
+                label[2] += text
+                label[3] = line.top
+    return [(k, c, text) for k, c, text, _ in labels]
+
+
+def header_matrix(block: list[Line], bounds: list[float]) -> list[list[str]]:
+    """Header lines -> header rows of column texts: a header row begins at each line where a label
+    begins (cells are set top-aligned), and each label fills its first row's slot."""
+    labels = header_labels(block, bounds)
+    firsts = sorted({k for k, _, _ in labels})
+    rows = [[""] * (len(bounds) - 1) for _ in firsts]
+    for k, c, text in labels:
+        rows[firsts.index(k)][c] += text
     return rows
 
 
@@ -149,15 +268,44 @@ def header_to_cells(matrix: list[list[str]], first_row: int, page: int) -> list[
 # ---------------------------------------------------------------- the document
 
 
+def ruled_candidate(rows: list[list[str]], n_cols: int) -> bool:
+    """A ruled table that may be the 考评表: a row holding MIN_HEADER_WORDS header words, or a grid of
+    at least CANDIDATE_ROWS x CANDIDATE_COLS. A frame around a stamp, a boxed 附件 label or a ruled
+    metadata table (索引号 | … | 发布机构 | …) is none, and leaves the borderless reader to look for
+    the header of a table without rules."""
+    words = header_words()
+    if any(sum("".join(t.split()) in words for t in row) >= MIN_HEADER_WORDS for row in rows):
+        return True
+    return len(rows) >= CANDIDATE_ROWS and n_cols >= CANDIDATE_COLS
+
+
+
 def layouts_to_lines(pages: list[tuple[int, list[Char]]]) -> list[Line]:
     return [Line(number, line) for number, chars in pages for line in chars_to_lines(chars)
             if line_to_text(line)]
 
 
-def found_to_table(found: Found, index: int, paragraphs_before: int) -> RawTable:
+def grid_and_starts(found: Found) -> tuple[Grid, list[bool]]:
     grid = body_to_grid(found.body, found.header[0])
     starts = row_starts(found.body, grid)
+    starts[0] = True  # the header's wrapped lines are in found.header: a line above the first 序号 or
+    # weight is a row of its own (a section row 一、职能工作（60分）), not more header
+    return grid, starts
+
+
+def found_to_table(found: Found, index: int, paragraphs_before: int) -> RawTable:
+    """The table of ``found``; lines printed under its last row that are not in it (抄送：… at the
+    table's width) go back to the paragraphs (taken out of ``found.body`` and ``found.used``)."""
+    grid, starts = grid_and_starts(found)
+    end = trailing_prose(grid, starts)
+    if end < len(found.body):
+        found.used -= {id(ln) for ln in found.body[end:]}
+        found.body = found.body[:end]
+        grid, starts = grid_and_starts(found)
+    starts = spanning_starts(grid, starts)
     grid.wraps = wrapping_columns(found.body, grid, starts)
+    grid.merging = merging_columns(grid, starts)
+    grid.points = points_columns(grid)
     row_of, cell_lines = assign_lines(found.body, grid, starts)
     first_block = list(found.header[0]) + [ln for ln, r in zip(found.body, row_of, strict=True) if r < 0]
     blocks = [first_block, *found.header[1:]]
@@ -200,8 +348,10 @@ def borderless_tables(pages: list[tuple[int, list[Char]]], marginal: Callable[[s
     found = find_table(lines, marginal)
     if found is None:
         return None
+    lines = found.lines
     first = min(i for i, ln in enumerate(lines) if id(ln) in found.used)
+    before = sum(1 for ln in lines[:first] if id(ln) not in found.used)
+    table = found_to_table(found, 0, before)
     paragraphs = [RawParagraph(index=k, text=ln.text, page=ln.page, bbox=tuple(round(v, 2) for v in ln.bbox))
                   for k, ln in enumerate(ln for ln in lines if id(ln) not in found.used)]
-    before = sum(1 for ln in lines[:first] if id(ln) not in found.used)
-    return paragraphs, [found_to_table(found, 0, before)]
+    return paragraphs, [table]

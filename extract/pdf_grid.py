@@ -7,9 +7,10 @@ import re
 from dataclasses import dataclass, field
 from statistics import median
 
-from kaoping.extract.pdf_lines import Line, column_by_content, gutters_to_bounds, split_line
+from kaoping.extract.pdf_lines import CUT, Line, column_by_content, gutters_to_bounds, split_line
 from kaoping.extract.pdf_pages import CODE, ENDED, NUMBER, parent_code
 from kaoping.extract.pdf_text import (
+    CLOSING,
     EARLY_END,
     Char,
     first_unit_width,
@@ -21,6 +22,13 @@ from kaoping.extract.pdf_text import (
 ADJACENT = 1.6  # lines closer than this many median pitches are consecutive lines of one text block
 LIST_SHARE = 0.2  # a column is a list of names when this share of its lines separate CJK words by spaces
 CODE_LINE = re.compile(r"^\d+(?:\s*[-－.．]\s*\d+)+\s*[-－.．]?$")  # a 序号, possibly wrapped after a dash
+JOINERS = "-－.．"
+POINTS_END = re.compile(r"\d分[）)]?$")  # a text ending with its points: 4分, （75分）
+MIN_POINTS = 3  # lines ending so that make a column of texts ending with their points
+SECTION = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[）)])")  # 一、 （一）: a section
+MERGE_BLANKS = 0.1  # share of rows a column must leave blank to hold merged cells (合计 rows leave
+# every per-row column blank too: 2 of 160 rows in a 160-indicator notice; a merged 一级指标 leaves
+# most rows of its block blank)
 
 
 # ---------------------------------------------------------------- rows and cells
@@ -37,6 +45,8 @@ class Grid:
     code_col: int | None
     weight_col: int | None
     wraps: set[int] = field(default_factory=set)  # columns whose text wraps inside a row somewhere
+    merging: set[int] = field(default_factory=set)  # columns left blank in some rows (merged cells)
+    points: set[int] = field(default_factory=set)  # columns whose texts end with their points (4分)
     lists: set[int] = field(default_factory=set)  # columns of space-separated names/departments
     page_tops: dict[int, tuple[float, float]] = field(default_factory=dict)  # page: first, last line top
 
@@ -86,15 +96,56 @@ def adjacent(body: list[Line], grid: Grid, p: int, q: int) -> bool:
             and b.top - grid.page_tops[b.page][0] < reach)
 
 
+def starts_figure(body: list[Line], grid: Grid, i: int, col: int | None, full: re.Pattern[str]) -> bool:
+    """Line ``i`` starts a figure in column ``col`` (a 序号 for ``CODE_LINE``, a weight for
+    ``NUMBER``): the piece matches, or a narrow column cut it after its joiner (1- / 1-1, 1. / 5) and
+    the next line completes it; the rest of a figure cut on the line above starts nothing."""
+    if col is None:
+        return False
+    text = piece_text(grid.pieces[i].get(col, []))
+    prev = piece_text(grid.pieces[i - 1].get(col, [])) if i else ""
+    if prev[:1].isdigit() and adjacent(body, grid, i - 1, i) and (prev[-1:] in JOINERS or set(grid.pieces[i]) == {col}):
+        return False  # the rest of a figure cut on the line above (190.5 as 19 / 0. / 5: a line with
+        # nothing but a figure is no row of its own)
+    if full.match(text):
+        return True
+    after = piece_text(grid.pieces[i + 1].get(col, [])) if i + 1 < len(body) else ""
+    return (bool(CUT.match(text)) and bool(after) and adjacent(body, grid, i, i + 1)
+            and bool(full.match(text + after)))
+
+
 def row_starts(body: list[Line], grid: Grid) -> list[bool]:
-    """A row starts where the 序号 column starts a code or the weight column holds a bare number."""
-    out = []
-    for i, piece in enumerate(grid.pieces):
-        code = piece_text(piece.get(grid.code_col, [])) if grid.code_col is not None else ""
-        prev = piece_text(grid.pieces[i - 1].get(grid.code_col, [])) if i and grid.code_col is not None else ""
-        wrapped = bool(prev) and prev[-1] in "-－.．" and adjacent(body, grid, i - 1, i)
-        weight = piece_text(piece.get(grid.weight_col, [])) if grid.weight_col is not None else ""
-        out.append((bool(CODE_LINE.match(code)) and not wrapped) or bool(NUMBER.match(weight)))
+    """A row starts where the 序号 column starts a code, the weight column holds a bare number, or the
+    table's first column starts a section (一、共性工作（40分）: a row of its own between two items)."""
+    return [starts_figure(body, grid, i, grid.code_col, CODE_LINE)
+            or starts_figure(body, grid, i, grid.weight_col, NUMBER)
+            or bool(SECTION.match(piece_text(grid.pieces[i].get(0, [])))) for i in range(len(body))]
+
+
+def wider_than_row(grid: Grid, i: int, first: int) -> bool:
+    """Every piece of line ``i`` runs over a column gutter further than any text of the row starting
+    at line ``first`` did in that column: text wrapped inside a cell is never wider than the cell's
+    first line, so the line is not in that row (a 注： row across the table, 抄送：… under it)."""
+    ends = grid.reach[i]
+    return any(ends[c] > c for c in ends) and all(
+        not any(c in grid.pieces[p] and grid.reach[p][c] >= ends[c] for p in range(first, i)) for c in ends)
+
+
+def trailing_prose(grid: Grid, starts: list[bool]) -> int:
+    """Index of the first line under the last row that is not in it (see :func:`wider_than_row`), or
+    the length of the body."""
+    last = max(i for i, s in enumerate(starts) if s)
+    return next((i for i in range(last + 1, len(grid.pieces)) if wider_than_row(grid, i, last)), len(grid.pieces))
+
+
+def spanning_starts(grid: Grid, starts: list[bool]) -> list[bool]:
+    """Row starts, plus the lines wider than the row they would join: a row of their own."""
+    out = list(starts)
+    first = 0
+    for i in range(len(out)):
+        if not out[i] and wider_than_row(grid, i, first):
+            out[i] = True
+        first = i if out[i] else first
     return out
 
 
@@ -108,8 +159,18 @@ def wrapped(grid: Grid, i: int, c: int, after: list[Char]) -> bool:
     room = grid.right[grid.reach[i][c]] - max(ch[2] for ch in chars)
     if room < EARLY_END * size:
         return True
-    return c not in grid.lists and \
-        first_unit_width(sorted(after, key=lambda g: g[1])) + 0.5 * size > room
+    return c not in grid.lists and unit_width(sorted(after, key=lambda g: g[1])) + 0.5 * size > room
+
+
+def unit_width(line: list[Char]) -> float:
+    """:func:`first_unit_width`, with a figure glued to a closing mark (题。4.5分: LibreOffice breaks
+    neither between 。 and 4 nor inside 4.5)."""
+    width = first_unit_width(line)
+    end = next((k for k, g in enumerate(line) if g[2] >= line[0][1] + width - 0.01), len(line) - 1)
+    k = end
+    while k + 1 < len(line) and line[end][0] in CLOSING and (line[k + 1][0].isdigit() or line[k + 1][0] in ".．%"):
+        k += 1
+    return line[k][2] - line[0][1]
 
 
 def next_line(grid: Grid, body: list[Line], p: int, c: int) -> int | None:
@@ -126,7 +187,29 @@ def runs_on(grid: Grid, body: list[Line], p: int, c: int) -> bool:
     """Column ``c``'s text on line ``p`` goes on in the next line without a break of its own."""
     q = next_line(grid, body, p, c)
     return (q is not None and wrapped(grid, p, c, grid.pieces[q][c])
-            and not ENDED.search(piece_text(grid.pieces[p][c])))
+            and not ended_in(grid, c, piece_text(grid.pieces[p][c])))
+
+
+def ended(text: str) -> bool:
+    """The text of a merged cell ends: a sentence or a points figure, closing every bracket it opened
+    (职能工作目标（190.5分 goes on: its ） is still to come). A ； separates the clauses of one 一级指标
+    as often as it ends one, so it ends nothing here."""
+    return (bool(ENDED.search(text)) and text[-1] not in "；;"
+            and sum(text.count(o) for o in "（(") <= sum(text.count(c) for c in "）)"))
+
+
+def ended_in(grid: Grid, c: int, text: str) -> bool:
+    """:func:`ended`, and in a column whose texts end with their points (一级指标 …。（属…）4分) only
+    at the points: a sentence end there may be followed by the note and points of the same cell."""
+    return ended(text) and (c not in grid.points or bool(POINTS_END.search(text)))
+
+
+def points_columns(grid: Grid) -> set[int]:
+    """Columns where at least MIN_POINTS lines end with a points figure, more than end otherwise."""
+    ends = [(c, piece_text(chars)) for piece in grid.pieces for c, chars in piece.items()]
+    points = {c: sum(bool(POINTS_END.search(t)) for d, t in ends if d == c) for c in {c for c, _ in ends}}
+    other = {c: sum(ended(t) and not POINTS_END.search(t) for d, t in ends if d == c) for c in points}
+    return {c for c, n in points.items() if n >= MIN_POINTS and n > other[c]}
 
 
 def same_block(codes: tuple[str, str]) -> bool:
@@ -142,7 +225,7 @@ def goes_on(grid: Grid, body: list[Line], p: int, c: int, text_above: str, codes
     above: the column wraps text at all, line ``p`` was forced to wrap and did not end the text, the
     row did not end there only because of this column (another column has text on line ``p``), and,
     right of the 序号, both rows are in one block (a merged 一级指标 goes on only inside its block)."""
-    if c in (grid.code_col, grid.weight_col) or c not in grid.wraps or ENDED.search(text_above):
+    if c in (grid.code_col, grid.weight_col) or c not in grid.wraps & grid.merging or ended_in(grid, c, text_above):
         return False
     if grid.code_col is not None and c > grid.code_col and not same_block(codes):
         return False
@@ -160,6 +243,20 @@ def wrapping_columns(body: list[Line], grid: Grid, starts: list[bool]) -> set[in
                     and wrapped(grid, p, c, grid.pieces[q][c]):
                 out.add(c)
     return out
+
+
+def merging_columns(grid: Grid, starts: list[bool]) -> set[int]:
+    """Columns a merged cell may run through: blank in at least MERGE_BLANKS of the rows (a merged
+    cell prints its text once and leaves the rows below it blank). A column with text in (almost)
+    every row holds one entry per row (weights, deadlines, names): in a narrow column such an entry
+    can reach the row's last line without running on into the next row."""
+    rows: list[set[int]] = []
+    for i, piece in enumerate(grid.pieces):
+        if starts[i]:
+            rows.append(set())
+        if rows:
+            rows[-1] |= set(piece)
+    return {c for c in range(len(grid.bounds) - 1) if sum(c not in r for r in rows) > MERGE_BLANKS * len(rows)}
 
 
 def row_codes(grid: Grid, starts: list[bool]) -> list[str]:

@@ -21,6 +21,9 @@ RUN_GAP = 0.6  # font sizes: a wider gap separates two runs (CJK text runs glyph
 # is ~0.25 em; Word/LibreOffice pad each side of a cell with 0.19 cm, ~0.6 em at 10.5 pt)
 GRID_STEP = 0.5  # points: resolution of the coverage profile
 MIN_GUTTER = 0.6  # font sizes: narrowest gap between two columns (LibreOffice/Word pad cells ~0.2 cm)
+CUT = re.compile(r"^\d+[-－.．]$")  # a 序号 or weight a narrow column cut after its first joiner
+MIN_ISLAND = 3  # lines: a column printing on this many lines of a little covered range is a column
+ISLAND_SHARE = 0.5  # ... where the coverage is above this share of the range's peak
 GUTTER_NOISE = 0.02  # share of body lines that may cross a gutter (合计 labels spanning columns)
 
 
@@ -70,11 +73,14 @@ class Run(NamedTuple):
 def chars_to_glyph_runs(chars: list[Char]) -> list[list[Char]]:
     """Glyphs (left to right) closer than RUN_GAP font sizes: one word, one cell's text on that line."""
     out: list[list[Char]] = []
+    right = 0.0  # the rightmost edge of the last run, kept as it grows (a rescan per glyph is quadratic)
     for ch in chars:
-        if out and ch[1] - max(c[2] for c in out[-1]) <= RUN_GAP * ch[5]:
+        if out and ch[1] - right <= RUN_GAP * ch[5]:
             out[-1].append(ch)
+            right = max(right, ch[2])
         elif ch[0].strip():
             out.append([ch])
+            right = ch[2]
     return out
 
 
@@ -128,6 +134,21 @@ def valley_middle(cover: list[int], k: int, j: int) -> int:
     return (a + b) // 2
 
 
+def run_to_slots(cover: list[int], k: int, j: int, width: float) -> list[int]:
+    """Boundaries inside a little covered x-range [k, j): a column printing on few lines (a category
+    named once per block) is an island of ink there, and the gaps beside it are gutters, except on the
+    side of the page's margin; a range without such an island is one gutter unless at the margin."""
+    peak = max(cover[k:j], default=0)
+    islands = [(a, b) for a, b in low_runs([-c for c in cover], -ISLAND_SHARE * peak - 1e-9, k, j)]
+    islands = [(a, b) for a, b in islands if a > k and b < j] if peak >= MIN_ISLAND else []
+    if not islands:
+        return [valley_middle(cover, k, j)] if k > 0 and j < len(cover) and j - k >= width else []
+    edges = [k, *(e for a, b in islands for e in (a, b)), j]
+    gaps = [(a, b) for a, b in zip(edges[::2], edges[1::2], strict=True)
+            if b - a >= width and not (a == 0 or b == len(cover))]
+    return [valley_middle(cover, a, b) for a, b in gaps]
+
+
 def gutters_to_bounds(lines: list[Line], header: list[Line], left: float, right: float) -> list[float]:
     """Column boundaries: gutters that (almost) no body line covers, plus, between two neighbouring
     labels of a header line with no such gutter between them, the least covered x-range (there cells
@@ -136,8 +157,7 @@ def gutters_to_bounds(lines: list[Line], header: list[Line], left: float, right:
     cover = coverage(lines, left, n)
     size = median(ln.size for ln in lines)
     noise = int(GUTTER_NOISE * len(lines))
-    slots = [valley_middle(cover, k, j) for k, j in low_runs(cover, noise)
-             if k > 0 and j < n and (j - k) * GRID_STEP >= MIN_GUTTER * size]
+    slots = [m for k, j in low_runs(cover, noise) for m in run_to_slots(cover, k, j, MIN_GUTTER * size / GRID_STEP)]
     for line in header:
         for a, b in zip(line.runs, line.runs[1:], strict=False):
             k, j = int((a.x1 - left) / GRID_STEP) + 1, int((b.x0 - left) / GRID_STEP)
@@ -166,17 +186,24 @@ def split_line(line: Line, bounds: list[float]) -> tuple[dict[int, list[Char]], 
     return pieces, reach
 
 
+def glyphs_text(chars: list[Char]) -> str:
+    return re.sub(r"\s+", "", "".join(ch[0] for ch in chars))
+
+
 def column_by_content(pieces: list[dict[int, list[Char]]], pattern: re.Pattern[str],
                       skip: int | None = None) -> int | None:
     """The column whose line pieces most often match ``pattern`` (at least three, at least a third)."""
     votes: dict[int, int] = {}
     filled: dict[int, int] = {}
-    for piece in pieces:
+    for i, piece in enumerate(pieces):
         for c, chars in piece.items():
             if c == skip:
                 continue
             filled[c] = filled.get(c, 0) + 1
-            votes[c] = votes.get(c, 0) + bool(pattern.match(re.sub(r"\s+", "", "".join(ch[0] for ch in chars))))
+            text = glyphs_text(chars)
+            if CUT.match(text) and i + 1 < len(pieces):  # 1- / 2: a figure cut by a narrow column
+                text += glyphs_text(pieces[i + 1].get(c, []))
+            votes[c] = votes.get(c, 0) + bool(pattern.match(text))
     good = [c for c, v in votes.items() if v >= 3 and 3 * v >= filled[c]]
     return max(good, key=lambda c: votes[c]) if good else None
 

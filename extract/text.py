@@ -20,6 +20,7 @@ from functools import cache
 from importlib import resources
 
 from kaoping.schema.errors import InputError
+from kaoping.schema.limits import current_limits
 from kaoping.schema.raw import RawCell, RawDocument, RawParagraph, RawRow, RawTable, SourceInfo
 
 log = logging.getLogger(__name__)
@@ -80,7 +81,10 @@ def bytes_to_text(data: bytes) -> str:
 
 
 def text_to_raw(data: bytes, source: SourceInfo) -> RawDocument:
+    limits = current_limits()
     text = bytes_to_text(data)
+    limits.check("max_document_chars", len(text), "the document's text")
+    n_cells = 0
     paragraphs: list[RawParagraph] = []
     tables: list[RawTable] = []
     current: RawTable | None = None
@@ -95,7 +99,10 @@ def text_to_raw(data: bytes, source: SourceInfo) -> RawDocument:
                 tables.append(current)
             r = len(current.rows)
             current.rows.append(RawRow(index=r, page=page, line=lineno))
+            n_cells += line.count("\t") + 1  # counted before a million-tab line becomes a million cells
+            limits.check("max_table_cells", n_cells, "table cells")
             parts = line.split("\t")
+            limits.check("max_cell_chars", max(len(part) for part in parts), f"line {lineno}: a cell")
             current.n_cols = max(current.n_cols, len(parts))
             current.cells.extend(
                 RawCell(row=r, col=c, text=part, page=page, line=lineno) for c, part in enumerate(parts)

@@ -5,12 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from kaoping.normalize.pipeline import path_to_document
+from kaoping.schema.limits import Limits, using_limits
 from kaoping.schema.models import NoticeDocument
 
 
-def extract(path: Path | str, aliases: dict[str, str] | None = None) -> NoticeDocument:
-    """Read one notice (PDF, DOCX or text) and return its full document (indicators, references, issues…)."""
-    return path_to_document(path, aliases)
+def extract(path: Path | str, aliases: dict[str, str] | None = None, limits: Limits | None = None) -> NoticeDocument:
+    """Read one notice (PDF, DOCX or text) and return its full document (indicators, references, issues…).
+
+    ``limits`` (default: the current ones, normally :class:`Limits`' defaults) bounds what the file may
+    hold; input beyond a limit raises :class:`kaoping.schema.limits.LimitError` (an InputError, exit 3).
+    """
+    with using_limits(limits):
+        return path_to_document(path, aliases)
 
 
 def summary(doc: NoticeDocument) -> dict[str, float | int]:

@@ -47,16 +47,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"kaoping {_version()}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     ex = sub.add_parser("extract", help="extract one notice into OUTDIR")
-    ex.add_argument("input", type=Path, help="notice as PDF, Word (.docx) or plain text")
+    ex.add_argument("input", type=Path, help="the notice: PDF (ruled, borderless or scanned), Word (.docx/.doc/.wps/.rtf/.odt), web page, Excel (.xlsx/.xls/.ods), image or text export")
     ex.add_argument("-o", "--out", type=Path, required=True, help="output folder (replaced atomically)")
     ex.add_argument("--format", default=",".join(DEFAULT_FORMATS),
                     help=f"comma-separated outputs from {', '.join(ALL_FORMATS)}, or 'all'; a leading + adds to the "
                          f"default set instead of replacing it (--format +xlsx). Default: {','.join(DEFAULT_FORMATS)} "
                          "(notice.json, one .parquet per table, report.html)")
     ex.add_argument("--strict", action="store_true", help="exit 1 when any error-severity finding exists")
-    ex.add_argument("--aliases", type=Path, help="CSV or YAML file: printed name variant → canonical name")
+    ex.add_argument("--aliases", type=Path, help="CSV (UTF-8 or GBK), .xlsx or YAML file mapping a printed name variant to its canonical name (headers: variant,canonical or 别名,规范名 …)")
     ex.add_argument("-q", "--quiet", action="store_true", help="no summary line")
     ex.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    add_limit_flags(ex)
     sub.add_parser("schema", help="print the JSON Schema of notice.json")
     df = sub.add_parser("diff", help="compare two notices (any format, or notice.json outputs)")
     df.add_argument("old", type=Path)
@@ -67,8 +68,50 @@ def build_parser() -> argparse.ArgumentParser:
     ing.add_argument("inputs", nargs="+", type=Path, help="files or folders")
     ing.add_argument("-o", "--out", type=Path, required=True, help="dataset folder")
     ing.add_argument("-j", "--jobs", type=int, default=None, help="worker processes (default: number of cores)")
+    ing.add_argument("--aliases", type=Path, help="CSV (UTF-8 or GBK), .xlsx or YAML file mapping a printed name variant to its canonical name (headers: variant,canonical or 别名,规范名 …)")
+    ing.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
+                     help="wall-clock limit per file (default 300); a file past it fails alone")
+    ing.add_argument("--max-memory", type=int, default=None, metavar="MIB",
+                     help="address space a worker may add per file (default 2048; 0 = no limit)")
+    ing.add_argument("--wait", type=float, default=None, metavar="SECONDS",
+                     help="how long to wait for another ingest writing the same dataset (default 600)")
+    ing.add_argument("--promote-worse", action="store_true",
+                     help="let a newer version with more error findings replace the one in use")
     ing.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     return p
+
+
+def add_limit_flags(parser: argparse.ArgumentParser) -> None:
+    """--max-pages N, --max-cell-chars N, … one flag per field of kaoping.schema.limits.Limits."""
+    import dataclasses
+
+    from kaoping.schema.limits import Limits, describe, flag_value, takes_megabytes
+
+    group = parser.add_argument_group("limits (input beyond them is refused with exit 3)")
+    defaults = Limits()
+    for f in dataclasses.fields(Limits):
+        flag, unit, _ = describe(f.name)
+        shown = flag_value(f.name, getattr(defaults, f.name))
+        in_mb = takes_megabytes(f.name)
+        group.add_argument(flag, dest=f.name, type=float if f.type in (float, "float") or in_mb else int,
+                           default=None, metavar="N", help=f"default {shown} {'MB' if in_mb else unit}")
+
+
+def args_to_limits(args: argparse.Namespace):  # -> Limits (imported lazily)
+    """The limits a command line asks for: defaults, with each flag given replacing its value."""
+    import dataclasses
+
+    from kaoping.schema.limits import MIB, Limits, describe, takes_megabytes
+
+    changes = {}
+    for f in dataclasses.fields(Limits):
+        value = getattr(args, f.name, None)
+        if value is None:
+            continue
+        if value <= 0:
+            raise UsageError(f"{describe(f.name)[0]} must be positive")
+        changes[f.name] = int(value * MIB) if takes_megabytes(f.name) else value
+    return Limits().replace(**changes)
 
 
 def _cmd_extract(args: argparse.Namespace) -> int:
@@ -81,7 +124,7 @@ def _cmd_extract(args: argparse.Namespace) -> int:
         from kaoping.aliases import load_aliases
 
         aliases = load_aliases(args.aliases)
-    doc = extract(args.input, aliases=aliases)
+    doc = extract(args.input, aliases=aliases, limits=args_to_limits(args))
     write_document(doc, args.out, formats)
     s = summary(doc)
     if not args.quiet:
@@ -145,7 +188,10 @@ def _cmd_diff(args: argparse.Namespace) -> int:
 def _cmd_ingest(args: argparse.Namespace) -> int:
     from kaoping.features.ingest import run_ingest
 
-    return run_ingest(args.inputs, args.out, args.jobs, report=TerminalReport)
+    limits = {k: v for k, v in (("timeout", args.timeout), ("max_memory", args.max_memory), ("wait", args.wait))
+              if v is not None}
+    return run_ingest(args.inputs, args.out, args.jobs, report=TerminalReport, aliases=args.aliases,
+                      promote_worse=args.promote_worse, **limits)
 
 
 class TerminalReport:

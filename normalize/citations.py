@@ -42,6 +42,10 @@ STRONG_IN_CONTEXT = 0.5  # any strong criterion, against the documents the indic
 STRONG_ANYWHERE = 0.8  # against the rest of the notice's documents
 WEAK_CEILING = 0.59  # elimination matches stay below this, and get a warning
 _TIE = 0.05
+#: an alias is a document's short name (三提三效, 《政府工作报告》): a few dozen characters. Past this many,
+#: a "name" is prose, and the character-by-character comparisons (longest common substring: alias x title)
+#: and jieba are skipped, so one absurd note cannot cost quadratic time
+MAX_ALIAS_CHARS = 300
 
 
 @dataclass(frozen=True)
@@ -114,16 +118,17 @@ def note_to_parts(note: str | None) -> list[NotePart]:
 
 
 def longest_common_substring(a: str, b: str) -> int:
-    best = 0
-    prev = [0] * (len(b) + 1)
-    for ca in a:
-        cur = [0]
-        for j, cb in enumerate(b, start=1):
-            v = prev[j - 1] + 1 if ca == cb else 0
-            cur.append(v)
-            best = max(best, v)
-        prev = cur
-    return best
+    """Length of the longest common substring. If a common substring of length L exists, so does one of
+    L - 1, so the length is binary-searched and each probe is C-speed ``in`` tests: O(len(a) log len(a))
+    substring searches instead of a len(a)·len(b) Python loop (30 ms of the sample's 60 ms of references)."""
+    lo, hi = 0, min(len(a), len(b))
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if any(a[i:i + mid] in b for i in range(len(a) - mid + 1)):
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
 
 
 def _clauses(wording: str) -> list[list[str]]:
@@ -192,7 +197,7 @@ class TitleIndex:
         names = [q for q in quoted_names(alias) if len(q) >= 2]
         best = Match(rid, 0.0, 0.0, self.evidence(alias, rid), "none")
         for wp in self.plain[rid]:
-            lcs = longest_common_substring(a, wp) if a else 0
+            lcs = longest_common_substring(a, wp) if a and len(a) <= MAX_ALIAS_CHARS else 0
             cover = lcs / len(a) if a else 0.0
             strength, method = 0.0, "none"
             if a and a == wp:
@@ -225,7 +230,7 @@ def _word_overlap(alias: str, wordings: Iterable[str]) -> float:
 
     jieba.setLogLevel(logging.WARNING)
     generic = set(generic_words())
-    words = {w for w in jieba.lcut(plain(alias)) if len(w) >= 2 and w not in generic}
+    words = {w for w in jieba.lcut(plain(alias)[:MAX_ALIAS_CHARS]) if len(w) >= 2 and w not in generic}
     if not words:
         return 0.0
     text = "".join(plain(w) for w in wordings)

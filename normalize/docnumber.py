@@ -20,8 +20,11 @@ _TAIL = (
     r"\s*(?:第\s*)?(?P<serial>[0０]*[0-9０-９]{1,6})\s*"
 )
 # In running text the 代字 is the run of Han characters right before the bracket (no spaces: a
-# space there more often separates the number from the words before it).
-_FIND_RE = re.compile(rf"(?P<code>[{_HAN}]+){_TAIL}号")
+# space there more often separates the number from the words before it). The run is bounded: an unbounded
+# ``+`` backtracks over the whole run at every start, quadratic in a long paragraph of Han text; only its
+# last _MAX_CODE characters (or a known 代字) are ever kept, and no 代字 is near _MAX_RUN long.
+_MAX_RUN = 64
+_FIND_RE = re.compile(rf"(?P<code>[{_HAN}]{{1,{_MAX_RUN}}}){_TAIL}号")
 # A string that is meant to be one number may have spaces inside the 代字 and may omit 号.
 _FULL_RE = re.compile(rf"^\s*(?P<code>[{_HAN}](?:[\s{_HAN}]*[{_HAN}])?){_TAIL}号?\s*$")
 # Words that end a title: when a 代字 run has no bracket before it, cut after the last of them.

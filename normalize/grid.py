@@ -10,6 +10,7 @@ ragged text rows are placed by content. Repeated header rows are recognised by t
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -23,6 +24,7 @@ from kaoping.normalize.columns import (
 )
 from kaoping.normalize.headers import (
     FIELD_ORDER,
+    is_extra,
     looks_like_header_row,
     total_words,
     unknown_header_labels,
@@ -182,6 +184,8 @@ class _TableState:
     cells: list[GridCell]
     result: GridResult
     roles: list[str | None] = field(default_factory=list)
+    kept_roles: list[str | None] | None = None  # the roles of the last header block that ended
+    row_roles: dict[int, list[str | None]] = field(default_factory=dict)  # body row -> roles placing it
     order: tuple[str, ...] = FIELD_ORDER
     header_block: list[TableRow] = field(default_factory=list)
     body: list[tuple[TableRow, tuple[str, ...]]] = field(default_factory=list)
@@ -213,12 +217,30 @@ def _take_header(st: _TableState, i: int, row: TableRow) -> bool:
     if st.table.ragged:
         st.order = header_rows_to_order(st.header_block)
     else:
-        st.roles = header_rows_to_roles(st.header_block, st.cells)
+        roles = header_rows_to_roles(st.header_block, st.cells)
+        kept = st.kept_roles
+        st.roles = roles if kept is None or roles_replace(roles, kept) else kept
+        if kept is not None and st.roles is roles and not roles_replace(kept, roles):
+            for index, used in st.row_roles.items():  # the header in force mapped less: it was garbled
+                st.row_roles[index] = roles if used is kept else used
     for label in unknown_header_labels(row.texts):
         message = f"unknown header label {squash(label)!r}"
         if not any(x.kind == "unknown_header" and x.message == message for x in st.result.issues):
             st.result.issues.append(_row_issue("unknown_header", message, row))
     return True
+
+
+def roles_replace(new: list[str | None], kept: list[str | None]) -> bool:
+    """A repeated header's roles replace the ones in force only when that header is complete and
+    consistent itself: every field the kept roles fill it fills as often, and it gives no field to
+    more columns than they did. A repeat garbled by a page break (a label cut, two labels run
+    together) maps fewer fields or one field twice and is not followed; a repeat that maps more
+    (the header in force was garbled) is followed by the rows above it too."""
+    def known(roles: list[str | None]) -> Counter[str]:
+        return Counter(r for r in roles if r is not None and not is_extra(r))
+
+    fresh, old = known(new), known(kept)
+    return all(fresh[r] >= n for r, n in old.items()) and all(n <= max(old[r], 1) for r, n in fresh.items())
 
 
 def _take_blank(st: _TableState, i: int, row: TableRow) -> bool:
@@ -283,6 +305,7 @@ def _take_broken_line(st: _TableState, i: int, row: TableRow) -> bool:
 def _take_body(st: _TableState, i: int, row: TableRow) -> bool:
     st.after_page_break = False
     st.body.append((row, st.order))
+    st.row_roles[row.index] = st.roles
     return True
 
 
@@ -299,7 +322,7 @@ def _placed_rows(st: _TableState) -> list[FieldRow]:
     fill_blanks = st.table.ragged or not any(c.rowspan > 1 and c.row in body_rows for c in st.table.cells)
     placed = []
     for row, row_order in st.body:
-        p = _place(row, st.cells, st.roles, st.table.ragged, row_order)
+        p = _place(row, st.cells, st.row_roles.get(row.index, st.roles), st.table.ragged, row_order)
         p.fill_blanks = fill_blanks
         placed.append(p)
     return sorted([*placed, *st.marks], key=lambda r: r.row)
@@ -315,6 +338,8 @@ def table_to_rows(table: RawTable, result: GridResult | None = None) -> GridResu
         st.acc.rows_seen += 1
         st.after_page_break = st.after_page_break or row.page_start
         if not _take_header(st, i, row):
+            if st.header_block:
+                st.kept_roles = st.roles
             st.header_block = []
             next(rule for rule in ROW_RULES[1:] if rule(st, i, row))
     result.rows.extend(_placed_rows(st))

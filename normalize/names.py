@@ -12,9 +12,16 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
+from functools import lru_cache
 
 _SEP = re.compile(r"[\s、，,；;/／]+")
 KNOWN_COST, UNKNOWN_COST, OFF_BOUNDARY_COST, EXCESS_CHAR_COST = 1, 10, 2, 3
+#: the longest name or department a vocabulary holds: the longest unit names printed in 考评表 (e.g.
+#: 市国资委党委办公室…) run to about 20 characters; anything longer is prose, not an entry, and bounding it
+#: keeps segmentation linear in the cell (each position looks back at most this far for an entry)
+MAX_ENTRY_CHARS = 32
+#: shortest vocabulary entry: a single character is a wrap fragment, not a name
+MIN_ENTRY_CHARS = 2
 
 
 def _tokens(text: str | None) -> list[str]:
@@ -22,26 +29,82 @@ def _tokens(text: str | None) -> list[str]:
 
 
 def _merge_single_chars(pieces: list[tuple[str, bool]]) -> list[str]:
-    """Each unknown one-character piece joins the shorter adjacent unknown piece (the previous on a tie)."""
-    pieces = list(pieces)
-    i = 0
-    while i < len(pieces):
-        text, known = pieces[i]
+    """Each unknown one-character piece joins the shorter adjacent unknown piece (the previous on a tie).
+
+    One pass with an output stack: a piece joins the last output piece or is carried into the next one,
+    so the work is linear in the number of pieces.
+    """
+    out: list[tuple[str, bool]] = []
+    carry = ""  # a single character waiting to be prefixed to the next piece
+    for k, (text, known) in enumerate(pieces):
+        if carry:
+            text, carry = carry + text, ""
         if known or len(text) != 1:
-            i += 1
+            out.append((text, known))
             continue
-        left = i - 1 if i > 0 and not pieces[i - 1][1] else None
-        right = i + 1 if i + 1 < len(pieces) and not pieces[i + 1][1] else None
+        left = len(out[-1][0]) if out and not out[-1][1] else None
+        nxt = pieces[k + 1] if k + 1 < len(pieces) else None
+        right = len(nxt[0]) if nxt is not None and not nxt[1] else None
         if left is None and right is None:
-            i += 1
-            continue
-        if right is None or (left is not None and len(pieces[left][0]) <= len(pieces[right][0])):
-            pieces[left] = (pieces[left][0] + text, False)  # type: ignore[index]
-            del pieces[i]
+            out.append((text, known))
+        elif right is None or (left is not None and left <= right):
+            out[-1] = (out[-1][0] + text, False)
         else:
-            pieces[right] = (text + pieces[right][0], False)
-            del pieces[i]
-    return [p for p, _ in pieces]
+            carry = text
+    return [p for p, _ in out]
+
+
+@lru_cache(maxsize=16)
+def _entry_lengths(vocabulary: frozenset[str]) -> tuple[tuple[int, ...], int]:
+    """Distinct entry lengths (longest first) and the longest entry: computed once per vocabulary."""
+    lengths = sorted({len(v) for v in vocabulary if len(v) <= MAX_ENTRY_CHARS}, reverse=True)
+    return tuple(lengths), (lengths[0] if lengths else 4)
+
+
+def _segment(s: str, bounds: set[int], vocabulary: frozenset[str]) -> list[tuple[str, bool]]:
+    """The cheapest segmentation of ``s`` (costs in :func:`split_names`), linear in ``len(s)``.
+
+    For each end j: a vocabulary entry ending at j (one look-up per entry length); an unknown piece
+    starting at the token start; an unknown piece starting inside the token within ``longest`` of j
+    (a window of bounded width); and a longer one, whose excess cost is linear in its start, so the best
+    of those is a running minimum of ``best[i] - EXCESS_CHAR_COST * i`` over the token so far.
+    Ties go to the piece starting latest, as a right-to-left scan with strict improvement would.
+    """
+    lengths, longest = _entry_lengths(vocabulary)
+    n = len(s)
+    inf = float("inf")
+    best: list[float] = [0.0] + [inf] * n
+    back: list[tuple[int, bool]] = [(0, False)] * (n + 1)
+    start = 0  # the token the current position is in starts here
+    far_min, far_at = inf, -1  # min of best[i] - EXCESS*i over start < i < j - longest
+    for j in range(1, n + 1):
+        if j - 1 in bounds:
+            start, far_min, far_at = j - 1, inf, -1
+        candidates: list[tuple[float, int, bool]] = []
+        for length in lengths:
+            i = j - length
+            if i >= 0 and s[i:j] in vocabulary:
+                candidates.append((best[i] + KNOWN_COST, i, True))
+        end_cost = OFF_BOUNDARY_COST * (j not in bounds)
+        candidates.append((best[start] + UNKNOWN_COST + end_cost + EXCESS_CHAR_COST * max(0, j - start - longest),
+                           start, False))
+        for i in range(max(start + 1, j - longest), j):
+            candidates.append((best[i] + UNKNOWN_COST + OFF_BOUNDARY_COST + end_cost, i, False))
+        newly = j - longest - 1  # now more than ``longest`` before j: leaves the window for the running minimum
+        if newly > start and best[newly] - EXCESS_CHAR_COST * newly <= far_min:
+            far_min, far_at = best[newly] - EXCESS_CHAR_COST * newly, newly
+        if far_at >= 0:
+            candidates.append((far_min + EXCESS_CHAR_COST * (j - longest) + UNKNOWN_COST + OFF_BOUNDARY_COST
+                               + end_cost, far_at, False))
+        cost, i, known = min(candidates, key=lambda c: (c[0], -c[1], not c[2]))
+        best[j], back[j] = cost, (i, known)
+    pieces: list[tuple[str, bool]] = []
+    j = n
+    while j > 0:
+        i, known = back[j]
+        pieces.append((s[i:j], known))
+        j = i
+    return pieces[::-1]
 
 
 def split_names(text: str | None, vocabulary: frozenset[str] = frozenset()) -> list[str]:
@@ -49,38 +112,18 @@ def split_names(text: str | None, vocabulary: frozenset[str] = frozenset()) -> l
 
     Cheapest segmentation: a vocabulary entry costs 1; an unknown piece 10, plus 2 for each end
     that is not where the cell printed a space, plus 3 per character beyond the longest entry the
-    vocabulary knows; an unknown piece never spans a printed space.
+    vocabulary knows; an unknown piece never spans a printed space. A word the notice prints whole
+    is in the vocabulary itself (see :func:`cells_to_vocabulary`), so it costs 1 and stays whole.
     """
     tokens = _tokens(text)
     if not tokens:
         return []
-    s = "".join(tokens)
     bounds = {0}
+    end = 0
     for t in tokens:
-        bounds.add(max(bounds) + len(t))
-    n = len(s)
-    longest = max((len(v) for v in vocabulary), default=4)
-    best: list[float] = [0.0] + [float("inf")] * n
-    back: list[tuple[int, bool]] = [(0, False)] * (n + 1)
-    for j in range(1, n + 1):
-        for i in range(j - 1, -1, -1):
-            piece = s[i:j]
-            if piece in vocabulary:
-                cost = KNOWN_COST
-            elif any(i < b < j for b in bounds):
-                continue
-            else:
-                cost = (UNKNOWN_COST + OFF_BOUNDARY_COST * ((i not in bounds) + (j not in bounds))
-                        + EXCESS_CHAR_COST * max(0, len(piece) - longest))
-            if best[i] + cost < best[j]:
-                best[j], back[j] = best[i] + cost, (i, piece in vocabulary)
-    pieces: list[tuple[str, bool]] = []
-    j = n
-    while j > 0:
-        i, known = back[j]
-        pieces.append((s[i:j], known))
-        j = i
-    return _merge_single_chars(pieces[::-1])
+        end += len(t)
+        bounds.add(end)
+    return _merge_single_chars(_segment("".join(tokens), bounds, vocabulary))
 
 
 def break_after_suffixes(text: str | None, suffixes: Iterable[str], longest: int) -> str:
@@ -94,32 +137,51 @@ def break_after_suffixes(text: str | None, suffixes: Iterable[str], longest: int
             continue
         start = 0
         for i in range(2, len(token) - 1):
-            if i - start >= 2 and any(token[:i].endswith(e) for e in ends):
+            if i - start >= 2 and any(token.endswith(e, 0, i) for e in ends):
                 out.append(token[start:i])
                 start = i
         out.append(token[start:])
     return " ".join(out)
 
 
+def _made_of(token: str, entries: frozenset[str] | set[str]) -> bool:
+    """``token`` is a concatenation of two or more other entries (bounded: entries are short)."""
+    reach = {0}
+    for j in range(1, len(token) + 1):
+        if any(i in reach and token[i:j] != token and token[i:j] in entries for i in range(max(0, j - MAX_ENTRY_CHARS), j)):
+            reach.add(j)
+    return len(token) in reach
+
+
+def separated_words(cells: Iterable[str | None]) -> set[str]:
+    """Tokens of cells that print two or more entries, every one at least two characters long: there the
+    separators mean 'next entry', not a wrap or an export's stray space (机关支\n部 党 建科 is fragments)."""
+    words: set[str] = set()
+    for cell in cells:
+        printed = _tokens(cell)
+        if len(printed) >= 2 and all(len(t) >= MIN_ENTRY_CHARS for t in printed):
+            words.update(printed)
+    return words
+
+
 def cells_to_vocabulary(cells: Iterable[str | None]) -> frozenset[str]:
-    """Entries a column family prints as whole tokens: seen in two cells, or alone in a cell at the
-    usual length, and not made of other entries (so run-together names and wrap fragments stay out)."""
+    """Entries a column family prints as whole tokens: seen in two cells, or beside other tokens in a
+    cell that separates its entries (see :func:`separated_words`), or alone in a cell at the usual length.
+
+    A token made of other entries is names run together (a narrow PDF column repeats the same run on
+    several rows) and stays out, unless the notice prints it as a word among separated words
+    (机关支部 beside 党建科): then it is a word, even when its parts (机关, 支部) are printed alone elsewhere.
+    """
+    cells = list(cells)
     per_cell = [split_names(cell) for cell in cells]
     tokens = [t for cell in per_cell for t in cell]
     if not tokens:
         return frozenset()
     usual = Counter(len(t) for t in tokens).most_common(1)[0][0]  # runs-together are rarer than entries
-    cap = max(4, 2 * usual - 1)
+    cap = min(MAX_ENTRY_CHARS, max(4, 2 * usual - 1))
     seen_in = Counter(t for cell in per_cell for t in set(cell))
+    words = separated_words(cells)
     alone = {cell[0] for cell in per_cell if len(cell) == 1}
-    candidates = {t for t in seen_in if 2 <= len(t) <= cap and (seen_in[t] >= 2 or (t in alone and len(t) <= usual))}
-
-    def made_of_others(token: str) -> bool:
-        others = candidates - {token}
-        reach = {0}
-        for j in range(1, len(token) + 1):
-            if any(i in reach and token[i:j] in others for i in range(j)):
-                reach.add(j)
-        return len(token) in reach
-
-    return frozenset(t for t in candidates if not made_of_others(t))
+    candidates = {t for t in seen_in if MIN_ENTRY_CHARS <= len(t) <= cap
+                  and (seen_in[t] >= 2 or t in words or (t in alone and len(t) <= usual))}
+    return frozenset(t for t in candidates if t in words or not _made_of(t, candidates))

@@ -1,7 +1,7 @@
 """The normalisation pipeline: one explicit, ordered list of small steps, raw document → records.
 
 Each step takes the draft and returns a new one; the order is the contract:
-grid repair → notice metadata → hierarchy → text folding → names (→ aliases) → dates → references
+invisible characters → grid repair → notice metadata → hierarchy → text folding → names (→ aliases) → dates → references
 → targets → checks (arithmetic, structure, people).
 """
 
@@ -16,6 +16,7 @@ from kaoping.normalize.checks import indicators_to_check_issues
 from kaoping.normalize.fields import date_indicators, fold_indicator_texts, split_indicator_names
 from kaoping.normalize.grid import GridResult, is_evaluation_table, table_to_rows
 from kaoping.normalize.hierarchy import rows_to_indicators
+from kaoping.normalize.invisible import raw_to_visible
 from kaoping.normalize.notes import notes_to_issues, table_paragraph_notes
 from kaoping.normalize.notice import paragraphs_to_notice
 from kaoping.normalize.ocr import step_ocr
@@ -60,6 +61,12 @@ class Draft:
     @property
     def year(self) -> int | None:
         return self.notice.year if self.notice else None
+
+
+def step_visible(d: Draft) -> Draft:
+    """Zero-width, bidi and control characters out of every cell and paragraph (normalize/invisible.py)."""
+    raw, issues = raw_to_visible(d.raw)
+    return d if not issues else replace(d, raw=raw, issues=[*d.issues, *issues])
 
 
 def step_grid(d: Draft) -> Draft:
@@ -161,6 +168,7 @@ def step_checks(d: Draft) -> Draft:
 
 
 STEPS: list[Callable[[Draft], Draft]] = [
+    step_visible,
     step_grid,
     step_notice,
     step_hierarchy,

@@ -22,7 +22,7 @@ PACKAGES = {"schema": "kaoping.schema", "extract": "kaoping.extract", "normalize
 LAYER = {"kaoping.schema": 0, "kaoping.extract": 1, "kaoping.normalize": 2, "kaoping": 3}
 
 #: normalize modules in pipeline order; a step may import an earlier step or a library, never a later step
-STEP_ORDER = [("grid", "columns", "rowkinds"), ("notice",), ("hierarchy", "notes"), ("fields",), ("people",), ("ocr",), ("references",),
+STEP_ORDER = [("invisible",), ("grid", "columns", "rowkinds"), ("notice",), ("hierarchy", "notes"), ("fields",), ("people",), ("ocr",), ("references",),
               ("targets",), ("checks",), ("pipeline",)]
 #: normalize modules that are libraries of pure helpers used by several steps (they import no step)
 LIBRARIES = {"facts", "textfold", "issues", "numerals", "rows", "headers", "dates", "names", "docnumber", "citations",
@@ -34,6 +34,17 @@ def module_name(path: Path) -> str:
     top = PACKAGES[rel.parts[0]]
     rest = [p for p in rel.with_suffix("").parts[1:] if p != "__init__"]
     return ".".join([top, *rest])
+
+
+def module_name_in(package_dir: Path, path: Path) -> str:
+    """The import name of a file inside an installed ``kaoping`` folder."""
+    parts = [p for p in path.relative_to(package_dir).with_suffix("").parts if p != "__init__"]
+    return ".".join(["kaoping", *parts])
+
+
+def _installed_path(repo_path: str) -> str:
+    top, _, rest = repo_path.partition("/")
+    return rest if top == "kaoping" else f"{top}/{rest}"
 
 
 def source_modules() -> dict[str, Path]:
@@ -144,6 +155,12 @@ def test_installed_wheel_is_one_import_name(tmp_path: Path) -> None:
     assert where.startswith(str(target))
     sorted_top = sorted(p.name for p in target.iterdir() if not p.name.endswith(".dist-info") and p.name != "bin")
     assert sorted_top == ["kaoping"]
+    installed = {module_name_in(target / "kaoping", p) for p in (target / "kaoping").rglob("*.py")}
+    assert sorted(set(source_modules()) - installed) == []  # every module of the repository is in the wheel
+    data = {p.relative_to(ROOT).as_posix() for p in ROOT.glob("*/data/*") if p.suffix in (".csv", ".txt", ".yaml")}
+    data |= {p.relative_to(ROOT).as_posix() for p in (ROOT / "kaoping").rglob("*") if p.suffix in (".csv", ".yaml")}
+    missing = [d for d in sorted(data) if not (target / "kaoping" / _installed_path(d)).is_file()]
+    assert missing == []  # and every data file beside it
     run = subprocess.run([str(py), "-m", "kaoping", "extract", str(SAMPLES / "notice_2022.txt"), "-o", "out",
                           "--format", "json"], cwd=user, env=env, capture_output=True, text=True)
     assert run.returncode == 0, run.stderr

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import random
+
 import pytest
 from kaoping.normalize.citations import TitleIndex, is_abbreviation, note_to_parts, note_to_resolutions
 
@@ -137,3 +139,24 @@ def test_issuer_endings_are_words_not_a_header() -> None:
 
     endings = data_lines("issuer_endings.txt")
     assert "word" not in endings and "办公室" in endings
+
+
+def test_longest_common_substring_matches_the_dynamic_programme() -> None:
+    from kaoping.normalize.citations import longest_common_substring
+
+    def table(a: str, b: str) -> int:  # the textbook O(len(a)·len(b)) programme
+        best, prev = 0, [0] * (len(b) + 1)
+        for ca in a:
+            cur = [0]
+            for j, cb in enumerate(b, start=1):
+                cur.append(prev[j - 1] + 1 if ca == cb else 0)
+                best = max(best, cur[-1])
+            prev = cur
+        return best
+
+    rng = random.Random(5)
+    for _ in range(500):
+        a = "".join(rng.choice("甲乙丙丁") for _ in range(rng.randint(0, 12)))
+        b = "".join(rng.choice("甲乙丙丁") for _ in range(rng.randint(0, 12)))
+        assert longest_common_substring(a, b) == table(a, b), (a, b)
+    assert longest_common_substring("优化营商环境三提三效", "关于优化营商环境的通知") == 6

@@ -302,8 +302,9 @@ def test_zip_total_size_limit(monkeypatch: pytest.MonkeyPatch) -> None:
     data = to_bytes(document)
     read(data)  # fine under the real limit
     total = sum(i.file_size for i in zipfile.ZipFile(io.BytesIO(data)).infolist())
-    monkeypatch.setattr(dx, "MAX_UNCOMPRESSED_BYTES", total - 1)
-    with pytest.raises(InputError) as err:
+    from kaoping.schema.limits import Limits, using_limits
+
+    with using_limits(Limits(max_part_bytes=total - 1)), pytest.raises(InputError) as err:
         read(data)
     assert err.value.message == "DOCX too large when uncompressed (zip bomb?)"
 

@@ -33,10 +33,10 @@ def later_year_text() -> str:
 
 
 def corrected_2022_text() -> str:
-    """Same 发文字号, later 成文日期, one item dropped: a corrected re-issue."""
+    """Same 发文字号, later 成文日期, one item reworded: a corrected re-issue (no more error findings)."""
     text = TEXT_2022.replace("\n2022年8月3日\n", "\n2022年9月1日\n", 1)
     assert text != TEXT_2022
-    return "\n".join(ln for ln in text.split("\n") if not ln.startswith("\t1-1-2\t"))
+    return text.replace("开展决战决胜国企改革三年行动", "巩固深化国企改革三年行动成果")
 
 
 def digests(folder: Path) -> dict[str, str]:
@@ -69,8 +69,11 @@ def test_ingest_years_sources_and_idempotence(inbox: Path, tmp_path: Path, capsy
     ds = tmp_path / "ds"
     assert main(["ingest", str(inbox), "-o", str(ds), "-j", "2"]) == 0
     out = capsys.readouterr().out
-    assert "泉国资办〔2022〕196号 (2022): rows from notice_2022.docx (over notice_2022.txt)" in out
-    assert ".hidden" not in out and "notes.md" not in out
+    # whichever worker finishes first, the Word file ends up giving the rows
+    assert "泉国资办〔2022〕196号 (2022): rows from notice_2022.docx" in out
+    # every file skipped is reported with its reason (issue 12), and listed in the manifest
+    assert ".hidden.txt: skipped (hidden file)" in out
+    assert "notes.md: skipped (not a kind of notice kaoping reads (.md))" in out
 
     per_year = query(ds, "select year, count(*), sum(weight) from T(indicators) group by year order by year")
     assert per_year == [(2022, 61, 100.0), (2023, 59, 96.0)]
@@ -79,8 +82,9 @@ def test_ingest_years_sources_and_idempotence(inbox: Path, tmp_path: Path, capsy
                        (2023, "泉国资办〔2023〕58号", "泉国资办〔2023〕58号", 2023)]
     # both sources of the 2022 notice are listed, the Word file gives the rows
     sources = query(ds, 'select year, file, format, "primary" from T(sources) order by year, file')
+    # sources are named by their path relative to the inbox
     assert sources == [(2022, "notice_2022.docx", "docx", True), (2022, "notice_2022.txt", "text", False),
-                       (2023, "notice_2023.txt", "text", True)]
+                       (2023, "2023/notice_2023.txt", "text", True)]
     assert query(ds, "select distinct source.format from T(indicators) where year = 2022") == [("docx",)]
     # every table has its notice_id; a record's own year never collides with the partition
     refs = query(ds, "select count(*), count(distinct notice_id), min(reference_year) from T(references) "
@@ -96,17 +100,23 @@ def test_ingest_years_sources_and_idempotence(inbox: Path, tmp_path: Path, capsy
     assert sorted(manifest["notices"]) == ["泉国资办〔2022〕196号", "泉国资办〔2023〕58号"]
     assert (ds / MANIFEST).read_text(encoding="utf-8") == json.dumps(manifest, ensure_ascii=False,
                                                                      sort_keys=True, indent=1) + "\n"
+    assert {s["file"]: s["reason"] for s in manifest["skipped"]} == {
+        ".hidden.txt": "hidden file", "notes.md": "not a kind of notice kaoping reads (.md)"}
 
     before = digests(ds)
     assert main(["ingest", str(inbox), "-o", str(ds), "-j", "2"]) == 0
     assert digests(ds) == before
-    # a renamed copy (elsewhere, under another name) changes nothing either
+    # a renamed copy (elsewhere, under another name) changes no table; the manifest lists it as a copy
     copy = tmp_path / "elsewhere" / "国资委考评表.txt"
     copy.parent.mkdir()
     shutil.copy(inbox / "notice_2022.txt", copy)
     assert main(["ingest", str(copy), "-o", str(ds), "-j", "1"]) == 0
     assert "unchanged (already ingested as notice_2022.txt" in capsys.readouterr().out
-    assert digests(ds) == before
+    after = digests(ds)
+    assert {k: v for k, v in after.items() if not k.startswith(("_manifest", "_state"))} == {
+        k: v for k, v in before.items() if not k.startswith(("_manifest", "_state"))}
+    manifest = json.loads((ds / MANIFEST).read_text(encoding="utf-8"))
+    assert list(manifest["duplicates"].values()) == [["notice_2022.txt", "国资委考评表.txt"]]
 
 
 def test_failed_file_is_reported_and_the_others_land(tmp_path: Path, capsys) -> None:
@@ -135,7 +145,8 @@ def test_corrected_version_replaces_rows_and_old_copy_does_not_win_back(tmp_path
     assert main(["ingest", str(original), "-o", str(ds), "-j", "1"]) == 0
     assert query(ds, "select count(*) from T(indicators)") == [(61,)]
     assert main(["ingest", str(corrected), "-o", str(ds), "-j", "1"]) == 0
-    assert query(ds, "select count(*), min(notice_id) from T(indicators)") == [(60, "泉国资办〔2022〕196号")]
+    assert query(ds, "select count(*), min(notice_id) from T(indicators)") == [(61, "泉国资办〔2022〕196号")]
+    assert query(ds, "select count(*) from T(indicators) where item like '巩固深化国企改革三年行动成果%'") == [(1,)]
     assert query(ds, "select date from T(notices)")[0][0].isoformat() == "2022-09-01"
     assert query(ds, 'select file, "primary" from T(sources) order by file') == [
         ("corrected.txt", True), ("original.txt", False)]
@@ -146,7 +157,7 @@ def test_corrected_version_replaces_rows_and_old_copy_does_not_win_back(tmp_path
     ds2 = tmp_path / "ds2"
     assert main(["ingest", str(corrected), "-o", str(ds2), "-j", "1"]) == 0
     assert main(["ingest", str(original), "-o", str(ds2), "-j", "1"]) == 0
-    assert query(ds2, "select count(*) from T(indicators)") == [(60,)]
+    assert query(ds2, "select date from T(notices)")[0][0].isoformat() == "2022-09-01"
     assert query(ds2, 'select file from T(sources) where "primary"') == [("corrected.txt",)]
 
 
@@ -185,3 +196,27 @@ def test_notice_stem_is_safe_and_distinct() -> None:
     assert notice_stem("泉国资办〔2022〕196号") == "泉国资办〔2022〕196号"
     assert "/" not in notice_stem("a/b") and notice_stem("a/b") != notice_stem("a_b")
     assert not notice_stem(".x").startswith(".")
+
+
+def test_a_dataset_from_before_per_notice_state_is_taken_over(inbox: Path, tmp_path: Path, capsys) -> None:
+    """A version-1 dataset (one _manifest.json, no _state/) gets its state from the manifest: nothing is
+    extracted again and no table changes."""
+    ds = tmp_path / "ds"
+    assert main(["ingest", str(inbox), "-o", str(ds), "-j", "1"]) == 0
+    manifest = json.loads((ds / MANIFEST).read_text(encoding="utf-8"))
+    old_fields = {"file", "format", "size", "notice_id", "notice_year", "date", "print_date", "fingerprint",
+                  "generation", "indicators"}
+    v1 = {"version": 1, "notices": {k: {f: v[f] for f in ("primary", "stem", "year")}
+                                    for k, v in manifest["notices"].items()},
+          "sources": {sha: {f: v for f, v in rec.items() if f in old_fields} for sha, rec in manifest["sources"].items()}}
+    shutil.rmtree(ds / "_state")
+    for name in ("dataset.xlsx", MANIFEST):
+        (ds / name).unlink()
+    (ds / MANIFEST).write_text(json.dumps(v1, ensure_ascii=False), encoding="utf-8")
+    tables = {k: v for k, v in digests(ds).items() if k.endswith(".parquet") and not k.startswith("sources/")}
+    capsys.readouterr()
+    assert main(["ingest", str(inbox), "-o", str(ds), "-j", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "0 extracted" in out and "3 unchanged" in out
+    assert {k: v for k, v in digests(ds).items() if k in tables} == tables
+    assert sorted(json.loads((ds / MANIFEST).read_text(encoding="utf-8"))["notices"]) == sorted(manifest["notices"])

@@ -1,245 +1,106 @@
-"""``kaoping ingest``: many notices → one Hive-partitioned Parquet dataset that DuckDB, pandas and Spark read as is.
+"""``kaoping ingest``: many notices → one Hive-partitioned Parquet dataset that DuckDB, pandas and Spark read as is,
+plus an Excel workbook and a CSV per table for analysts who do not write code.
 
-Layout: ``DATASET/<table>/year=YYYY/<notice>.parquet`` for every table of :data:`kaoping.writers.output.TABLES`
-(``notice`` is called ``notices`` here) plus ``sources`` (every file seen for a notice), and
-``DATASET/_manifest.json``. Every row carries ``notice_id``; a record field named like the partition
-key (``year``) is renamed ``<model>_year`` so the partition value never silently overwrites it.
+Layout and guarantees: :mod:`kaoping.features.dataset.store` (one writer at a time, each notice committed
+atomically, recovery at the start of the next run). Which source gives a notice's rows:
+:mod:`kaoping.features.dataset.versions`. Workers bounded in time and memory:
+:mod:`kaoping.features.dataset.workers`. What is read and what is skipped: :mod:`kaoping.features.dataset.inbox`.
 
-Rules (also in the README):
-
-* **Identity.** A notice is its 发文字号 (``notice.doc_number``), else ``sha256-<hex>`` of its source.
-  A source already in the manifest (same bytes, whatever its name) is not read again: a second run,
-  or a renamed copy, changes no file.
-* **Versions.** Sources of one notice whose *content* is equal (title, 成文日期 and every indicator
-  apart from its ``source``) are one version in several formats. Of two versions the newer wins:
-  later 成文日期, then later 印发日期, then the later ingest generation (a run that brings new
-  sources gets generation = last + 1). A tie left after that goes to the version whose best source
-  wins the next rule.
-* **Which source of a version.** The more structured format wins: docx > pdf > text; same format →
-  the lexicographically smallest sha256. All sources stay listed in ``sources`` (``primary`` marks
-  the winner); only the winner's rows are in the other tables.
+* **Same file again.** A source already in the dataset (same bytes, whatever its name) is not read again; a
+  new name for it is listed as a copy. A file that failed is recorded with its reason and not re-read while
+  its bytes, kaoping's version and the limits stay the same ("still failing").
+* **Exit code.** 0 when nothing new failed in this run, 1 when a file failed for the first time (or an
+  input does not exist), 4 when the dataset cannot be written (a full disk included), 2 for bad usage.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import importlib
 import json
 import logging
 import os
-import re
-import tempfile
-from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
-import pyarrow as pa
-import pyarrow.parquet as pq
-from pydantic import BaseModel
-
-from kaoping.api import summary
-from kaoping.extract import SUFFIX_HINTS
-from kaoping.schema.arrow import records_to_table
+from kaoping.features.dataset import store
+from kaoping.features.dataset.inbox import collect_inbox, collect_inputs
+from kaoping.features.dataset.tables import (
+    ALL_TABLES,
+    document_to_tables,
+    notice_stem,
+    table_to_parquet_bytes,
+)
+from kaoping.features.dataset.versions import (
+    IngestedSource,
+    choose_primary,
+    document_fingerprint,
+    document_notice_id,
+)
+from kaoping.features.dataset.views import BOOK, CSV_DIR
+from kaoping.features.dataset.workers import PDF_WORKERS_ENV, Limits, run_pool
 from kaoping.schema.errors import KaopingError, OutputError, UsageError
-from kaoping.schema.models import NoticeDocument
-from kaoping.writers.tables import TABLES
 
 log = logging.getLogger(__name__)
 
-MANIFEST = "_manifest.json"
-MANIFEST_VERSION = 1
-PARTITION = "year"
-NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"  # Hive's (and DuckDB's) spelling of a NULL partition value
-#: lower wins: the more structured source gives the rows
-FORMAT_RANK: dict[str, int] = {"docx": 0, "pdf": 1, "text": 2}
-#: dataset table name → kaoping.writers.output.TABLES name
-DATASET_TABLES: dict[str, str] = {("notices" if name == "notice" else name): name for name in TABLES}
-SOURCES_TABLE = "sources"
-_UNSAFE = re.compile(r'[\x00-\x1f/\\:*?"<>|]|^\.')
+MANIFEST = store.MANIFEST
+MANIFEST_VERSION = 2
+DEFAULT_TIMEOUT = 300.0  # s per file: a 105-page PDF takes ~10 s on a busy 2-core machine; 30× headroom
+DEFAULT_MEMORY_MIB = 2048  # per worker: peak RSS of a 105-page PDF is ~300 MiB; a bomb stops well before OOM
+ALIASES_STATE = f"{store.STATE}/aliases.json"  # which --aliases mapping the dataset's notices were read with
+DEFAULT_WAIT = 600.0  # s a second ingest waits for the first one's lock before giving up
+
+__all__ = ["MANIFEST", "IngestedSource", "choose_primary", "collect_inputs", "notice_stem", "run_ingest"]
 
 
-class IngestedSource(BaseModel):
-    """One file ingested (row of the ``sources`` table; the manifest keeps the same fields)."""
-
-    sha256: str
-    file: str
-    format: str
-    size: int
-    notice_id: str
-    notice_year: int | None = None
-    date: str | None = None
-    print_date: str | None = None
-    fingerprint: str
-    generation: int
-    indicators: int = 0
-    primary: bool = False
+# ---------------------------------------------------------------- in the worker
 
 
-# ---------------------------------------------------------------- inputs
-
-
-def collect_inputs(inputs: Iterable[Path], out: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
-    """Files to ingest (folders walked recursively, sorted; hidden files, lock files and ``out`` skipped)
-    and the inputs that do not exist."""
-    out_resolved = out.resolve()
-    files: list[Path] = []
-    missing: list[tuple[Path, str]] = []
-    for item in inputs:
-        if item.is_file():
-            files.append(item)
-        elif item.is_dir():
-            for root, dirs, names in os.walk(item):
-                root_path = Path(root)
-                dirs[:] = sorted(d for d in dirs if not d.startswith(".")
-                                 and (root_path / d).resolve() != out_resolved)
-                files.extend(root_path / n for n in sorted(names)
-                             if not n.startswith((".", "~$")) and Path(n).suffix.lower() in SUFFIX_HINTS)
-        else:
-            missing.append((item, "no such file or folder"))
-    seen: set[Path] = set()
-    unique = []
-    for f in files:
-        if f.resolve() not in seen:
-            seen.add(f.resolve())
-            unique.append(f)
-    return unique, missing
-
-
-def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def extract_file(path: str) -> tuple[str, NoticeDocument | None, str | None]:
-    """Worker: (path, document, None) or (path, None, reason). Runs in a child process."""
-    from kaoping.api import extract
+def extract_for_dataset(path: str, aliases: dict[str, str] | None = None) -> dict:
+    """Worker: one file → its source record, its tables as Parquet bytes and its summary, or an error."""
+    from kaoping.api import extract, summary
 
     try:
-        return path, extract(path), None
+        doc = extract(path, aliases=aliases)
     except KaopingError as exc:
-        return path, None, exc.message
-    except Exception as exc:  # one bad file must not stop the batch
-        log.debug("internal error on %s", path, exc_info=True)
-        return path, None, f"internal error: {type(exc).__name__}: {exc}"
+        return {"error": exc.message}
+    notice_id = document_notice_id(doc)
+    n, s = doc.notice, summary(doc)
+    record = {"sha256": n.sha256, "format": n.source_format, "notice_id": notice_id, "notice_year": n.year,
+              "date": n.date.isoformat() if n.date else None,
+              "print_date": n.print_date.isoformat() if n.print_date else None,
+              "fingerprint": document_fingerprint(doc), "indicators": s["indicators"], "errors": s["errors"]}
+    from kaoping.writers.dataset_book import notice_fragment
+
+    arrow = document_to_tables(doc, notice_id)
+    tables = {name: table_to_parquet_bytes(t) for name, t in arrow.items()}
+    fragment = json.dumps(notice_fragment(arrow, n.year), ensure_ascii=False, sort_keys=True).encode("utf-8")
+    return {"record": record, "tables": tables, "fragment": fragment, "summary": s, "doc_number": n.doc_number}
 
 
-# ---------------------------------------------------------------- identity and precedence
+def preload_readers() -> None:
+    """Import every reader before forking workers, so each worker starts with them loaded (copy-on-write)."""
+    from kaoping.extract import REGISTRY
+
+    importlib.import_module("kaoping.normalize.pipeline")
+    importlib.import_module("kaoping.writers.xlsx_lite")
+    from kaoping.writers.dataset_book import header_labels, value_labels
+    from kaoping.writers.labels import labels
+
+    header_labels(), value_labels(), labels()
+    import pyarrow as pa
+
+    pa.array([""], pa.string())  # loads pyarrow's pandas shim (0.2 s) once here, not in every worker
+    for target in sorted(set(REGISTRY.values())):
+        try:
+            importlib.import_module(target.split(":")[0])
+        except ImportError:  # a reader whose optional dependency is missing says so when it is needed
+            log.debug("reader %s not preloaded", target, exc_info=True)
 
 
-def document_notice_id(doc: NoticeDocument) -> str:
-    return doc.notice.doc_number or f"sha256-{doc.notice.sha256}"
-
-
-def document_fingerprint(doc: NoticeDocument) -> str:
-    """Content of a version, whatever format carried it: title, 成文日期 and the indicators minus ``source``."""
-    content = {"title": doc.notice.title, "date": doc.notice.date and doc.notice.date.isoformat(),
-               "indicators": [i.model_dump(mode="json", exclude={"source"}) for i in doc.indicators]}
-    return hashlib.sha256(json.dumps(content, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
-
-
-def choose_primary(sources: list[IngestedSource]) -> IngestedSource:
-    """The source whose rows represent the notice (see the module docstring for the rules)."""
-    versions: dict[str, list[IngestedSource]] = {}
-    for s in sources:
-        versions.setdefault(s.fingerprint, []).append(s)
-    best = {fp: min(ss, key=lambda s: (FORMAT_RANK.get(s.format, 99), s.sha256)) for fp, ss in versions.items()}
-    order = sorted(versions, key=lambda fp: (FORMAT_RANK.get(best[fp].format, 99), best[fp].sha256))
-    order.sort(key=lambda fp: (versions[fp][0].date or "", versions[fp][0].print_date or "",
-                               min(s.generation for s in versions[fp])), reverse=True)  # stable: ties keep order
-    return best[order[0]]
-
-
-def notice_stem(notice_id: str) -> str:
-    """A file name for a notice: the id itself when it is safe, else a cleaned id plus a short hash."""
-    clean = _UNSAFE.sub("_", notice_id)
-    if clean == notice_id and len(clean.encode()) <= 200:
-        return clean
-    return f"{clean[:60]}-{hashlib.sha256(notice_id.encode()).hexdigest()[:10]}"
-
-
-# ---------------------------------------------------------------- tables and files
-
-
-def _with_notice_id(table: pa.Table, notice_id: str, model: type) -> pa.Table:
-    if PARTITION in table.column_names:
-        table = table.rename_columns([f"{model.__name__.lower()}_{PARTITION}" if c == PARTITION else c
-                                      for c in table.column_names])
-    column = pa.array([notice_id] * table.num_rows, pa.string())
-    return table.add_column(0, pa.field("notice_id", pa.string(), nullable=False), column)
-
-
-def document_to_tables(doc: NoticeDocument, notice_id: str) -> dict[str, pa.Table]:
-    """dataset table name → Arrow table with ``notice_id`` first, derived from the models."""
-    tables = {}
-    for name, emit_name in DATASET_TABLES.items():
-        model, exclude, getter = TABLES[emit_name]
-        tables[name] = _with_notice_id(records_to_table(getter(doc), model, exclude), notice_id, model)
-    return tables
-
-
-def sources_to_table(sources: list[IngestedSource], notice_id: str) -> pa.Table:
-    return _with_notice_id(records_to_table(sources, IngestedSource, {"notice_id"}), notice_id, IngestedSource)
-
-
-def _partition(year: int | None) -> str:
-    return f"{PARTITION}={NULL_PARTITION if year is None else year}"
-
-
-def write_bytes_atomic(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` in one rename; leave it untouched when it already holds those bytes."""
-    if path.exists() and path.read_bytes() == data:
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def table_to_parquet_bytes(table: pa.Table) -> bytes:
-    sink = pa.BufferOutputStream()
-    pq.write_table(table, sink, compression="zstd")
-    return sink.getvalue().to_pybytes()
-
-
-def write_notice_files(dataset: Path, stem: str, year: int | None, tables: dict[str, pa.Table],
-                       old_year: int | None | str = "none") -> None:
-    """Write one notice's file in every table (atomically each), removing it from a previous year's partition."""
-    for name, table in tables.items():
-        write_bytes_atomic(dataset / name / _partition(year) / f"{stem}.parquet", table_to_parquet_bytes(table))
-        if old_year != "none" and old_year != year:
-            (dataset / name / _partition(old_year) / f"{stem}.parquet").unlink(missing_ok=True)  # type: ignore[arg-type]
-
-
-# ---------------------------------------------------------------- manifest
-
-
-def load_manifest(dataset: Path) -> dict:
-    path = dataset / MANIFEST
-    if not path.exists():
-        return {"version": MANIFEST_VERSION, "notices": {}, "sources": {}}
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise OutputError(f"unreadable manifest: {exc}", str(path)) from None
-    if data.get("version") != MANIFEST_VERSION:
-        raise OutputError(f"manifest version {data.get('version')!r} is not {MANIFEST_VERSION}", str(path))
-    return data
-
-
-def manifest_to_bytes(manifest: dict) -> bytes:
-    return (json.dumps(manifest, ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode("utf-8")
-
-
-# ---------------------------------------------------------------- the run
+# ---------------------------------------------------------------- reporting
 
 
 class Report(Protocol):
@@ -270,119 +131,149 @@ class KeptReport:
         pass
 
 
-def extract_files(paths: list[Path], jobs: int,
-                  on_result: Callable[[str, NoticeDocument | None, str | None], None]) -> None:
-    """Extract every path, in ``jobs`` worker processes (in this process when one job suffices)."""
-    if jobs == 1 or len(paths) <= 1:
-        for p in paths:
-            on_result(*extract_file(str(p)))
+# ---------------------------------------------------------------- the dataset folder
+
+
+def check_dataset_folder(out: Path) -> None:
+    """Refuse a folder holding anything ``kaoping ingest`` would not have written (like ``extract -o``)."""
+    if not out.exists() and not out.is_symlink():
         return
-    with ProcessPoolExecutor(max_workers=min(jobs, len(paths))) as pool:
-        futures = [pool.submit(extract_file, str(p)) for p in paths]
-        for fut in as_completed(futures):
-            on_result(*fut.result())
+    if not out.is_dir():
+        raise OutputError("dataset path exists and is not a folder", str(out))
+    allowed = {MANIFEST, store.STATE, BOOK, CSV_DIR, *ALL_TABLES}
+    for top, dirs, files in os.walk(out):
+        rel_top = Path(top).relative_to(out)
+        depth = len(rel_top.parts)
+        if depth == 0:  # a concurrent run's hidden temporary views are ours too
+            strangers = [n for n in sorted(dirs + files) if not (n in files and n.endswith(store.TMP_SUFFIX))
+                         and (n not in allowed or (n in files) != (n in (MANIFEST, BOOK)))]
+        elif rel_top.parts[0] == store.STATE:
+            dirs[:] = []
+            continue
+        elif rel_top.parts[0] == CSV_DIR:
+            strangers = [n for n in sorted(dirs + files) if n in dirs or not n.endswith((".csv", store.TMP_SUFFIX))]
+        elif depth == 1:
+            strangers = [n for n in sorted(dirs + files) if n in files or not n.startswith("year=")]
+        else:
+            strangers = [n for n in sorted(dirs + files) if n in dirs or not n.endswith((".parquet", store.TMP_SUFFIX))]
+        if strangers:
+            rel = (rel_top / strangers[0]).as_posix()
+            raise OutputError(f"dataset folder holds {rel!r}, which kaoping ingest did not write; "
+                              "choose a new or empty folder", str(out))
 
 
-def _source_record(doc: NoticeDocument, generation: int) -> IngestedSource:
-    n = doc.notice
-    return IngestedSource(
-        sha256=n.sha256, file=n.source_file, format=n.source_format, size=0, notice_id=document_notice_id(doc),
-        notice_year=doc.notice.year, date=n.date.isoformat() if n.date else None,
-        print_date=n.print_date.isoformat() if n.print_date else None, fingerprint=document_fingerprint(doc),
-        generation=generation, indicators=len(doc.indicators))
+def migrate_v1(out: Path) -> None:
+    """A dataset written before per-notice state (one ``_manifest.json``, version 1) gets its state entries."""
+    path = out / MANIFEST
+    if (out / store.NOTICES_DIR).is_dir() or not path.is_file():
+        return
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise OutputError(f"unreadable manifest: {exc}", str(path)) from None
+    if data.get("version") != 1:
+        return
+    for notice_id, n in data.get("notices", {}).items():
+        sources = {sha: {**{k: v for k, v in rec.items() if k != "notice_id"}, "errors": 0, "forced": False,
+                         "copies": []} for sha, rec in data["sources"].items() if rec["notice_id"] == notice_id}
+        entry = {"notice_id": notice_id, "stem": n["stem"], "year": n["year"], "primary": n["primary"],
+                 "sources": sources}
+        store.write_atomic(out, f"{store.NOTICES_DIR}/{n['stem']}.json", store.json_bytes(entry))
 
 
-def run_ingest(inputs: list[Path], out: Path, jobs: int | None,
-               report: Callable[[int], Report] = KeptReport) -> int:
-    """Ingest files and folders into the dataset ``out``; 0 when every file landed, 1 when some failed.
+
+
+# ---------------------------------------------------------------- the run
+
+
+def available_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def run_ingest(inputs: list[Path], out: Path, jobs: int | None = None,
+               report: Callable[[int], Report] = KeptReport, *, aliases: Path | None = None,
+               timeout: float = DEFAULT_TIMEOUT, max_memory: int = DEFAULT_MEMORY_MIB, wait: float = DEFAULT_WAIT,
+               promote_worse: bool = False) -> int:
+    """Ingest files and folders into the dataset ``out``; 0 when nothing new failed, 1 when something did.
 
     ``report(total)`` makes the object told about each file (the CLI passes a terminal reporter)."""
     if jobs is not None and jobs < 1:
         raise UsageError(f"-j must be at least 1, not {jobs}")
-    jobs = jobs or os.cpu_count() or 1
+    if timeout <= 0 or max_memory < 0 or wait < 0:
+        raise UsageError("--timeout must be positive; --max-memory and --wait must not be negative")
     out = Path(out)
+    check_dataset_folder(out)
+    alias_map, alias_id = None, None
+    if aliases:
+        from kaoping.aliases import load_aliases
+
+        alias_map = load_aliases(aliases)
+        alias_id = hashlib.sha256(json.dumps(alias_map, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"cannot create dataset folder: {exc.strerror or exc}", str(out)) from None
-    manifest = load_manifest(out)
-    known: dict[str, dict] = manifest["sources"]
-    files, missing = collect_inputs(inputs, out)
-    reporter = report(len(files))
-    failed = len(missing)
-    for path, reason in missing:
+    with store.writer_lock(out, wait):
+        store.recover(out)
+        migrate_v1(out)
+        store.mark(out, store.RUNNING, True)
+        code = _run(inputs, out, jobs or available_cores(), report, (alias_map, alias_id),
+                    Limits(timeout, max_memory), promote_worse)
+        store.mark(out, store.RUNNING, False)
+    return code
+
+
+def _aliases_changed(out: Path, alias_id: str | None, has_notices: bool) -> bool:
+    """Record which alias mapping this run applies; True when notices were ingested under another one."""
+    path = out / ALIASES_STATE
+    before = json.loads(path.read_text(encoding="utf-8")).get("sha256") if path.is_file() else None
+    store.write_atomic(out, ALIASES_STATE, store.json_bytes({"sha256": alias_id}))
+    return has_notices and before != alias_id
+
+
+def _run(inputs: list[Path], out: Path, jobs: int, report: Callable[[int], Report],
+         aliases: tuple[dict[str, str] | None, str | None], limits: Limits, promote_worse: bool) -> int:
+    from kaoping.features.dataset.run import Run
+    from kaoping.features.dataset.views import state_to_manifest, write_book_and_csv
+
+    box = collect_inbox(inputs, out)
+    reporter = report(len(box.files))
+    run = Run(out, reporter, limits, promote_worse)
+    if _aliases_changed(out, aliases[1], bool(run.by_id)):
+        reporter.line("warning: the --aliases mapping differs from the one earlier runs applied: notices already "
+                      "in the dataset keep the names as corrected then; ingest into a new dataset to apply it to all")
+    for path, reason in box.missing:
         reporter.error(path, reason)
-
-    by_sha: dict[str, Path] = {}
-    sizes: dict[str, int] = {}
-    for path in files:
-        try:
-            sha = file_sha256(path)
-        except OSError as exc:
-            reporter.error(path, exc.strerror or str(exc))
-            failed += 1
-            reporter.advance()
-            continue
-        sizes[sha] = path.stat().st_size
-        if sha in known:
-            reporter.line(f"{path}: unchanged (already ingested as {known[sha]['file']}, {known[sha]['notice_id']})")
-            reporter.advance()
-        elif sha in by_sha:
-            first = min(by_sha[sha], path, key=lambda p: (p.name, str(p)))
-            reporter.line(f"{max(by_sha[sha], path, key=lambda p: (p.name, str(p)))}: same bytes as {first}")
-            by_sha[sha] = first
-            reporter.advance()
-        else:
-            by_sha[sha] = path
-
-    generation = max((s["generation"] for s in known.values()), default=0) + 1
-    docs: dict[str, NoticeDocument] = {}
-
-    def on_result(path: str, doc: NoticeDocument | None, error: str | None) -> None:
-        nonlocal failed
-        reporter.advance()
-        if doc is None:
-            failed += 1
-            reporter.error(path, error or "failed")
-            return
-        docs[doc.notice.sha256] = doc
-        s = summary(doc)
-        reporter.line(f"{path}: {document_notice_id(doc)}, year {doc.notice.year}, "
-                      f"{s['indicators']} indicators, {s['errors']} errors, {s['warnings']} warnings")
-
+    for name, reason in box.skipped:
+        reporter.line(f"{name}: skipped ({reason})")
     try:
-        extract_files(sorted(by_sha.values()), jobs, on_result)
+        todo = run.classify(box.files)
+        for _ in range(len(box.files) - len(todo)):
+            reporter.advance()
+        if todo:
+            preload_readers()
+            os.environ[PDF_WORKERS_ENV] = "1"  # also in the parent, should a reader run here
+        work = functools.partial(extract_for_dataset, aliases=aliases[0])
+        for path, result, error in run_pool(sorted(todo), work, jobs, limits):
+            reporter.advance()
+            sha, size, f, copies = todo[path]
+            error = error or (result or {}).get("error")
+            if error:
+                run.fail(sha, size, f, error)
+            else:
+                run.land(size, f, copies, result)
     finally:
         reporter.close()
-
-    for sha, doc in sorted(docs.items()):
-        record = _source_record(doc, generation).model_copy(update={"size": sizes.get(sha, 0)})
-        known[sha] = record.model_dump(exclude={"sha256", "primary"})
-    touched = sorted({document_notice_id(d) for d in docs.values()})
-    for notice_id in touched:
-        _update_notice(out, manifest, notice_id, docs, reporter)
-    write_bytes_atomic(out / MANIFEST, manifest_to_bytes(manifest))
-    reporter.line(f"{len(files) + len(missing)} files: {len(docs)} extracted, {failed} failed, "
-                  f"{len(touched)} notices updated, {len(manifest['notices'])} notices in {out}")
+    if run.views_stale or not (out / BOOK).exists():
+        write_book_and_csv(out, run.by_id)
+        store.mark(out, store.VIEWS_STALE, False)
+    manifest = state_to_manifest(run.by_id, run.failed, box.skipped)
+    store.write_atomic(out, MANIFEST, store.json_bytes(manifest))
+    failed = run.new_failures + len(box.missing)
+    reporter.line(f"{len(box.files) + len(box.missing)} files: {run.extracted} extracted, {failed} failed, "
+                  f"{run.still_failing} still failing, {run.unchanged} unchanged, {run.duplicates} duplicates, "
+                  f"{len(box.skipped)} skipped; {len(run.touched)} notices updated, {len(run.by_id)} notices in {out}")
     return 1 if failed else 0
-
-
-def _update_notice(out: Path, manifest: dict, notice_id: str, docs: dict[str, NoticeDocument],
-                   reporter: Report) -> None:
-    """Re-decide a notice's primary source and rewrite its files where they changed."""
-    sources = sorted((IngestedSource(sha256=sha, **rec) for sha, rec in manifest["sources"].items()
-                      if rec["notice_id"] == notice_id), key=lambda s: s.sha256)
-    primary = choose_primary(sources)
-    previous = manifest["notices"].get(notice_id)
-    stem = previous["stem"] if previous else notice_stem(notice_id)
-    year = primary.notice_year
-    old_year = previous["year"] if previous else "none"
-    rows = [s.model_copy(update={"primary": s.sha256 == primary.sha256}) for s in sources]
-    tables: dict[str, pa.Table] = {}
-    if not previous or previous["primary"] != primary.sha256:
-        tables = document_to_tables(docs[primary.sha256], notice_id)
-        others = ", ".join(s.file for s in sources if s.sha256 != primary.sha256)
-        reporter.line(f"{notice_id} ({year}): rows from {primary.file}" + (f" (over {others})" if others else ""))
-    tables[SOURCES_TABLE] = sources_to_table(rows, notice_id)
-    write_notice_files(out, stem, year, tables, old_year)
-    manifest["notices"][notice_id] = {"primary": primary.sha256, "stem": stem, "year": year}

@@ -26,10 +26,9 @@ Rows = tuple[list[str], list[list[Any]]]
 @cache
 def labels() -> dict[str, Any]:
     """labels_zh.yaml, read once."""
-    import yaml
+    from kaoping.normalize.facts import load_yaml
 
-    text = resources.files("kaoping.writers").joinpath("labels_zh.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    return load_yaml(resources.files("kaoping.writers").joinpath("labels_zh.yaml").read_text(encoding="utf-8"))
 
 
 def sheet_name(table: str) -> str:

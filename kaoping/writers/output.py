@@ -29,20 +29,84 @@ def check_replaceable(outdir: Path) -> None:
     """Refuse an OUTDIR that is a file, or a folder holding something kaoping would not have written.
 
     Replacing OUTDIR deletes what was there; that is only safe for an earlier output (or an empty folder),
-    never for, say, the folder the input notices live in.
+    never for, say, the folder the input notices live in. A sub-folder, even an empty one, is the user's.
     """
     if not outdir.exists() and not outdir.is_symlink():
         return
     if not outdir.is_dir() or outdir.is_symlink():
         raise OutputError("output path exists and is not a folder", str(outdir))
-    for top, dirs, files in os.walk(outdir):  # stops at the first stranger, however big the folder
+    stranger = first_stranger(outdir)
+    if stranger is not None:
+        raise OutputError(f"output folder holds {stranger!r}, which kaoping did not write; "
+                          "choose a new or empty folder", str(outdir))
+
+
+def first_stranger(folder: Path) -> str | None:
+    """The first entry of ``folder`` kaoping would not have written (a sub-folder, a link, a foreign file)."""
+    with os.scandir(folder) as entries:  # stops at the first stranger, however big the folder
+        for entry in sorted(entries, key=lambda e: e.name):
+            if entry.is_dir(follow_symlinks=False):
+                return _first_inside(Path(entry.path), folder) or entry.name + "/"
+            if entry.is_symlink() or not entry.is_file(follow_symlinks=False) or entry.name not in OUTPUT_NAMES:
+                return entry.name
+    return None
+
+
+def _first_inside(sub: Path, top: Path) -> str | None:
+    for here, dirs, files in os.walk(sub):
         dirs.sort()
-        for name in sorted(files):
-            path = Path(top, name)
-            if path.is_symlink() or not path.is_file() or top != str(outdir) or name not in OUTPUT_NAMES:
-                rel = path.relative_to(outdir).as_posix()
-                raise OutputError(f"output folder holds {rel!r}, which kaoping did not write; "
-                                  "choose a new or empty folder", str(outdir))
+        if files:
+            return Path(here, sorted(files)[0]).relative_to(top).as_posix()
+    return None
+
+
+def recover_interrupted(outdir: Path) -> None:
+    """Finish what a killed run left next to ``outdir``.
+
+    A kill between the swap's two renames leaves the previous output in ``.NAME.old-*/NAME`` and no
+    ``NAME``: it is put back. A kill after them leaves an ``.old-*`` beside a new ``NAME``, and a kill while
+    writing leaves a ``.NAME.tmp-*``: both hold only kaoping's own files and are removed. Anything that
+    holds something else is left alone (logged), never deleted.
+    """
+    parent = outdir.parent
+    if not parent.is_dir():
+        return
+    for left in sorted(parent.glob(f".{glob_escape(outdir.name)}.old-*")):
+        previous = left / outdir.name
+        missing = not outdir.exists() and not outdir.is_symlink()
+        if missing and previous.is_dir() and not previous.is_symlink() and first_stranger(previous) is None:
+            os.replace(previous, outdir)
+            log.warning("%s: restored the previous output an interrupted run had set aside", outdir)
+        _remove_own(left, nested=outdir.name)
+    for left in sorted(parent.glob(f".{glob_escape(outdir.name)}.tmp-*")):
+        _remove_own(left)
+
+
+def glob_escape(name: str) -> str:
+    import glob
+
+    return glob.escape(name)
+
+
+def _remove_own(folder: Path, nested: str | None = None) -> None:
+    """Delete a left-over folder of ours: only kaoping's files (or one nested output folder of them)."""
+    if not folder.is_dir() or folder.is_symlink():
+        return
+    inner = folder / nested if nested else None
+    if inner is not None and inner.is_dir() and not inner.is_symlink():
+        if first_stranger(inner) is not None:
+            log.warning("%s: left in place (holds files kaoping did not write)", folder)
+            return
+        with os.scandir(folder) as entries:
+            if any(e.name != nested for e in entries):
+                log.warning("%s: left in place (holds files kaoping did not write)", folder)
+                return
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    if first_stranger(folder) is None:
+        shutil.rmtree(folder, ignore_errors=True)
+    else:
+        log.warning("%s: left in place (holds files kaoping did not write)", folder)
 
 
 @contextmanager
@@ -51,6 +115,10 @@ def atomic_dir(outdir: Path) -> Iterator[Path]:
     outdir = Path(outdir)
     if not outdir.name or outdir.name in (".", ".."):
         outdir = outdir.resolve()
+    try:
+        recover_interrupted(outdir)
+    except OSError as exc:
+        log.warning("%s: could not tidy up after an interrupted run: %s", outdir, exc)
     check_replaceable(outdir)
     parent = outdir.parent
     try:

@@ -1,0 +1,1 @@
+"""The ``kaoping ingest`` dataset: inbox walking, worker processes, the per-notice commit store, versions."""

@@ -1,0 +1,109 @@
+"""Issue 17/14 rules in isolation: words printed whole stay whole, invisible characters, the output swap's
+recovery, Arrow tables with rows larger than the JSON reader's block."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from kaoping.normalize.names import cells_to_vocabulary, split_names
+
+
+def test_a_word_printed_among_separated_words_stays_whole() -> None:
+    # 机关 and 支部 are printed alone elsewhere, but 机关支部 is printed as a word beside 党建科
+    units = cells_to_vocabulary(["机关", "支部", "机关支部 党建科", "综合科"])
+    assert "机关支部" in units
+    assert split_names("机关支部", units) == ["机关支部"]
+    assert split_names("机关支部党建科", units) == ["机关支部", "党建科"]
+
+
+def test_parts_printed_alone_and_never_the_whole_are_split() -> None:
+    units = cells_to_vocabulary(["机关", "支部", "综合科", "机关支部"])  # the whole only run together, once
+    assert "机关支部" not in units
+    assert split_names("机关支部", units) == ["机关", "支部"]
+
+
+def test_fragments_of_a_wrapped_word_are_no_evidence() -> None:
+    # a wrap (机关支\n部) and an export's stray spaces (党 建科) do not make their pieces words
+    units = cells_to_vocabulary(["机关支\n部 党 建科 办公室", "党建科", "办公室 党建科"])
+    assert not {"机关支", "部党", "建科"} & units
+    assert split_names("机关支\n部 党 建科 办公室", units) == ["机关支部", "党建科", "办公室"]
+
+
+def test_invisible_characters_make_no_second_person(write_notice) -> None:
+    from kaoping.api import extract
+
+    rows = ["业务工作目标（80分） 重点任务\t2-1-1\t依据\t推进某项改革。4分\t完成改革任务\t2\t6月底前\t张三\t综合科\t王五",
+            "\t2-1-2\t\t\t开展评估工作\t2\t12月底前\t张\u200b三\t综合科\t王\u202e五\x00"]
+    from support import PREAMBLE
+
+    # a long preamble: a NUL in the first kilobyte would make the file binary, not a notice
+    doc = extract(write_notice(rows, preamble=[*PREAMBLE, "说明" * 600, ""]))
+    assert [i.leaders for i in doc.indicators] == [["张三"], ["张三"]]
+    assert [i.owners for i in doc.indicators] == [["王五"], ["王五"]]
+    assert [(p.name, p.role) for p in doc.people] == [("张三", "leader"), ("王五", "owner")]
+    found = [i for i in doc.issues if i.kind == "invisible_chars"]
+    assert len(found) == 2
+    assert "U+200B ZERO WIDTH SPACE" in found[0].message and found[0].cells == ["张三"]
+    assert "U+202E RIGHT-TO-LEFT OVERRIDE" in found[1].message and "U+0000" in found[1].message
+
+
+def test_an_interrupted_swap_is_recovered_on_the_next_run(tmp_path: Path) -> None:
+    from kaoping.writers.output import atomic_dir
+
+    out = tmp_path / "out"
+    # a kill between the two renames: the previous output set aside, no OUTDIR
+    aside = tmp_path / ".out.old-abc123"
+    (aside / "out").mkdir(parents=True)
+    (aside / "out" / "notice.json").write_text('{"previous": true}', encoding="utf-8")
+    (tmp_path / ".out.tmp-zzz").mkdir()  # a kill while writing
+    (tmp_path / ".out.tmp-zzz" / "notice.json").write_text("{}", encoding="utf-8")
+    with pytest.raises(RuntimeError), atomic_dir(out):
+        raise RuntimeError("this run fails too")
+    assert (out / "notice.json").read_text(encoding="utf-8") == '{"previous": true}'  # the previous output is back
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_a_left_over_folder_holding_user_files_is_never_deleted(tmp_path: Path) -> None:
+    from kaoping.writers.output import atomic_dir
+
+    aside = tmp_path / ".out.old-abc123"
+    aside.mkdir()
+    (aside / "thesis.docx").write_text("mine", encoding="utf-8")
+    with atomic_dir(tmp_path / "out") as tmp:
+        (tmp / "notice.json").write_text("{}", encoding="utf-8")
+    assert (aside / "thesis.docx").read_text(encoding="utf-8") == "mine"
+
+
+def test_an_empty_sub_folder_of_the_output_is_the_users(tmp_path: Path) -> None:
+    from kaoping.schema.errors import OutputError
+
+    from kaoping.writers.output import atomic_dir
+
+    out = tmp_path / "out"
+    (out / "drafts").mkdir(parents=True)
+    (out / "notice.json").write_text("{}", encoding="utf-8")
+    with pytest.raises(OutputError, match="output folder holds 'drafts/'"), atomic_dir(out):
+        pass
+    assert (out / "drafts").is_dir()
+
+
+def test_arrow_tables_do_not_depend_on_the_json_block_size() -> None:
+    import subprocess
+    import sys
+
+    # a row far larger than Arrow's 1 MB JSON block, in a fresh process to see what gets imported
+    code = (
+        "import sys\n"
+        "from kaoping.schema.arrow import records_to_table\n"
+        "from kaoping.schema.models import Issue\n"
+        "rows = [Issue(severity='warning', kind='k', message='\\t' * 3_000_000, cells=['x' * 2_000_000])] * 2\n"
+        "t = records_to_table(rows, Issue)\n"
+        "assert t.num_rows == 2 and len(t.column('message')[0].as_py()) == 3_000_000\n"
+        "assert t.schema.field('severity').nullable is False\n"
+        "print('pandas' in sys.modules, 'pyarrow.compute' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+    assert out.stdout.split() == ["False", "False"]
