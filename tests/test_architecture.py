@@ -128,6 +128,38 @@ def test_no_step_imports_a_later_step() -> None:
     assert bad == []
 
 
+#: import name → distribution, where they differ
+DISTRIBUTION = {"PIL": "pillow", "cv2": "opencv-python-headless", "yaml": "pyyaml", "pdfminer": "pdfminer.six",
+                "rapidocr_onnxruntime": "rapidocr-onnxruntime"}
+
+
+def third_party_imports() -> set[str]:
+    names = set()
+    for path in source_modules().values():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names.add(node.module.split(".")[0])
+            elif isinstance(node, ast.Import):
+                names.update(a.name.split(".")[0] for a in node.names)
+    return {n for n in names if n not in sys.stdlib_module_names and n not in ("kaoping", "__future__")}
+
+
+def declared(extra: str | None = None) -> set[str]:
+    import re
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    specs = project["optional-dependencies"][extra] if extra else project["dependencies"]
+    return {re.split(r"[<>=!~\[ ]", s, maxsplit=1)[0].lower() for s in specs}
+
+
+def test_dependencies_are_what_the_package_imports() -> None:
+    """Every import is declared (run time or the ocr extra), and every run-time dependency is imported."""
+    imported = {DISTRIBUTION.get(n, n).lower().replace("_", "-") for n in third_party_imports()}
+    assert sorted(imported - declared() - declared("ocr")) == []
+    assert sorted(declared() - imported) == []
+
+
 @pytest.mark.slow
 def test_installed_wheel_is_one_import_name(tmp_path: Path) -> None:
     """A non-editable install adds `kaoping` only, and a user's own extract.py/schema.py do not shadow it."""
