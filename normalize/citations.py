@@ -18,6 +18,7 @@ from functools import cache
 
 from kaoping.normalize.facts import data_lines, data_rows
 from kaoping.normalize.numerals import chinese_to_number
+from kaoping.normalize.settings import TUNABLES
 from kaoping.normalize.textfold import fold_text
 
 log = logging.getLogger(__name__)
@@ -38,14 +39,12 @@ _TRAIL_RE = re.compile(r"[\s。.，,）)的]+$")
 _NUMERAL = "一二三四五六七八九十两"
 _NUMERIC_ABBR_RE = re.compile(rf"([{_NUMERAL}])([^{_NUMERAL}]+)")
 
-STRONG_IN_CONTEXT = 0.5  # any strong criterion, against the documents the indicator's 文件依据 cites
-STRONG_ANYWHERE = 0.8  # against the rest of the notice's documents
-WEAK_CEILING = 0.59  # elimination matches stay below this, and get a warning
-_TIE = 0.05
-#: an alias is a document's short name (三提三效, 《政府工作报告》): a few dozen characters. Past this many,
-#: a "name" is prose, and the character-by-character comparisons (longest common substring: alias x title)
-#: and jieba are skipped, so one absurd note cannot cost quadratic time
-MAX_ALIAS_CHARS = 300
+# the tunables and where their values came from: normalize/settings.py
+STRONG_IN_CONTEXT = TUNABLES.strong_in_context
+STRONG_ANYWHERE = TUNABLES.strong_anywhere
+WEAK_CEILING = TUNABLES.weak_ceiling
+_TIE = TUNABLES.tie
+MAX_ALIAS_CHARS = TUNABLES.max_alias_chars
 
 
 @dataclass(frozen=True)

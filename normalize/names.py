@@ -14,14 +14,14 @@ from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
 
+from kaoping.normalize.settings import TUNABLES
+
 _SEP = re.compile(r"[\s、，,；;/／]+")
-KNOWN_COST, UNKNOWN_COST, OFF_BOUNDARY_COST, EXCESS_CHAR_COST = 1, 10, 2, 3
-#: the longest name or department a vocabulary holds: the longest unit names printed in 考评表 (e.g.
-#: 市国资委党委办公室…) run to about 20 characters; anything longer is prose, not an entry, and bounding it
-#: keeps segmentation linear in the cell (each position looks back at most this far for an entry)
-MAX_ENTRY_CHARS = 32
-#: shortest vocabulary entry: a single character is a wrap fragment, not a name
-MIN_ENTRY_CHARS = 2
+# the tunables and where their values came from: normalize/settings.py
+KNOWN_COST, UNKNOWN_COST = TUNABLES.known_cost, TUNABLES.unknown_cost
+OFF_BOUNDARY_COST, EXCESS_CHAR_COST = TUNABLES.off_boundary_cost, TUNABLES.excess_char_cost
+MAX_ENTRY_CHARS = TUNABLES.max_entry_chars
+MIN_ENTRY_CHARS = TUNABLES.min_entry_chars
 
 
 def _tokens(text: str | None) -> list[str]:

@@ -25,7 +25,7 @@ LAYER = {"kaoping.schema": 0, "kaoping.extract": 1, "kaoping.normalize": 2, "kao
 STEP_ORDER = [("invisible",), ("grid", "columns", "rowkinds"), ("notice",), ("hierarchy", "notes"), ("fields",), ("people",), ("ocr",), ("references",),
               ("targets",), ("checks",), ("pipeline",)]
 #: normalize modules that are libraries of pure helpers used by several steps (they import no step)
-LIBRARIES = {"facts", "textfold", "issues", "numerals", "rows", "headers", "dates", "names", "docnumber", "citations",
+LIBRARIES = {"facts", "textfold", "issues", "numerals", "settings", "rows", "headers", "dates", "names", "docnumber", "citations",
              "paragraphs", "ordinals", "labels", "__init__"}
 
 
@@ -197,3 +197,13 @@ def test_installed_wheel_is_one_import_name(tmp_path: Path) -> None:
                           "--format", "json"], cwd=user, env=env, capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     assert (user / "out" / "notice.json").is_file()
+
+
+def test_tunables_are_validated() -> None:
+    from kaoping.normalize.settings import TUNABLES, Tunables
+
+    assert (TUNABLES.strong_in_context, TUNABLES.strong_anywhere, TUNABLES.max_entry_chars) == (0.5, 0.8, 32)
+    with pytest.raises(ValueError, match="citation strengths"):
+        Tunables(strong_in_context=0.9, strong_anywhere=0.8)
+    with pytest.raises(ValueError, match="entry lengths"):
+        Tunables(min_entry_chars=0)
