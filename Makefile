@@ -54,7 +54,7 @@ lint: $(TSTAMP) ## ruff
 fuzz: $(TSTAMP) ## fuzz the text, .docx and PDF readers with a large budget (crashes kept in tests/fuzz_regressions/)
 	KAOPING_FUZZ_EXAMPLES=$${KAOPING_FUZZ_EXAMPLES:-50} $(PY) -m pytest -q tests/test_fuzz.py
 
-bench: $(TSTAMP) ## wall time and peak memory per sample format; PDF overhead ratio; batch throughput
+bench: $(TSTAMP) ## wall time and memory per format; CPU ratios to the floors (13-page PDF, 106-page PDF, text); importtime; ingest -j1 vs -j2; OCR s/page
 	$(PY) tests/bench.py
 
 clean: ## remove the venv and outputs
