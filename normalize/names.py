@@ -153,6 +153,25 @@ def _made_of(token: str, entries: frozenset[str] | set[str]) -> bool:
     return len(token) in reach
 
 
+def _parts(token: str, entries: frozenset[str] | set[str]) -> list[str]:
+    """One way to write ``token`` as two or more other entries, fewest parts first; [] when there is none."""
+    best: dict[int, list[str]] = {0: []}
+    for j in range(1, len(token) + 1):
+        options = [best[i] + [token[i:j]] for i in range(max(0, j - MAX_ENTRY_CHARS), j)
+                   if i in best and token[i:j] != token and token[i:j] in entries]
+        if options:
+            best[j] = min(options, key=len)
+    return best.get(len(token), [])
+
+
+def _printed_as_word(token: str, candidates: set[str], seen_in: Counter[str]) -> bool:
+    """A separated token made of other entries is a word (机关支部 beside 党建科) unless its parts are each
+    printed more often than it: names a narrow column ran together once (吴敏何静 beside 朱琳, where 吴敏 and
+    何静 are printed apart on dozens of rows) are those names, not a new one."""
+    parts = _parts(token, candidates)
+    return not parts or seen_in[token] >= min(seen_in[p] for p in parts)
+
+
 def separated_words(cells: Iterable[str | None]) -> set[str]:
     """Tokens of cells that print two or more entries, every one at least two characters long: there the
     separators mean 'next entry', not a wrap or an export's stray space (机关支\n部 党 建科 is fragments)."""
@@ -184,4 +203,5 @@ def cells_to_vocabulary(cells: Iterable[str | None]) -> frozenset[str]:
     alone = {cell[0] for cell in per_cell if len(cell) == 1}
     candidates = {t for t in seen_in if MIN_ENTRY_CHARS <= len(t) <= cap
                   and (seen_in[t] >= 2 or t in words or (t in alone and len(t) <= usual))}
-    return frozenset(t for t in candidates if t in words or not _made_of(t, candidates))
+    return frozenset(t for t in candidates
+                     if not _made_of(t, candidates) or (t in words and _printed_as_word(t, candidates, seen_in)))

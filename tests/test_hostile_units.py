@@ -107,3 +107,11 @@ def test_arrow_tables_do_not_depend_on_the_json_block_size() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_names_a_narrow_column_ran_together_once_are_split() -> None:
+    # 吴敏 and 何静 are printed apart on many rows; one wrapped cell ran them together beside 朱琳
+    cells = ["吴敏", "何静", "郑浩 何静", "郑浩 吴敏", "吴敏 孙丽", "何静 林涛", "吴敏何静 朱琳", "朱琳"]
+    owners = cells_to_vocabulary(cells)
+    assert "吴敏何静" not in owners
+    assert split_names("吴敏何静 朱琳", owners) == ["吴敏", "何静", "朱琳"]
