@@ -32,7 +32,6 @@ _AR = r"[0-9０-９]+"
 _CN = r"[0-9０-９一二三四五六七八九十百零〇两]+"
 _SEP = r"\s*[、，,\-－—~～至到]\s*"
 _NUMS = rf"(?:第\s*{_CN}(?:{_SEP}{_CN})*|{_AR}(?:{_SEP}{_AR})*)"
-_LOCATOR_RE = re.compile(rf"(?:任务\s*)?(?:{_NUMS}\s*[页项条点]|附件\s*{_CN})")
 _HAN = r"\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef“”‘’"
 _PART_SPLIT_RE = re.compile(r"[；;]")
 _TRAIL_RE = re.compile(r"[\s。.，,）)的]+$")
@@ -92,6 +91,17 @@ def quoted_names(text: str) -> list[str]:
 
 
 @cache
+def _locator_re() -> re.Pattern[str]:
+    """A locator: numbers followed by a unit word (页/项 …), or an attachment word and its number
+    (data/locator_words.csv), optionally after a lead word (任务)."""
+    words: dict[str, list[str]] = {"lead": [], "unit": [], "attachment": []}
+    for row in data_rows("locator_words.csv"):
+        words[row["role"]].append(re.escape(row["word"]))
+    lead, unit, attachment = ("|".join(words[k]) for k in ("lead", "unit", "attachment"))
+    return re.compile(rf"(?:(?:{lead})\s*)?(?:{_NUMS}\s*(?:{unit})|(?:{attachment})\s*{_CN})")
+
+
+@cache
 def _lead_re() -> re.Pattern[str]:
     """Brackets and the note word that opens a note (属, 依据, 来源 …: data/note_words.csv) before its alias."""
     words = "|".join(re.escape(r["word"]) for r in data_rows("note_words.csv"))
@@ -109,7 +119,7 @@ def note_to_parts(note: str | None) -> list[NotePart]:
         text = _TRAIL_RE.sub("", _lead_re().sub("", raw.strip()))
         if not text:
             continue
-        m = _LOCATOR_RE.search(_mask_quotes(text))
+        m = _locator_re().search(_mask_quotes(text))
         alias = text[: m.start()] if m else text
         locator = text[m.start() :].strip() if m else None
         parts.append(NotePart(part=raw.strip(), alias=_TRAIL_RE.sub("", alias.strip()), locator=locator))
@@ -257,21 +267,28 @@ def note_to_resolutions(note: str | None, context: Sequence[str], index: TitleIn
     took, on weak evidence only; a part that names no document resolves to None."""
     parts = note_to_parts(note)
     context = [rid for rid in dict.fromkeys(context) if rid in index.wordings]
-    others = [rid for rid in index.ids if rid not in context]
-    found: list[Resolution | None] = []
-    for part in parts:
-        if not part.alias:
-            found.append(None)
-            continue
-        best, tied = _best([index.match(part.alias, rid) for rid in context], STRONG_IN_CONTEXT)
-        if best is None and not tied:
-            best, tied = _best([index.match(part.alias, rid) for rid in others], STRONG_ANYWHERE)
-            if best is not None:
-                best = Match(best.reference_id, round(best.strength * 0.9, 3), best.cover, 0.0, best.method)
+    found = [part_to_match(part, context, index) if part.alias else None for part in parts]
+    return unmatched_to_resolutions(parts, found, context, index)
+
+
+def part_to_match(part: NotePart, context: list[str], index: TitleIndex) -> Resolution | None:
+    """A strong match among the row's own documents, else (a little discounted) among the others; an
+    ambiguous resolution on a tie; None when nothing is strong enough."""
+    best, tied = _best([index.match(part.alias, rid) for rid in context], STRONG_IN_CONTEXT)
+    if best is None and not tied:
+        others = [rid for rid in index.ids if rid not in context]
+        best, tied = _best([index.match(part.alias, rid) for rid in others], STRONG_ANYWHERE)
         if best is not None:
-            found.append(Resolution(part, best.reference_id, best.strength, best.method))
-        else:
-            found.append(Resolution(part, None, 0.0, "ambiguous", tied) if tied else None)
+            best = Match(best.reference_id, round(best.strength * 0.9, 3), best.cover, 0.0, best.method)
+    if best is not None:
+        return Resolution(part, best.reference_id, best.strength, best.method)
+    return Resolution(part, None, 0.0, "ambiguous", tied) if tied else None
+
+
+def unmatched_to_resolutions(parts: list[NotePart], found: list[Resolution | None], context: list[str],
+                             index: TitleIndex) -> list[Resolution]:
+    """Parts left unmatched: a part naming no document takes the previous part's; one naming an unknown
+    document may take, by elimination, a context document no other part took."""
     taken = {r.reference_id for r in found if r is not None and r.reference_id}
     resolutions: list[Resolution] = []
     for part, res in zip(parts, found, strict=True):
