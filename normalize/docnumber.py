@@ -11,6 +11,9 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
+
+from kaoping.normalize.facts import data_lines
 
 _OPEN = "〔[(（【［〖｛{"
 _CLOSE = "〕])）】］〗｝}"
@@ -28,8 +31,13 @@ _FIND_RE = re.compile(rf"(?P<code>[{_HAN}]{{1,{_MAX_RUN}}}){_TAIL}号")
 # A string that is meant to be one number may have spaces inside the 代字 and may omit 号.
 _FULL_RE = re.compile(rf"^\s*(?P<code>[{_HAN}](?:[\s{_HAN}]*[{_HAN}])?){_TAIL}号?\s*$")
 # Words that end a title: when a 代字 run has no bracket before it, cut after the last of them.
-_TITLE_END_RE = re.compile(r"(?:的|通知|意见|方案|办法|决定|规定|报告|批复|纪要|公告|通报)")
 _MAX_CODE = 10
+
+
+@cache
+def _title_end_re() -> re.Pattern[str]:
+    """Document-type endings of a title (data/title_endings.txt), longest first."""
+    return re.compile("|".join(map(re.escape, sorted(data_lines("title_endings.txt"), key=len, reverse=True))))
 
 
 @dataclass(frozen=True, order=True)
@@ -77,7 +85,7 @@ def _trim_code(run: str, known_codes: Iterable[str]) -> str:
     if suffixes:
         return max(suffixes, key=len)
     cut = 0
-    for m in _TITLE_END_RE.finditer(run):
+    for m in _title_end_re().finditer(run):
         if len(run) - m.end() >= 2:
             cut = m.end()
     code = run[cut:]
