@@ -43,6 +43,9 @@ FULLWIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
 CLAUSE_END = "，。；;,：:！？!?（）()【】\n"
 PHRASE_END = CLAUSE_END + "、"
 SENTENCE_END = "。；;！？!?\n"
+#: how far after a number its metric may run: a counted noun phrase (个公共停车位, 亿元以上项目) is a few words;
+#: bounding the look keeps a clause full of numbers linear (each number looked at the whole clause before)
+PHRASE_WINDOW = 60
 VERB_GAP = 2  # characters allowed between a comparator and its number (至少形成1项)
 THRESHOLD_NOUN = 8  # longest noun between a threshold and its count (10亿元以上[工业技改项目]3个); 8 covers a compound noun
 ENCLOSURES = (("《", "》"), ("〔", "〕"), ("[", "]"))
@@ -166,14 +169,12 @@ def _after_last_verb(phrase: str, lex: Lexicon) -> str:
 
 
 def _cut(phrase: str, stops: str) -> str:
-    for i, ch in enumerate(phrase):
-        if ch in stops:
-            return phrase[:i]
-    return phrase
+    m = re.search(f"[{re.escape(stops)}]", phrase)
+    return phrase[: m.start()] if m else phrase
 
 
 def _phrase_after(text: str, end: int, lex: Lexicon) -> str:
-    clause = _cut(text[end:], CLAUSE_END)
+    clause = _cut(text[end:end + PHRASE_WINDOW], CLAUSE_END)
     if "的" in clause:
         clause = clause[clause.rindex("的") + 1 :]
     clause = _cut(clause, "、")
