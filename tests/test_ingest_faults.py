@@ -207,6 +207,7 @@ def _work(task: str) -> str:
     return task.upper()
 
 
+@pytest.mark.slow
 def test_pool_survives_a_killed_worker_a_hang_and_a_memory_bomb() -> None:
     tasks = ["a", "die", "b", "hang", "c", "bomb", "d", "env"]
     started = time.monotonic()
@@ -220,6 +221,7 @@ def test_pool_survives_a_killed_worker_a_hang_and_a_memory_bomb() -> None:
     assert results["env"] == ("1 1", None)
 
 
+@pytest.mark.slow
 def test_one_hung_file_fails_alone_and_is_not_read_again(tmp_path: Path, monkeypatch, capsys) -> None:
     inbox = tmp_path / "inbox"
     write_notices(inbox, range(2))

@@ -130,6 +130,7 @@ def field_misses(pdf: Path) -> tuple[list[tuple], int, int]:
     return misses, len(expected), len(got)
 
 
+@pytest.mark.slow
 @needs_soffice
 @pytest.mark.parametrize("which", [0, 1], ids=["three_line", "no_rules_a3_10pt"])
 def test_sample_as_borderless_pdf_matches_the_golden_records(three_line_pdfs: list[Path], which: int) -> None:
@@ -137,6 +138,7 @@ def test_sample_as_borderless_pdf_matches_the_golden_records(three_line_pdfs: li
     assert (n_got, misses) == (n_expected, [])
 
 
+@pytest.mark.slow
 @needs_soffice
 @pytest.mark.parametrize("which", [0, 1], ids=["three_line", "no_rules_a3_10pt"])
 def test_sample_as_borderless_pdf_accounting_holds(three_line_pdfs: list[Path], which: int) -> None:
