@@ -16,6 +16,7 @@ from typing import NamedTuple
 
 from kaoping.extract.pdf_text import Char, line_to_text
 from kaoping.schema.raw import BBox
+from kaoping.schema.vocabulary import header_synonyms
 
 RUN_GAP = 0.6  # font sizes: a wider gap separates two runs (CJK text runs glyph to glyph, a Latin space
 # is ~0.25 em; Word/LibreOffice pad each side of a cell with 0.19 cm, ~0.6 em at 10.5 pt)
@@ -29,8 +30,11 @@ GUTTER_NOISE = 0.02  # share of body lines that may cross a gutter (合计 label
 
 @cache
 def header_words() -> frozenset[str]:
+    """Words that locate a borderless table: every label of the header vocabulary, plus labels that only
+    help find the table (data/header_words.txt: 得分, 配合单位 … — normalize keeps them under their header)."""
     text = resources.files("kaoping.extract").joinpath("data", "header_words.txt").read_text(encoding="utf-8")
-    return frozenset(w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#"))
+    extra = {w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#")}
+    return frozenset(header_synonyms()) | frozenset(extra)
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """Sheet layout: where the 考评表 starts, what above it is notice text, and flat sheets made merged again.
 
 A sheet is a rectangle of cells with merged ranges. The table starts at its first header row (known header
-labels, the vocabulary normalize uses: normalize/data/headers.csv, read here as data, no normalize code is
+labels, the header vocabulary shared with normalize (schema/data/headers.csv, kaoping.schema.vocabulary); no normalize code is
 imported); the rows above it (title, 参评单位, date) are the notice's paragraphs, one per filled cell.
 
 A "flat" sheet prints a merged value again in every row it covers. Rebuilt as merges (general rules):
@@ -18,14 +18,12 @@ A "flat" sheet prints a merged value again in every row it covers. Rebuilt as me
 
 from __future__ import annotations
 
-import csv
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 
 from kaoping.schema.raw import RawCell, RawParagraph, RawRow, RawTable
+from kaoping.schema.vocabulary import header_role
 
 CONTENT_ROLES = frozenset({"project", "code", "basis", "level1", "item"})
 #: vertical-run columns, ranked: a run in a later role is cut where an earlier one starts a new cell
@@ -36,7 +34,6 @@ LEAF_ROLES = frozenset({"project", "code", "basis", "level1", "item", "weight", 
 #: 参评单位 line has one or two; every 考评表 header or body row has more)
 MIN_TABLE_ROW_CELLS = 3
 _WS = re.compile(r"\s+")
-_UNIT = re.compile(r"[（(][^（()）]{1,6}[)）]$")  # as normalize/headers.py: '权重（分）' is 权重
 _CODE = re.compile(r"^\d+(?:-\d+)+$")
 _DASHES = str.maketrans({"‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "－": "-", "―": "-"})
 
@@ -56,20 +53,6 @@ class Cell:
 
 
 # --- vocabulary ------------------------------------------------------------------------------
-
-
-@cache
-def header_vocabulary() -> dict[str, str]:
-    """squashed header label → role, from the header data file normalize reads too."""
-    text = resources.files("kaoping.normalize").joinpath("data", "headers.csv").read_text(encoding="utf-8")
-    return {_WS.sub("", unicodedata.normalize("NFKC", r["synonym"])): r["role"]
-            for r in csv.DictReader(text.splitlines())}
-
-
-def header_role(text: str) -> str | None:
-    key = _WS.sub("", unicodedata.normalize("NFKC", text))
-    vocab = header_vocabulary()
-    return vocab.get(key) or vocab.get(_UNIT.sub("", key))
 
 
 def looks_like_header(texts: list[str]) -> bool:

@@ -12,16 +12,12 @@ next cell, so the cell boundaries are not in the file and any reading of it woul
 
 from __future__ import annotations
 
-import csv
 import logging
-import re
-import unicodedata
-from functools import cache
-from importlib import resources
 
 from kaoping.schema.errors import InputError
 from kaoping.schema.limits import current_limits
 from kaoping.schema.raw import RawCell, RawDocument, RawParagraph, RawRow, RawTable, SourceInfo
+from kaoping.schema.vocabulary import header_role
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +30,6 @@ UTF16_PRINTABLE = 0.95
 #: cells add blank lines), and prose never puts four bare column labels on lines of their own that close
 HEADER_WINDOW_LINES = 40
 HEADER_MIN_LABELS = 4
-_UNIT = re.compile(r"[（(][^（()）]{1,6}[)）]$")  # '权重（分）': the label without its unit, as normalize reads it
 
 
 def utf16_byte_order(data: bytes) -> str | None:
@@ -117,21 +112,8 @@ def text_to_raw(data: bytes, source: SourceInfo) -> RawDocument:
     return RawDocument(source=source, paragraphs=paragraphs, tables=tables)
 
 
-@cache
-def header_labels() -> frozenset[str]:
-    """The 考评表 column labels of normalize's header vocabulary (its data file, read as data; no code import)."""
-    path = resources.files("kaoping.normalize").joinpath("data", "headers.csv")
-    rows = csv.DictReader(path.read_text(encoding="utf-8").splitlines())
-    return frozenset(_label_key(r["synonym"]) for r in rows)
-
-
-def _label_key(text: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", text).split())
-
-
 def is_header_label(line: str) -> bool:
-    key = _label_key(line)
-    return bool(key) and (key in header_labels() or _UNIT.sub("", key) in header_labels())
+    return header_role(line) is not None
 
 
 def cell_per_line_header(lines: list[str]) -> tuple[int, list[str]] | None:

@@ -7,11 +7,11 @@ A label only names a *leaf* field; whether a header cell is a parent heading ove
 
 from __future__ import annotations
 
-import re
 from functools import cache
 
 from kaoping.normalize.facts import data_rows
 from kaoping.normalize.textfold import squash
+from kaoping.schema.vocabulary import header_role, header_synonyms  # noqa: F401 - re-exported to the steps
 
 #: the usual left-to-right order of the 泉国资办 layout: the order assumed when a header says too little
 FIELD_ORDER = ("project", "code", "basis", "level1", "item", "weight", "deadline", "leaders", "departments", "owners")
@@ -24,23 +24,8 @@ FAMILIES = {"content": ("code", "basis", "level1", "item"), "responsibility": ("
 
 
 @cache
-def header_synonyms() -> dict[str, str]:
-    """squashed synonym → role"""
-    return {squash(r["synonym"]): r["role"] for r in data_rows("headers.csv")}
-
-
-@cache
 def total_words() -> dict[str, str]:
     return {r["word"]: r["kind"] for r in data_rows("totals.csv")}
-
-
-_UNIT = re.compile(r"[（(][^（()）]{1,6}[)）]$")
-
-
-def header_role(label: str) -> str | None:
-    """'权 重' → weight; a trailing unit or remark in brackets is ignored: '权重（分）' → weight."""
-    key = squash(label)
-    return header_synonyms().get(key) or header_synonyms().get(_UNIT.sub("", key))
 
 
 def extra_role(header: str) -> str:
