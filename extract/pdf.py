@@ -1,7 +1,7 @@
 """PDF input: ruled tables via pdfplumber, rebuilt as a span-aware grid, plus the text around them.
 
-pdfplumber parses each page once: ``find_tables()`` gives the cell boxes and ``page.chars`` the
-glyphs. Everything after that is plain geometry on those two lists: cell boxes become a grid with
+pdfminer parses each page once (:mod:`kaoping.extract.pdf_objects`: glyphs kept as tuples, ruling objects
+as pdfplumber shapes them); pdfplumber's ``find_tables()`` gives the cell boxes. Everything after that is plain geometry on those two lists: cell boxes become a grid with
 row/column spans, glyphs are dealt to the cell (or the paragraph flow) their centre falls in, and
 the lines of a cell are joined with the soft-wrap rules of :func:`join_wrapped_lines`. Fragments of
 one table on consecutive pages are stitched into one :class:`RawTable`; leading rows that every later
@@ -90,6 +90,8 @@ class _Collect(logging.Handler):
 
 
 def page_to_layout(page: Any, number: int) -> PageLayout:
+    from kaoping.extract.pdf_objects import page_to_objects  # pdfminer: loaded when a PDF is read
+
     collect = _Collect()
     parser_log = logging.getLogger("pdfminer")
     saved = parser_log.level, parser_log.propagate
@@ -97,9 +99,8 @@ def page_to_layout(page: Any, number: int) -> PageLayout:
     parser_log.setLevel(logging.WARNING)
     parser_log.propagate = False
     try:
+        chars, page._objects = page_to_objects(page)  # pdfplumber's table finder reads these edges
         tables = [list(t.cells) for t in page.find_tables()]
-        chars = [(c["text"], float(c["x0"]), float(c["x1"]), float(c["top"]), float(c["bottom"]),
-                  float(c["size"])) for c in page.chars]
     finally:
         parser_log.removeHandler(collect)
         parser_log.setLevel(saved[0])

@@ -98,7 +98,7 @@ def test_pdf_guard_timeout_and_memory_are_clean_limit_errors(tmp_path: Path) -> 
     from tests.fixtures.make_hostile import bomb_pdf, many_pages_pdf
 
     slow = tmp_path / "slow.pdf"
-    slow.write_bytes(many_pages_pdf(300))
+    slow.write_bytes(many_pages_pdf(3000))  # ~2 s of parsing, ten times the timeout
     with pytest.raises(LimitError) as err:
         extract_document(slow, Limits(parse_timeout=0.2))
     assert err.value.name == "parse_timeout" and "--timeout N" in err.value.message

@@ -1,0 +1,111 @@
+"""One PDF page parsed by pdfminer and kept only as far as kaoping reads it.
+
+pdfplumber's ``Page.chars`` makes a pdfminer ``LTChar`` object per glyph and then a dict of all its
+resolved attributes (font, colours, marked-content tag, matrix …): on the 13-page sample those two steps
+are ~28 % of a page's parse (cProfile: ``process_object`` 0.47 s and ``LTChar`` 0.09 s of 2.12 s), and the
+reader needs six values per glyph. Here pdfminer's interpreter renders the page into a device that keeps
+each glyph as a :data:`Char` tuple — with ``LTChar``'s own box arithmetic, so the numbers are the same
+(tests/test_pdf.py compares them with ``page.chars`` on every fixture PDF) — and only the objects that
+carry ruling lines (rects, lines, curves) become dicts, with the coordinates pdfplumber computes. They are
+handed to the page as its ``objects``, so ``find_tables()`` is pdfplumber's own table finder on the same
+edges as before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from kaoping.extract.pdf_text import Char
+from pdfminer.converter import PDFPageAggregator
+from pdfminer.pdffont import PDFUnicodeNotDefined
+from pdfminer.pdfinterp import PDFPageInterpreter
+from pdfminer.utils import apply_matrix_rect
+
+EDGE_KINDS = {"LTRect": "rect", "LTLine": "line", "LTCurve": "curve"}  # pdfplumber's names for them
+Glyph = tuple[str, float, float, float, float, float]  # text, x0, y0, x1, y1 (pdfminer's frame), size
+
+
+class GlyphDevice(PDFPageAggregator):
+    """pdfminer's page aggregator with glyphs kept as tuples, in the order they are drawn (which is the
+    order pdfplumber lists them: depth first through Form XObjects)."""
+
+    def __init__(self, rsrcmgr: Any, pageno: int) -> None:
+        super().__init__(rsrcmgr, pageno=pageno, laparams=None)
+        self.glyphs: list[Glyph] = []
+
+    def render_char(self, matrix: Any, font: Any, fontsize: float, scaling: float, rise: float, cid: int,
+                    ncs: Any, graphicstate: Any) -> float:
+        """pdfminer's ``render_char`` and ``LTChar.__init__`` box, without the object."""
+        try:
+            text = font.to_unichr(cid)
+        except PDFUnicodeNotDefined:
+            text = self.handle_undefined_char(font, cid)
+        adv = font.char_width(cid) * fontsize * scaling
+        vertical = font.is_vertical()
+        if vertical:
+            vx, vy = font.char_disp(cid)
+            vx = fontsize * 0.5 if vx is None else vx * fontsize * 0.001
+            vy = (1000 - vy) * fontsize * 0.001
+            box = (-vx, vy + rise + adv, -vx + fontsize, vy + rise)
+        else:
+            descent = font.get_descent() * fontsize
+            box = (0, descent + rise, adv, descent + rise + fontsize)
+        x0, y0, x1, y1 = apply_matrix_rect(matrix, box)
+        x0, x1 = (x1, x0) if x1 < x0 else (x0, x1)
+        y0, y1 = (y1, y0) if y1 < y0 else (y0, y1)
+        self.glyphs.append((text, x0, y0, x1, y1, x1 - x0 if vertical else y1 - y0))
+        return adv
+
+
+def walk(objs: list[Any]) -> Iterator[Any]:
+    """Leaf objects in document order; containers (Form XObjects) are entered, as pdfplumber does
+    when no layout analysis is asked for."""
+    for obj in objs:
+        children = getattr(obj, "_objs", None)
+        if children is not None:
+            yield from walk(children)
+        else:
+            yield obj
+
+
+class PageFrame:
+    """pdfplumber's coordinate change for one page: pdfminer's y runs up from the MediaBox; kaoping's
+    (pdfplumber's) ``top`` runs down from the page's top edge."""
+
+    def __init__(self, page: Any) -> None:
+        self.height = page.height  # not cast: pdfplumber keeps integer coordinates integers
+        self.x0, self.top = page.mediabox[0], page.mediabox[1]
+        self.doctop = page.initial_doctop
+
+    def char(self, glyph: Glyph) -> Char:
+        text, x0, y0, x1, y1, size = glyph
+        return (text, float(x0 + self.x0), float(x1 + self.x0), float(self.height - y1 + self.top),
+                float(self.height - y0 + self.top), float(size))
+
+    def edge_object(self, obj: Any, kind: str) -> dict[str, Any]:
+        top = self.height - obj.y1 + self.top
+        found = {"object_type": kind, "x0": obj.x0 + self.x0, "x1": obj.x1 + self.x0, "y0": obj.y0,
+                 "y1": obj.y1, "top": top, "bottom": self.height - obj.y0 + self.top,
+                 "doctop": self.doctop + top, "width": obj.width, "height": obj.height}
+        if kind == "curve":
+            found["pts"] = [(self.x0 + x, self.top + self.height - y) for x, y in obj.pts]
+        return found
+
+
+def render(page: Any) -> GlyphDevice:
+    """Run pdfminer's interpreter over one pdfplumber page (what ``page.layout`` does, with our device)."""
+    device = GlyphDevice(page.pdf.rsrcmgr, page.page_number)
+    PDFPageInterpreter(page.pdf.rsrcmgr, device).process_page(page.page_obj)
+    return device
+
+
+def page_to_objects(page: Any) -> tuple[list[Char], dict[str, list[dict[str, Any]]]]:
+    """(glyphs, pdfplumber-shaped rect/line/curve objects) of a pdfplumber page, parsed once."""
+    device = render(page)
+    frame = PageFrame(page)
+    objects: dict[str, list[dict[str, Any]]] = {}
+    for obj in walk(device.get_result()._objs):
+        if (kind := EDGE_KINDS.get(type(obj).__name__)) is not None:
+            objects.setdefault(kind, []).append(frame.edge_object(obj, kind))
+    return [frame.char(g) for g in device.glyphs], objects
