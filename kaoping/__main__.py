@@ -1,5 +1,3 @@
-import sys
+from kaoping.cli import run
 
-from kaoping.cli import main
-
-sys.exit(main())
+run()

@@ -125,6 +125,10 @@ def _cmd_extract(args: argparse.Namespace) -> int:
 
         aliases = load_aliases(args.aliases)
     doc = extract(args.input, aliases=aliases, limits=args_to_limits(args))
+    if args.own_process:
+        from kaoping.writers.tables import load_pyarrow_without_numpy
+
+        load_pyarrow_without_numpy()
     write_document(doc, args.out, formats)
     s = summary(doc)
     if not args.quiet:
@@ -188,6 +192,10 @@ def _cmd_diff(args: argparse.Namespace) -> int:
 def _cmd_ingest(args: argparse.Namespace) -> int:
     from kaoping.features.ingest import run_ingest
 
+    if args.own_process:  # before the workers are forked: each starts with it loaded
+        from kaoping.writers.tables import load_pyarrow_without_numpy
+
+        load_pyarrow_without_numpy()
     limits = {k: v for k, v in (("timeout", args.timeout), ("max_memory", args.max_memory), ("wait", args.wait))
               if v is not None}
     return run_ingest(args.inputs, args.out, args.jobs, report=TerminalReport, aliases=args.aliases,
@@ -247,7 +255,13 @@ def _subject(args: argparse.Namespace | None, exc: KaopingError) -> str:
     return f"{path}: " if path else ""
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def run() -> None:
+    """The console script and ``python -m kaoping``: the process is kaoping's own."""
+    sys.exit(main(own_process=True))
+
+
+def main(argv: Sequence[str] | None = None, *, own_process: bool = False) -> int:
+    """Run one command; ``own_process``: nothing else will run in this process (see :func:`run`)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv
     logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
@@ -257,6 +271,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args: argparse.Namespace | None = None
     try:
         args = build_parser().parse_args(argv)
+        args.own_process = own_process
         if not args.command:
             raise UsageError("a command is required: extract, schema, diff or ingest (see kaoping --help)")
         return COMMANDS[args.command](args)

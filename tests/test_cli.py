@@ -78,6 +78,30 @@ def test_python_dash_m_runs(tmp_path: Path) -> None:
     assert "61 indicators" in proc.stdout
 
 
+OWN_PROCESS_RUN = """
+import sys
+from kaoping.cli import main
+code = main(["extract", sys.argv[1], "-q", "-o", sys.argv[2]], own_process=sys.argv[3] == "own")
+import pyarrow as pa
+print(code, "numpy" in sys.modules, pa.lib.np is not None)
+"""
+
+
+def test_own_process_leaves_numpy_out_and_writes_the_same_bytes(tmp_path: Path) -> None:
+    """The console script loads pyarrow without numpy (writers.tables.load_pyarrow_without_numpy); the
+    files are byte-identical to a library run, and a library run keeps pyarrow's numpy for its caller."""
+    runs = {}
+    for mode in ("own", "library"):
+        out = tmp_path / mode
+        proc = subprocess.run([sys.executable, "-c", OWN_PROCESS_RUN, str(SAMPLE), str(out), mode],
+                              capture_output=True, text=True, check=False)
+        assert proc.returncode == 0, proc.stderr
+        runs[mode] = proc.stdout.split(), {p.name: p.read_bytes() for p in sorted(out.iterdir())}
+    assert runs["own"][0] == ["0", "False", "False"]  # exit 0, numpy never loaded, pyarrow without it
+    assert runs["library"][0] == ["0", "True", "True"]  # a library caller's pyarrow still converts to numpy
+    assert runs["own"][1] == runs["library"][1] and "notice.parquet" in runs["own"][1]
+
+
 def _sample_with_weight(tmp_path: Path, code: str, weight: str) -> Path:
     lines = SAMPLE.read_text(encoding="utf-8").split("\n")
     for n, line in enumerate(lines):
