@@ -11,14 +11,9 @@ fragment ``page_start``. Text outside the tables becomes one paragraph per print
 
 from __future__ import annotations
 
-import io
 import logging
-import multiprocessing
-import os
 import re
 from bisect import bisect_right
-from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -39,7 +34,6 @@ from kaoping.schema.raw import BBox, RawCell, RawDocument, RawParagraph, RawRow,
 log = logging.getLogger(__name__)
 
 
-PARALLEL_MIN_PAGES = 6  # fewer pages than this are not worth forking for
 SNAP = 1.5  # points: cell edges closer than this are one grid line
 EXTENT_TOL = 6.0  # points: fragments whose left/right edges differ less continue one table
 ENCRYPTION_ERRORS = {"PDFPasswordIncorrect", "PDFEncryptionError", "PDFEncryptionWarning"}
@@ -108,55 +102,6 @@ def page_to_layout(page: Any, number: int) -> PageLayout:
     layout = PageLayout(number, float(page.height), chars, tables, collect.messages)
     page.close()
     return layout
-
-
-def pages_to_layouts(data: bytes, numbers: Sequence[int]) -> list[PageLayout]:
-    """Parse the given 1-based pages (the unit of work of one process)."""
-    import pdfplumber
-
-    with pdfplumber.open(io.BytesIO(data)) as pdf:
-        return [page_to_layout(pdf.pages[n - 1], n) for n in numbers]
-
-
-def pdf_workers(n_pages: int) -> int:
-    """Processes to parse pages with: pages are independent, so a multi-page PDF uses two cores.
-
-    ``KAOPING_PDF_WORKERS`` overrides; a process that is itself a worker (``kaoping ingest``)
-    parses alone, so batch runs never oversubscribe the machine.
-    """
-    env = os.environ.get("KAOPING_PDF_WORKERS", "")
-    if env.isdigit():
-        return max(1, min(int(env), n_pages))
-    if (n_pages < PARALLEL_MIN_PAGES or multiprocessing.parent_process() is not None
-            or "fork" not in multiprocessing.get_all_start_methods()):
-        return 1
-    return max(1, min(2, os.cpu_count() or 1))
-
-
-def bytes_to_layouts(data: bytes) -> list[PageLayout]:
-    """Parse every page once; turn every pdfminer/pdfplumber failure into an InputError."""
-    import pdfplumber
-
-    try:  # pdfplumber wraps pdfminer errors; never let a third-party traceback escape
-        with pdfplumber.open(io.BytesIO(data)) as pdf:
-            n_pages = len(pdf.pages)
-            workers = pdf_workers(n_pages)
-            if workers == 1:
-                layouts = [page_to_layout(page, n) for n, page in enumerate(pdf.pages, start=1)]
-        if workers > 1:  # this process takes the first share, forked helpers the others
-            shares = [list(range(1 + i, n_pages + 1, workers)) for i in range(workers)]
-            context = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(workers - 1, mp_context=context) as pool:
-                futures = [pool.submit(pages_to_layouts, data, share) for share in shares[1:]]
-                layouts = pages_to_layouts(data, shares[0])
-                for future in futures:
-                    layouts += future.result()
-            layouts.sort(key=lambda layout: layout.number)
-    except Exception as exc:
-        raise exception_to_input_error(exc) from None
-    if not layouts:
-        raise InputError("corrupt or truncated PDF: no pages")
-    return layouts
 
 
 def exception_to_input_error(exc: BaseException) -> InputError:

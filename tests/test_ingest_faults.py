@@ -201,9 +201,9 @@ def _work(task: str) -> str:
     if task == "bomb":
         return str(len(bytearray(1 << 30)))  # 1 GiB, past the limit below
     if task == "env":
-        from kaoping.extract.pdf import pdf_workers
+        from kaoping.extract.pdf_guard import page_workers
 
-        return f"{os.environ.get('KAOPING_PDF_WORKERS')} {pdf_workers(100)}"
+        return f"{os.environ.get('KAOPING_PDF_WORKERS')} {page_workers(100, 2)}"
     return task.upper()
 
 

@@ -353,13 +353,15 @@ def test_sample_paragraphs(sample: RawDocument) -> None:
 
 @pytest.mark.slow
 def test_parallel_page_parsing_gives_the_same_layouts(monkeypatch) -> None:
-    from kaoping.extract.pdf import bytes_to_layouts
+    from kaoping.extract.pdf import page_to_layout
+    from kaoping.extract.pdf_guard import parse_layouts
+    from kaoping.schema.limits import Limits
 
     data = (SAMPLES / "notice_2022.pdf").read_bytes()
     monkeypatch.setenv("KAOPING_PDF_WORKERS", "1")
-    alone = bytes_to_layouts(data)
+    alone = parse_layouts(data, Limits(), 1, page_to_layout)
     monkeypatch.setenv("KAOPING_PDF_WORKERS", "2")
-    assert bytes_to_layouts(data) == alone
+    assert parse_layouts(data, Limits(), 2, page_to_layout) == alone and len(alone[0]) == 13
 
 
 @pytest.mark.slow
