@@ -40,9 +40,11 @@ install-test: $(TSTAMP) ## install kaoping with what the tests need
 run: $(STAMP) ## extract the sample notice into outputs/notice_2022/ and print a summary
 	$(VENV)/bin/kaoping extract $(SAMPLE) -o $(OUT)
 
-test: $(TSTAMP) ## install test dependencies and run the test suite
+# two processes (pytest-xdist), one test file per process at a time (--dist loadfile): a file's session
+# fixtures (the OCR'd scans, the LibreOffice prints) are then computed by one worker only
+test: $(TSTAMP) ## install test dependencies and run the whole test suite (2 processes)
 	$(VENV)/bin/ruff check schema extract normalize kaoping tests
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2 --dist loadfile
 
 test-fast: $(TSTAMP) ## the edit loop (~30 s): ruff, every test not marked slow, fewer property examples, 2 processes
 	$(VENV)/bin/ruff check schema extract normalize kaoping tests

@@ -195,13 +195,9 @@ def bench_env() -> dict[str, str]:
 
 
 def long_notice(tmp: Path) -> Path | None:
-    """A 600-indicator notice over 100+ pages (tests/fixtures/make_pdf.py), printed by LibreOffice."""
-    if not shutil.which("soffice"):
-        return None
-    sys.path.insert(0, str(ROOT / "tests"))
-    from fixtures.make_pdf import build_long
-
-    return next(p for p in build_long(tmp) if p.suffix == ".pdf")
+    """A 600-indicator notice over 100+ pages (tests/fixtures/long, printed by LibreOffice from make_pdf.py)."""
+    path = ROOT / "tests" / "fixtures" / "long" / "notice_long.pdf"
+    return path if path.exists() else None
 
 
 def bench_cpu_ratios(tmp: Path) -> str:

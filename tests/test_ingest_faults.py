@@ -236,14 +236,14 @@ def test_one_hung_file_fails_alone_and_is_not_read_again(tmp_path: Path, monkeyp
         return real(path, aliases)
 
     monkeypatch.setattr(ingest, "extract_for_dataset", extract_or_hang)
-    ds = tmp_path / "ds"
-    assert main(["ingest", str(inbox), "-o", str(ds), "-j", "2", "--timeout", "20"]) == 1
+    ds = tmp_path / "ds"  # a text notice takes ~0.5 s: 6 s is the hang, with room for a loaded machine
+    assert main(["ingest", str(inbox), "-o", str(ds), "-j", "2", "--timeout", "6"]) == 1
     err = capsys.readouterr().err
-    assert "slow.txt: timed out after 20 s (raise the limit with --timeout)" in err
+    assert "slow.txt: timed out after 6 s (raise the limit with --timeout)" in err
     assert len(list((ds / "notices").glob("*/*.parquet"))) == 2
     # unchanged and with the same limits: listed as still failing, not read, and not a new failure
-    assert main(["ingest", str(inbox), "-o", str(ds), "-j", "2", "--timeout", "20"]) == 0
-    assert "slow.txt: still failing (timed out after 20 s" in capsys.readouterr().out
+    assert main(["ingest", str(inbox), "-o", str(ds), "-j", "2", "--timeout", "6"]) == 0
+    assert "slow.txt: still failing (timed out after 6 s" in capsys.readouterr().out
 
 
 def test_parent_killed_takes_its_workers_with_it(tmp_path: Path) -> None:
