@@ -23,13 +23,16 @@ def frame_dpi(frame: Any) -> float:
 
 
 def bytes_to_frames(data: bytes) -> list[tuple[Any, float]]:
-    """Every frame of the image as a greyscale numpy array with its dpi."""
+    """Every frame of the image as a greyscale numpy array with its dpi, turned upright as its EXIF
+    orientation tag says (a camera or a phone scanner stores the pixels as the sensor saw them and records
+    the turn in the tag: a page photographed sideways is tagged "rotate 90")."""
     import numpy as np
-    from PIL import Image, ImageSequence, UnidentifiedImageError
+    from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
     try:
         with Image.open(io.BytesIO(data)) as img:
-            frames = [(np.asarray(f.convert("L")), frame_dpi(f)) for f in ImageSequence.Iterator(img)]
+            frames = [(np.asarray(ImageOps.exif_transpose(f).convert("L")), frame_dpi(f))
+                      for f in ImageSequence.Iterator(img)]
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
         reason = " ".join(str(exc).split())[:120] or type(exc).__name__
         raise InputError(f"corrupt or unreadable image: {reason}") from None

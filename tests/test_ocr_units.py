@@ -171,3 +171,22 @@ def test_boxes_are_given_in_the_pixels_of_the_page_as_scanned() -> None:
     assert centre == pytest.approx((990, 490, 1010, 510), abs=0.5)
     edge = to_pixels((1980 * k, 490 * k, 2000 * k, 510 * k), page)
     assert edge[1] == pytest.approx(490 + 17.3, abs=1.0) and edge[0] == pytest.approx(1980, abs=1.0)
+
+
+def test_a_photo_tagged_as_turned_is_read_upright() -> None:
+    """EXIF orientation 6 ("rotate 90° clockwise to view"): the frame comes out upright, 300 wide and 200
+    high, with the mark that sat at the stored image's top left now at its top right."""
+    import io
+
+    from kaoping.extract.image import bytes_to_frames
+    from PIL import Image
+
+    stored = Image.new("L", (200, 300), 255)
+    stored.paste(0, (0, 0, 40, 40))  # a black mark at the stored top left
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    buf = io.BytesIO()
+    stored.save(buf, format="JPEG", exif=exif, dpi=(200, 200))
+    [(gray, dpi)] = bytes_to_frames(buf.getvalue())
+    assert gray.shape == (200, 300) and dpi == 200
+    assert gray[:40, -40:].mean() < 60 and gray[:40, :40].mean() > 200
