@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kaoping.extract.ocr_engine import Glyph, glyph_width, recognise, recognise_crop, require_ocr
+from kaoping.extract.ocr_orient import quarter_turns, unturn_point
 from kaoping.extract.ocr_rules import binarise, deskew, page_to_tables
 from kaoping.schema.errors import InputError
 from kaoping.schema.raw import BBox, RawDocument, SourceInfo
@@ -63,6 +64,8 @@ class OcrPage:
     skew: float
     glyphs: list[Glyph]
     tables: list[list[BBox]]
+    turns: int = 0  # quarter turns (counter-clockwise) that set the scan upright (ocr_orient)
+    scan_size: tuple[int, int] = (0, 0)  # width, height of the page as scanned, before those turns
 
 
 # ---------------------------------------------------------------- one page
@@ -124,8 +127,14 @@ def fill_empty_cell(clean: Any, ink: Any, box: BBox, glyphs: list[Glyph]) -> lis
 
 
 def image_to_page(gray: Any, number: int, dpi: float) -> OcrPage:
+    import numpy as np
+
+    scan_size = (int(gray.shape[1]), int(gray.shape[0]))
     if (gray < 128).mean() < BLANK_INK:  # a blank page (or one with a few specks): nothing to read
-        return OcrPage(number, int(gray.shape[1]), int(gray.shape[0]), dpi, 0.0, [], [])
+        return OcrPage(number, *scan_size, dpi, 0.0, [], [], 0, scan_size)
+    turns = quarter_turns(gray)
+    if turns:
+        gray = np.ascontiguousarray(np.rot90(gray, turns))
     level, skew = deskew(gray)
     tables, rules = page_to_tables(level)
     clean = erase_rules(level, rules)
@@ -133,7 +142,7 @@ def image_to_page(gray: Any, number: int, dpi: float) -> OcrPage:
     glyphs = recognise(clean, ink)
     glyphs = drop_doubles(glyphs)
     glyphs += [g for boxes in tables for box in boxes for g in fill_empty_cell(clean, ink, box, glyphs)]
-    return OcrPage(number, int(gray.shape[1]), int(gray.shape[0]), dpi, skew, glyphs, tables)
+    return OcrPage(number, int(gray.shape[1]), int(gray.shape[0]), dpi, skew, glyphs, tables, turns, scan_size)
 
 
 # ---------------------------------------------------------------- many pages, in parallel
@@ -221,15 +230,18 @@ def weakest(page: OcrPage, box_pt: BBox) -> float | None:
 
 def to_pixels(box: BBox, page: OcrPage) -> BBox:
     """A box in points on the levelled page -> the box it covers in the pixels of the page as scanned
-    (the skew rotation undone about the page centre; a tilted box is given by its bounding box)."""
+    (the skew rotation undone about the page centre, then any quarter turns; a tilted box is given by its
+    bounding box)."""
     k = page.dpi / 72.0
     cx, cy = page.width / 2, page.height / 2
     a = math.radians(page.skew)
     xs, ys = [], []
     for x, y in ((box[0], box[1]), (box[2], box[1]), (box[0], box[3]), (box[2], box[3])):
         dx, dy = x * k - cx, y * k - cy
-        xs.append(cx + math.cos(a) * dx - math.sin(a) * dy)
-        ys.append(cy + math.sin(a) * dx + math.cos(a) * dy)
+        px, py = unturn_point(cx + math.cos(a) * dx - math.sin(a) * dy, cy + math.sin(a) * dx + math.cos(a) * dy,
+                              page.turns, *page.scan_size)
+        xs.append(px)
+        ys.append(py)
     return (round(min(xs), 1), round(min(ys), 1), round(max(xs), 1), round(max(ys), 1))
 
 
@@ -256,6 +268,9 @@ def attach_ocr_facts(doc: RawDocument, pages: list[OcrPage]) -> RawDocument:
     for page in pages:
         if page.skew:
             log.debug("page %d: skew %.2f° removed", page.number, page.skew)
+        if page.turns:  # worth a look: the reading decided which way up the page is
+            doc.warnings.append(f"page {page.number}: scanned turned {90 * page.turns}° clockwise; read after "
+                                "turning it upright (boxes are given in the pixels as scanned)")
     doc.source = doc.source.model_copy(update={"ocr": True, "pages": len(pages)})
     return doc
 

@@ -97,10 +97,15 @@ def test_tiff_gives_the_same_records_as_the_pdf(scans, pdf_scan) -> None:
     assert len(starting) >= 4 and set(starting) <= {i.code for i in tif[1].indicators}
 
 
-def test_single_png_page_gives_that_pages_records(scans, pdf_scan) -> None:
+@pytest.fixture(scope="session")
+def png_page(scans):
+    return read(scans["notice_scan_page.png"])
+
+
+def test_single_png_page_gives_that_pages_records(png_page, pdf_scan) -> None:
     from fixtures.make_scans import TABLE_PAGE
 
-    raw, doc = read(scans["notice_scan_page.png"])
+    raw, doc = png_page
     assert raw.source.pages == 1
     whole = {i.code: i for i in pdf_scan[1].indicators}
     on_page = [i for i in pdf_scan[1].indicators if i.source.pages[0] == TABLE_PAGE]  # rows that start there
@@ -116,3 +121,22 @@ def test_a_scan_of_prose_is_a_clean_exit_3(scans, tmp_path, capsys) -> None:
     assert main(["extract", str(scans["prose_scan.png"]), "-o", str(tmp_path / "out")]) == 3
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("kaoping: error: ") and "no 考评表" in err[0]
+
+
+@pytest.mark.parametrize(("name", "degrees"), [("notice_scan_page_cw.png", 90), ("notice_scan_page_180.png", 180)])
+def test_a_page_scanned_turned_is_read_upright(scans, png_page, name: str, degrees: int) -> None:
+    """The table page turned a quarter clockwise (landscape fed in portrait) and upside down: read upright,
+    the same records as the upright scan, a warning that says so, boxes in the pixels of the file."""
+    raw, doc = read(scans[name])
+    assert records(doc) == records(png_page[1]) and len(records(doc)) == 4  # the rows that start on the page
+    assert raw.warnings == [f"page 1: scanned turned {degrees}° clockwise; read after turning it upright "
+                            "(boxes are given in the pixels as scanned)"]
+    from PIL import Image
+
+    with Image.open(scans["notice_scan_page.png"]) as img:
+        width, height = img.size  # of the upright page
+    for up, got in zip(png_page[0].tables[0].cells, raw.tables[0].cells, strict=True):
+        x0, y0, x1, y1 = up.bbox
+        want = (height - y1, x0, height - y0, x1) if degrees == 90 else (width - x1, height - y1, width - x0, height - y0)
+        assert (got.row, got.col, got.text) == (up.row, up.col, up.text)
+        assert got.bbox == pytest.approx(want, abs=1.5)
