@@ -190,12 +190,12 @@ def _cmd_diff(args: argparse.Namespace) -> int:
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
-    from kaoping.features.ingest import run_ingest
-
-    if args.own_process:  # before the workers are forked: each starts with it loaded
+    if args.own_process:  # before anything imports pyarrow, and before the workers are forked
         from kaoping.writers.tables import load_pyarrow_without_numpy
 
         load_pyarrow_without_numpy()
+    from kaoping.features.ingest import run_ingest
+
     limits = {k: v for k, v in (("timeout", args.timeout), ("max_memory", args.max_memory), ("wait", args.wait))
               if v is not None}
     return run_ingest(args.inputs, args.out, args.jobs, report=TerminalReport, aliases=args.aliases,
