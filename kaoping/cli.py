@@ -78,10 +78,16 @@ def build_parser() -> argparse.ArgumentParser:
     ing.add_argument("--promote-worse", action="store_true",
                      help="let a newer version with more error findings replace the one in use")
     ing.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    add_limit_flags(ing, skip=INGEST_OWN_LIMITS)
     return p
 
 
-def add_limit_flags(parser: argparse.ArgumentParser) -> None:
+#: limits ingest applies its own way: a worker's wall-clock time per file (--timeout) and its memory
+#: (--max-memory); the PDF parser runs inside the worker there, so the parser's own two would be doubles
+INGEST_OWN_LIMITS = frozenset({"parse_timeout", "max_memory_mb"})
+
+
+def add_limit_flags(parser: argparse.ArgumentParser, skip: frozenset[str] = frozenset()) -> None:
     """--max-pages N, --max-cell-chars N, … one flag per field of kaoping.schema.limits.Limits."""
     import dataclasses
 
@@ -90,6 +96,8 @@ def add_limit_flags(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("limits (input beyond them is refused with exit 3)")
     defaults = Limits()
     for f in dataclasses.fields(Limits):
+        if f.name in skip:
+            continue
         flag, unit, _ = describe(f.name)
         shown = flag_value(f.name, getattr(defaults, f.name))
         in_mb = takes_megabytes(f.name)
@@ -199,7 +207,7 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     limits = {k: v for k, v in (("timeout", args.timeout), ("max_memory", args.max_memory), ("wait", args.wait))
               if v is not None}
     return run_ingest(args.inputs, args.out, args.jobs, report=TerminalReport, aliases=args.aliases,
-                      promote_worse=args.promote_worse, **limits)
+                      promote_worse=args.promote_worse, input_limits=args_to_limits(args), **limits)
 
 
 class TerminalReport:

@@ -136,6 +136,22 @@ def test_failed_file_is_reported_and_the_others_land(tmp_path: Path, capsys) -> 
     assert [s["file"] for s in manifest["sources"].values()] == ["a.txt"]
 
 
+def test_ingest_applies_the_input_limits_and_retries_when_one_is_raised(tmp_path: Path, capsys) -> None:
+    """ingest takes extract's size limits (--max-cell-chars …); a file refused by one stays failing while the
+    limits stay the same, and is read again when the limit is raised."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy(SAMPLES / "notice_2022.txt", inbox / "a.txt")
+    ds = tmp_path / "ds"
+    assert main(["ingest", str(inbox), "-o", str(ds), "-j", "1", "--max-cell-chars", "40"]) == 1
+    err = capsys.readouterr().err
+    assert "a.txt: " in err and "--max-cell-chars" in err and not (ds / "indicators").exists()
+    assert main(["ingest", str(inbox), "-o", str(ds), "-j", "1", "--max-cell-chars", "40"]) == 0
+    assert "a.txt: still failing" in capsys.readouterr().out
+    assert main(["ingest", str(inbox), "-o", str(ds), "-j", "1"]) == 0  # the default, 20,000, is higher
+    assert query(ds, "select year, count(*) from T(indicators) group by year") == [(2022, 61)]
+
+
 def test_corrected_version_replaces_rows_and_old_copy_does_not_win_back(tmp_path: Path) -> None:
     ds = tmp_path / "ds"
     original = tmp_path / "original.txt"

@@ -230,10 +230,10 @@ def test_one_hung_file_fails_alone_and_is_not_read_again(tmp_path: Path, monkeyp
 
     real = ingest.extract_for_dataset
 
-    def extract_or_hang(path: str, aliases=None) -> dict:
+    def extract_or_hang(path: str, aliases=None, limits=None) -> dict:
         if path.endswith("slow.txt"):
             time.sleep(60)
-        return real(path, aliases)
+        return real(path, aliases, limits)
 
     monkeypatch.setattr(ingest, "extract_for_dataset", extract_or_hang)
     ds = tmp_path / "ds"  # a text notice takes ~0.5 s: 6 s is the hang, with room for a loaded machine

@@ -42,6 +42,7 @@ from kaoping.features.dataset.versions import (
 from kaoping.features.dataset.views import BOOK, CSV_DIR
 from kaoping.features.dataset.workers import PDF_WORKERS_ENV, Limits, run_pool
 from kaoping.schema.errors import KaopingError, OutputError, UsageError
+from kaoping.schema.limits import Limits as InputLimits
 
 log = logging.getLogger(__name__)
 
@@ -58,12 +59,12 @@ __all__ = ["MANIFEST", "IngestedSource", "choose_primary", "collect_inputs", "no
 # ---------------------------------------------------------------- in the worker
 
 
-def extract_for_dataset(path: str, aliases: dict[str, str] | None = None) -> dict:
+def extract_for_dataset(path: str, aliases: dict[str, str] | None = None, limits: InputLimits | None = None) -> dict:
     """Worker: one file → its source record, its tables as Parquet bytes and its summary, or an error."""
     from kaoping.api import extract, summary
 
     try:
-        doc = extract(path, aliases=aliases)
+        doc = extract(path, aliases=aliases, limits=limits)
     except KaopingError as exc:
         return {"error": exc.message}
     notice_id = document_notice_id(doc)
@@ -196,10 +197,11 @@ def available_cores() -> int:
 def run_ingest(inputs: list[Path], out: Path, jobs: int | None = None,
                report: Callable[[int], Report] = KeptReport, *, aliases: Path | None = None,
                timeout: float = DEFAULT_TIMEOUT, max_memory: int = DEFAULT_MEMORY_MIB, wait: float = DEFAULT_WAIT,
-               promote_worse: bool = False) -> int:
+               promote_worse: bool = False, input_limits: InputLimits | None = None) -> int:
     """Ingest files and folders into the dataset ``out``; 0 when nothing new failed, 1 when something did.
 
-    ``report(total)`` makes the object told about each file (the CLI passes a terminal reporter)."""
+    ``report(total)`` makes the object told about each file (the CLI passes a terminal reporter);
+    ``input_limits`` are the size limits every file is read under (kaoping.schema.limits, the defaults when None)."""
     if jobs is not None and jobs < 1:
         raise UsageError(f"-j must be at least 1, not {jobs}")
     if timeout <= 0 or max_memory < 0 or wait < 0:
@@ -221,7 +223,7 @@ def run_ingest(inputs: list[Path], out: Path, jobs: int | None = None,
         migrate_v1(out)
         store.mark(out, store.RUNNING, True)
         code = _run(inputs, out, jobs or available_cores(), report, (alias_map, alias_id),
-                    Limits(timeout, max_memory), promote_worse)
+                    Limits(timeout, max_memory), promote_worse, input_limits or InputLimits())
         store.mark(out, store.RUNNING, False)
     return code
 
@@ -235,13 +237,14 @@ def _aliases_changed(out: Path, alias_id: str | None, has_notices: bool) -> bool
 
 
 def _run(inputs: list[Path], out: Path, jobs: int, report: Callable[[int], Report],
-         aliases: tuple[dict[str, str] | None, str | None], limits: Limits, promote_worse: bool) -> int:
+         aliases: tuple[dict[str, str] | None, str | None], limits: Limits, promote_worse: bool,
+         input_limits: InputLimits) -> int:
     from kaoping.features.dataset.run import Run
     from kaoping.features.dataset.views import state_to_manifest, write_book_and_csv
 
     box = collect_inbox(inputs, out)
     reporter = report(len(box.files))
-    run = Run(out, reporter, limits, promote_worse)
+    run = Run(out, reporter, limits, promote_worse, input_limits)
     if _aliases_changed(out, aliases[1], bool(run.by_id)):
         reporter.line("warning: the --aliases mapping differs from the one earlier runs applied: notices already "
                       "in the dataset keep the names as corrected then; ingest into a new dataset to apply it to all")
@@ -256,7 +259,7 @@ def _run(inputs: list[Path], out: Path, jobs: int, report: Callable[[int], Repor
         if todo:
             preload_readers()
             os.environ[PDF_WORKERS_ENV] = "1"  # also in the parent, should a reader run here
-        work = functools.partial(extract_for_dataset, aliases=aliases[0])
+        work = functools.partial(extract_for_dataset, aliases=aliases[0], limits=input_limits)
         for path, result, error in run_pool(sorted(todo), work, jobs, limits):
             reporter.advance()
             sha, size, f, copies = todo[path]

@@ -4,6 +4,7 @@ worker finishes (see :mod:`kaoping.features.dataset.store` for the commit and
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from kaoping.features.dataset.tables import (
 )
 from kaoping.features.dataset.versions import IngestedSource, decide
 from kaoping.features.dataset.workers import Limits
+from kaoping.schema.limits import Limits as InputLimits
 
 log = logging.getLogger(__name__)
 
@@ -36,8 +38,10 @@ def entry_held(entry: dict) -> set[str]:
 class Run:
     """One ingest run under the dataset's lock: classify the inputs, extract in workers, commit each notice."""
 
-    def __init__(self, out: Path, reporter, limits: Limits, promote_worse: bool) -> None:
+    def __init__(self, out: Path, reporter, limits: Limits, promote_worse: bool,
+                 input_limits: InputLimits | None = None) -> None:
         self.out, self.reporter, self.limits, self.promote_worse = out, reporter, limits, promote_worse
+        self.input_limits = dataclasses.asdict(input_limits or InputLimits())
         self.by_id = {e["notice_id"]: e for e in store.load_entries(out, store.NOTICES_DIR).values()}
         self.by_sha = {sha: e for e in self.by_id.values() for sha in e["sources"]}
         self.failed = store.load_entries(out, store.FAILED_DIR)
@@ -86,8 +90,10 @@ class Run:
         def more(now: float, then: float) -> bool:
             return (now or float("inf")) > (then or float("inf"))
 
+        earlier = failure.get("input_limits") or dataclasses.asdict(InputLimits())  # older records: the defaults
         return (failure.get("kaoping") != __version__ or more(self.limits.timeout, failure.get("timeout", 0))
-                or more(self.limits.memory_mib, failure.get("max_memory", 0)))
+                or more(self.limits.memory_mib, failure.get("max_memory", 0))
+                or any(more(value, earlier.get(name, 0)) for name, value in self.input_limits.items()))
 
     def _known(self, sha: str, f: InboxFile, copies: list[str]) -> None:
         entry = self.by_sha[sha]
@@ -106,7 +112,8 @@ class Run:
         if sha not in self.failed:
             self.new_failures += 1
         self.failed[sha] = {"file": f.rel, "reason": reason, "size": size, "kaoping": __version__,
-                            "timeout": self.limits.timeout, "max_memory": self.limits.memory_mib}
+                            "timeout": self.limits.timeout, "max_memory": self.limits.memory_mib,
+                            "input_limits": self.input_limits}
         store.write_atomic(self.out, f"{store.FAILED_DIR}/{sha}.json", store.json_bytes(self.failed[sha]))
 
     def land(self, size: int, f: InboxFile, copies: list[str], result: dict) -> None:
