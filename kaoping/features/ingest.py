@@ -260,7 +260,8 @@ def _run(inputs: list[Path], out: Path, jobs: int, report: Callable[[int], Repor
             preload_readers()
             os.environ[PDF_WORKERS_ENV] = "1"  # also in the parent, should a reader run here
         work = functools.partial(extract_for_dataset, aliases=aliases[0], limits=input_limits)
-        for path, result, error in run_pool(sorted(todo), work, jobs, limits):
+        largest_first = sorted(todo, key=lambda p: (-todo[p][1], p))  # the longest jobs first: no long tail
+        for path, result, error in run_pool(largest_first, work, jobs, limits):
             reporter.advance()
             sha, size, f, copies = todo[path]
             error = error or (result or {}).get("error")

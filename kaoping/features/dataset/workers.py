@@ -153,6 +153,7 @@ def run_pool(tasks: list[Any], work: Work, jobs: int, limits: Limits) -> Iterato
         while busy:
             wait_for = max(0.0, min(w.deadline for w in busy) - time.monotonic())
             ready = set(wait([w.conn for w in busy] + [w.proc.sentinel for w in busy], timeout=wait_for))
+            done: list[tuple[Any, Any, str | None]] = []
             for w in list(busy):
                 # poll too: ``ready`` may be stale after a slow commit, and a finished file is never a timeout
                 finished = w.conn in ready or w.proc.sentinel in ready or w.conn.poll(0)
@@ -174,7 +175,8 @@ def run_pool(tasks: list[Any], work: Work, jobs: int, limits: Limits) -> Iterato
                     w = _Worker(work, limits)
                     workers.append(w)
                 feed(w)  # the next file starts before this one's result is committed
-                yield task, result, error
+                done.append((task, result, error))
+            yield from done  # every finished worker is fed before any result is committed
     finally:
         for w in workers:
             if w in busy:
