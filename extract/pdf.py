@@ -84,7 +84,10 @@ class _Collect(logging.Handler):
 
 
 def page_to_layout(page: Any, number: int) -> PageLayout:
-    from kaoping.extract.pdf_objects import page_to_objects  # pdfminer: loaded when a PDF is read
+    from kaoping.extract.pdf_objects import (  # pdfminer: loaded when a PDF is read
+        open_row_ends,
+        page_to_objects,
+    )
 
     collect = _Collect()
     parser_log = logging.getLogger("pdfminer")
@@ -94,7 +97,9 @@ def page_to_layout(page: Any, number: int) -> PageLayout:
     parser_log.propagate = False
     try:
         chars, page._objects = page_to_objects(page)  # pdfplumber's table finder reads these edges
-        tables = [list(t.cells) for t in page.find_tables()]
+        closing = open_row_ends(page.edges)  # rules a page break left out (a browser's print)
+        found = page.find_tables({"explicit_horizontal_lines": closing} if closing else None)
+        tables = [list(t.cells) for t in found]
     finally:
         parser_log.removeHandler(collect)
         parser_log.setLevel(saved[0])

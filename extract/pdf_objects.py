@@ -109,3 +109,42 @@ def page_to_objects(page: Any) -> tuple[list[Char], dict[str, list[dict[str, Any
         if (kind := EDGE_KINDS.get(type(obj).__name__)) is not None:
             objects.setdefault(kind, []).append(frame.edge_object(obj, kind))
     return [frame.char(g) for g in device.glyphs], objects
+
+
+MIN_RULE = 10.0  # points: a rule shorter than this is a glyph stroke, a tick or the cap of a rule drawn as a thin box
+MIN_COLUMNS = 3  # vertical rules ending at one height: the sides of a row of at least two cells
+END_TOL = 1.5  # points: rule ends this close are one height (pdfplumber's own snap is 3)
+
+
+def open_row_ends(edges: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Horizontal rules a page break left out, as pdfplumber line objects.
+
+    A browser (Chromium's print) cuts a table row at the page edge without drawing its border there: the
+    column rules of the cut row simply stop, the cells are open, and pdfplumber's finder, which needs
+    closed cells, finds no table on a page the row fills. A rule end is open when no horizontal rule
+    passes through it; where at least MIN_COLUMNS open ends lie at one height, the missing rule is put
+    back, from the first of them to the last. A ruled table (every end met by some rule) gets nothing."""
+    verticals = [e for e in edges if e["orientation"] == "v" and e["height"] >= MIN_RULE]
+    horizontals = [e for e in edges if e["orientation"] == "h" and e["width"] >= MIN_RULE]  # not a rule's own cap
+    added: list[dict[str, Any]] = []
+    for end in ("top", "bottom"):
+        open_ends = [e for e in verticals if not any(abs(h["top"] - e[end]) <= 2 * END_TOL
+                                                     and h["x0"] - END_TOL <= e["x0"] <= h["x1"] + END_TOL
+                                                     for h in horizontals)]
+        for group in ends_to_groups(open_ends, end):
+            y = sorted(e[end] for e in group)[len(group) // 2]
+            x0, x1 = min(e["x0"] for e in group), max(e["x1"] for e in group)
+            added.append({"object_type": "line", "x0": x0, "x1": x1, "top": y, "bottom": y, "width": x1 - x0,
+                          "height": 0.0, "doctop": y})
+    return added
+
+
+def ends_to_groups(verticals: list[dict[str, Any]], end: str) -> list[list[dict[str, Any]]]:
+    """Vertical rules grouped by where their ``end`` ("top" or "bottom") lies; groups of MIN_COLUMNS or more."""
+    groups: list[list[dict[str, Any]]] = []
+    for e in sorted(verticals, key=lambda e: e[end]):
+        if groups and e[end] - groups[-1][-1][end] <= END_TOL:
+            groups[-1].append(e)
+        else:
+            groups.append([e])
+    return [g for g in groups if len({round(e["x0"]) for e in g}) >= MIN_COLUMNS]

@@ -473,3 +473,24 @@ def test_lean_page_reader_gives_pdfplumbers_glyphs_and_tables(name: str) -> None
     assert min(glyphs) > 0 and (tables > 0 or name == "odd pages")
     if name == "odd pages":  # offset box, rotated 考评, form text + 绩效, vertical 考评表
         assert glyphs == [10, 2, 15, 3]
+
+
+def test_rules_a_page_break_left_out_are_put_back() -> None:
+    """Chromium prints a row cut by the page edge without its top rule: the column rules just stop. Where
+    three or more vertical rules end at one height and no horizontal rule spans them, the rule is put back;
+    a fully ruled table gets nothing."""
+    from kaoping.extract.pdf_objects import open_row_ends
+
+    def v(x: float, top: float, bottom: float) -> dict:
+        return {"orientation": "v", "x0": x, "x1": x, "top": top, "bottom": bottom, "height": bottom - top}
+
+    def h(x0: float, x1: float, y: float) -> dict:
+        return {"orientation": "h", "x0": x0, "x1": x1, "top": y, "bottom": y, "height": 0.0, "width": x1 - x0}
+
+    cut = [v(x, 27.7, 544.5) for x in (34, 79, 125, 173)] + [h(34, 173, 544.5)]
+    [line] = open_row_ends(cut)
+    assert (line["top"], line["bottom"], line["x0"], line["x1"], line["object_type"]) == (27.7, 27.7, 34, 173, "line")
+    assert open_row_ends([*cut, h(34, 173, 27.7)]) == []  # ruled at both ends: nothing to add
+    assert open_row_ends([v(34, 10, 200), v(79, 10, 200), h(34, 79, 200)]) == []  # two rules are not a row of cells
+    caps = [h(x, x + 0.75, 27.7) for x in (34, 79, 125, 173)]  # rules drawn as thin boxes have 0.75-pt caps
+    assert [(e["top"], e["x0"], e["x1"]) for e in open_row_ends([*cut, *caps])] == [(27.7, 34, 173)]
