@@ -1,7 +1,7 @@
 """The normalisation pipeline: one explicit, ordered list of small steps, raw document → records.
 
 Each step takes the draft and returns a new one; the order is the contract:
-invisible characters → grid repair → notice metadata → hierarchy → text folding → names (→ aliases) → dates → references
+invisible characters → radical code points → grid repair → notice metadata → hierarchy → text folding → names (→ aliases) → dates → references
 → targets → checks (arithmetic, structure, people).
 """
 
@@ -22,6 +22,7 @@ from kaoping.normalize.notice import paragraphs_to_notice
 from kaoping.normalize.ocr import step_ocr
 from kaoping.normalize.paragraphs import join_wrapped_paragraphs
 from kaoping.normalize.people import apply_aliases, indicators_to_people
+from kaoping.normalize.radicals import raw_to_ideographs
 from kaoping.normalize.references import indicators_to_references
 from kaoping.normalize.targets import indicators_to_targets
 from kaoping.schema.errors import InputError
@@ -66,6 +67,12 @@ class Draft:
 def step_visible(d: Draft) -> Draft:
     """Zero-width, bidi and control characters out of every cell and paragraph (normalize/invisible.py)."""
     raw, issues = raw_to_visible(d.raw)
+    return d if not issues else replace(d, raw=raw, issues=[*d.issues, *issues])
+
+
+def step_radicals(d: Draft) -> Draft:
+    """Radical code points a PDF font maps ideographs to (⾏ for 行) read as the ideographs (normalize/radicals.py)."""
+    raw, issues = raw_to_ideographs(d.raw)
     return d if not issues else replace(d, raw=raw, issues=[*d.issues, *issues])
 
 
@@ -169,6 +176,7 @@ def step_checks(d: Draft) -> Draft:
 
 STEPS: list[Callable[[Draft], Draft]] = [
     step_visible,
+    step_radicals,
     step_grid,
     step_notice,
     step_hierarchy,

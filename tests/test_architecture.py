@@ -22,7 +22,7 @@ PACKAGES = {"schema": "kaoping.schema", "extract": "kaoping.extract", "normalize
 LAYER = {"kaoping.schema": 0, "kaoping.extract": 1, "kaoping.normalize": 2, "kaoping": 3}
 
 #: normalize modules in pipeline order; a step may import an earlier step or a library, never a later step
-STEP_ORDER = [("invisible",), ("grid", "columns", "rowkinds"), ("notice",), ("hierarchy", "notes"), ("fields",), ("people",), ("ocr",), ("references",),
+STEP_ORDER = [("invisible",), ("radicals",), ("grid", "columns", "rowkinds"), ("notice",), ("hierarchy", "notes"), ("fields",), ("people",), ("ocr",), ("references",),
               ("targets",), ("checks",), ("pipeline",)]
 #: normalize modules that are libraries of pure helpers used by several steps (they import no step)
 LIBRARIES = {"facts", "textfold", "issues", "numerals", "settings", "rows", "headers", "dates", "names", "docnumber", "citations",

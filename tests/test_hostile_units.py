@@ -115,3 +115,18 @@ def test_names_a_narrow_column_ran_together_once_are_split() -> None:
     owners = cells_to_vocabulary(cells)
     assert "吴敏何静" not in owners
     assert split_names("吴敏何静 朱琳", owners) == ["吴敏", "何静", "朱琳"]
+
+
+def test_radical_code_points_are_read_as_the_ideographs_they_stand_for() -> None:
+    """⾏政能⼒⽬标 (Kangxi radicals U+2F8F, U+2F12, U+2F6C, as Chromium's PDFs map them) is 行政能力目标;
+    a supplement radical with no ideograph of its own (⺮ U+2EAE) stays; one info finding counts them."""
+    from kaoping.normalize.radicals import radicals_to_ideographs, raw_to_ideographs
+    from kaoping.schema.raw import RawDocument, RawParagraph, SourceInfo
+
+    assert radicals_to_ideographs("⾏政能⼒⽬标（25分）") == "行政能力目标（25分）"
+    assert radicals_to_ideographs("⺮") == "⺮"
+    raw = RawDocument(source=SourceInfo(format="pdf", file="x.pdf", sha256="0" * 64, size=1),
+                      paragraphs=[RawParagraph(index=0, text="⾏政能⼒⽬标"), RawParagraph(index=1, text="正文")])
+    fixed, [issue] = raw_to_ideographs(raw)
+    assert [p.text for p in fixed.paragraphs] == ["行政能力目标", "正文"] and raw.paragraphs[0].text == "⾏政能⼒⽬标"
+    assert (issue.kind, issue.severity) == ("radical_chars", "info") and issue.message.startswith("3 characters")
