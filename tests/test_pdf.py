@@ -61,6 +61,20 @@ class Page:
             self.text(x0 + pad, top + pad + 9 + 12 * i, line)
 
 
+def objects_to_pdf(objs: list[bytes], root: int) -> bytes:
+    """Numbered objects (1-based) with a cross-reference table and a trailer naming ``root``."""
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for i, body in enumerate(objs, start=1):
+        offsets.append(len(out))
+        out += f"{i} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode()
+    out += "".join(f"{o:010d} 00000 n \n" for o in offsets).encode()
+    out += f"trailer\n<< /Size {len(objs) + 1} /Root {root} 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)
+
+
 def build_pdf(pages: list[Page]) -> bytes:
     objs: list[bytes] = []
 
@@ -85,16 +99,7 @@ def build_pdf(pages: list[Page]) -> bytes:
     refs = " ".join(f"{k} 0 R" for k in kids)
     add(f"<< /Type /Pages /Kids [{refs}] /Count {len(kids)} >>")
     root = add(f"<< /Type /Catalog /Pages {pages_id} 0 R >>")
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for i, body in enumerate(objs, start=1):
-        offsets.append(len(out))
-        out += f"{i} 0 obj\n".encode() + body + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode()
-    out += "".join(f"{o:010d} 00000 n \n" for o in offsets).encode()
-    out += f"trailer\n<< /Size {len(objs) + 1} /Root {root} 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    return bytes(out)
+    return objects_to_pdf(objs, root)
 
 
 def read(data: bytes) -> RawDocument:
@@ -435,16 +440,7 @@ def odd_pages_pdf() -> bytes:
                         f"/Resources << {fonts} /XObject << /X1 {xobj} 0 R >> >> /Contents {c} 0 R >>"))
     add(f"<< /Type /Pages /Kids [{' '.join(f'{k} 0 R' for k in kids)}] /Count {len(kids)} >>")
     root = add(f"<< /Type /Catalog /Pages {pages_id} 0 R >>")
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for i, body in enumerate(objs, start=1):
-        offsets.append(len(out))
-        out += f"{i} 0 obj\n".encode() + body + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode()
-    out += "".join(f"{o:010d} 00000 n \n" for o in offsets).encode()
-    out += f"trailer\n<< /Size {len(objs) + 1} /Root {root} 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    return bytes(out)
+    return objects_to_pdf(objs, root)
 
 
 LEAN_CASES = {"sample": lambda: SAMPLE.read_bytes(), "made": two_page_notice, "odd pages": odd_pages_pdf,
