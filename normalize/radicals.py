@@ -2,26 +2,33 @@
 
 Some PDF producers (Chromium's print, some Word exports) give a font a ToUnicode map that sends a glyph to
 the Kangxi Radicals (U+2F00–U+2FDF) or CJK Radicals Supplement (U+2E80–U+2EFF) block instead of the
-ideograph it draws: 行政能力目标 comes out as ⾏政能⼒⽬标, looks the same, and matches nothing — no header,
-no category, no name. Each such character that Unicode itself declares a compatibility form of one
-ideograph (NFKC) is read as that ideograph. One finding per document says how many, with examples.
+ideograph it draws: 行政能力目标 comes out as ⾏政能⼒⽬标, 黄华明 as ⻩华明, looks the same, and matches
+nothing — no header, no category, no name. Each such character is read as the ideograph it stands for
+(``data/radical_ideographs.csv``: Unicode's compatibility mapping for the Kangxi radicals, and the
+supplement's radicals that a Chinese font draws with an ideograph's own glyph). A radical with no
+ideograph of its own (⺮, the bamboo top) stays. One finding per document says how many, with examples.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
+from functools import cache
 
+from kaoping.normalize.facts import data_rows
 from kaoping.schema.models import Issue
 from kaoping.schema.raw import RawDocument
 
 RADICALS_RE = re.compile("[\u2e80-\u2eff\u2f00-\u2fdf]")
 
 
+@cache
+def radical_table() -> dict[str, str]:
+    return {r["radical"]: r["ideograph"] for r in data_rows("radical_ideographs.csv")}
+
+
 def ideograph(ch: str) -> str:
-    """The unified ideograph a radical code point stands for (NFKC), or the character itself."""
-    folded = unicodedata.normalize("NFKC", ch)
-    return folded if len(folded) == 1 and unicodedata.name(folded, "").startswith("CJK UNIFIED IDEOGRAPH") else ch
+    """The unified ideograph a radical code point stands for, or the character itself."""
+    return radical_table().get(ch, ch)
 
 
 def radicals_to_ideographs(text: str) -> str:

@@ -118,12 +118,14 @@ def test_names_a_narrow_column_ran_together_once_are_split() -> None:
 
 
 def test_radical_code_points_are_read_as_the_ideographs_they_stand_for() -> None:
-    """⾏政能⼒⽬标 (Kangxi radicals U+2F8F, U+2F12, U+2F6C, as Chromium's PDFs map them) is 行政能力目标;
+    """⾏政能⼒⽬标 (Kangxi radicals U+2F8F, U+2F12, U+2F6C, as Chromium's PDFs map them) is 行政能力目标,
+    ⻩ (CJK Radicals Supplement U+2EE9) is 黄;
     a supplement radical with no ideograph of its own (⺮ U+2EAE) stays; one info finding counts them."""
     from kaoping.normalize.radicals import radicals_to_ideographs, raw_to_ideographs
     from kaoping.schema.raw import RawDocument, RawParagraph, SourceInfo
 
     assert radicals_to_ideographs("⾏政能⼒⽬标（25分）") == "行政能力目标（25分）"
+    assert radicals_to_ideographs("⻩华明 ⻅习 第7⻚ 推进⻰头 人⺠") == "黄华明 见习 第7页 推进龙头 人民"  # the supplement's
     assert radicals_to_ideographs("⺮") == "⺮"
     raw = RawDocument(source=SourceInfo(format="pdf", file="x.pdf", sha256="0" * 64, size=1),
                       paragraphs=[RawParagraph(index=0, text="⾏政能⼒⽬标"), RawParagraph(index=1, text="正文")])
