@@ -122,18 +122,20 @@ def open_row_ends(edges: list[dict[str, Any]]) -> list[dict[str, Any]]:
     A browser (Chromium's print) cuts a table row at the page edge without drawing its border there: the
     column rules of the cut row simply stop, the cells are open, and pdfplumber's finder, which needs
     closed cells, finds no table on a page the row fills. A rule end is open when no horizontal rule
-    passes through it; where at least MIN_COLUMNS open ends lie at one height, the missing rule is put
-    back, from the first of them to the last. A ruled table (every end met by some rule) gets nothing."""
+    passes through it; where at least MIN_COLUMNS of the vertical rules ending at one height are open, the
+    missing rule is put back across all of them (a merged cell that goes on over the break leaves its
+    neighbours' rules closed and its own open). A ruled table (every end met by some rule) gets nothing."""
     verticals = [e for e in edges if e["orientation"] == "v" and e["height"] >= MIN_RULE]
     horizontals = [e for e in edges if e["orientation"] == "h" and e["width"] >= MIN_RULE]  # not a rule's own cap
     added: list[dict[str, Any]] = []
     for end in ("top", "bottom"):
-        open_ends = [e for e in verticals if not any(abs(h["top"] - e[end]) <= 2 * END_TOL
-                                                     and h["x0"] - END_TOL <= e["x0"] <= h["x1"] + END_TOL
-                                                     for h in horizontals)]
-        for group in ends_to_groups(open_ends, end):
+        for group in ends_to_groups(verticals, end):
             y = sorted(e[end] for e in group)[len(group) // 2]
-            x0, x1 = min(e["x0"] for e in group), max(e["x1"] for e in group)
+            met = [any(abs(h["top"] - y) <= 2 * END_TOL and h["x0"] - END_TOL <= e["x0"] <= h["x1"] + END_TOL
+                       for h in horizontals) for e in group]
+            if len({round(e["x0"]) for e, m in zip(group, met, strict=True) if not m}) < MIN_COLUMNS:
+                continue
+            x0, x1 = min(e["x0"] for e in group), max(e["x1"] for e in group)  # the whole row: its rules all end here
             added.append({"object_type": "line", "x0": x0, "x1": x1, "top": y, "bottom": y, "width": x1 - x0,
                           "height": 0.0, "doctop": y})
     return added

@@ -490,3 +490,7 @@ def test_rules_a_page_break_left_out_are_put_back() -> None:
     assert open_row_ends([v(34, 10, 200), v(79, 10, 200), h(34, 79, 200)]) == []  # two rules are not a row of cells
     caps = [h(x, x + 0.75, 27.7) for x in (34, 79, 125, 173)]  # rules drawn as thin boxes have 0.75-pt caps
     assert [(e["top"], e["x0"], e["x1"]) for e in open_row_ends([*cut, *caps])] == [(27.7, 34, 173)]
+    # a merged cell going on over the break: its neighbours are closed, its own rules and the outer ones are
+    # open; the rule goes back across the whole row, so the merged cell is closed too
+    row = [v(x, 256.5, 731.2) for x in (34, 79, 125, 173, 235, 288)] + [h(34, 288, 256.5), h(125, 173, 731.2)]
+    assert [(e["top"], e["x0"], e["x1"]) for e in open_row_ends(row)] == [(731.2, 34, 288)]
