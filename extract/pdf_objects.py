@@ -125,7 +125,12 @@ def open_row_ends(edges: list[dict[str, Any]]) -> list[dict[str, Any]]:
     passes through it; where at least MIN_COLUMNS of the vertical rules ending at one height are open, the
     missing rule is put back across all of them (a merged cell that goes on over the break leaves its
     neighbours' rules closed and its own open). A ruled table (every end met by some rule) gets nothing."""
-    verticals = [e for e in edges if e["orientation"] == "v" and e["height"] >= MIN_RULE]
+    from pdfplumber.table import merge_edges
+
+    # a rule drawn in pieces (one per row, as Chromium draws a row-spanning cell's sides) is one rule: the
+    # joins between its pieces are not ends; pdfplumber's own snap and join tolerances (3 points)
+    joined = merge_edges([e for e in edges if e["orientation"] == "v"], 3, 3, 3, 3)
+    verticals = [e for e in joined if e["height"] >= MIN_RULE]
     horizontals = [e for e in edges if e["orientation"] == "h" and e["width"] >= MIN_RULE]  # not a rule's own cap
     added: list[dict[str, Any]] = []
     for end in ("top", "bottom"):
