@@ -169,11 +169,14 @@ def cell_at(frag: Fragment, slots: dict[tuple[int, int], int], x: float, y: floa
 
 
 def fragment_slots(frag: Fragment) -> dict[tuple[int, int], int]:
+    """Grid slot -> the cell that holds it. Where boxes overlap (a web page's layout table printed with its
+    frame around the real table), a slot belongs to the smallest box over it, so the inner cells get their
+    text and the frame only what lies outside them; in a plain grid no boxes overlap."""
     slots: dict[tuple[int, int], int] = {}
-    for i, cell in enumerate(frag.cells):
+    for i, cell in sorted(enumerate(frag.cells), key=lambda ic: -(ic[1].rowspan * ic[1].colspan)):
         for r in range(cell.row, cell.row + cell.rowspan):
             for c in range(cell.col, cell.col + cell.colspan):
-                slots.setdefault((r, c), i)
+                slots[(r, c)] = i
     return slots
 
 

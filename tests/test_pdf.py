@@ -496,3 +496,18 @@ def test_rules_a_page_break_left_out_are_put_back() -> None:
     # open; the rule goes back across the whole row, so the merged cell is closed too
     row = [v(x, 256.5, 731.2) for x in (34, 79, 125, 173, 235, 288)] + [h(34, 288, 256.5), h(125, 173, 731.2)]
     assert [(e["top"], e["x0"], e["x1"]) for e in open_row_ends(row)] == [(731.2, 34, 288)]
+
+
+def test_a_frame_around_the_table_keeps_only_what_lies_outside_the_inner_cells() -> None:
+    """A web page's layout table printed with its frame: the frame's box holds the whole grid. Each slot
+    belongs to the smallest box over it, so glyphs inside the inner cells go to those cells."""
+    from kaoping.extract.pdf import boxes_to_fragment, cell_at, fragment_slots
+
+    frame = (0.0, 0.0, 300.0, 300.0)
+    inner = [(100.0, 100.0, 200.0, 150.0), (200.0, 100.0, 300.0, 150.0), (100.0, 150.0, 200.0, 300.0),
+             (200.0, 150.0, 300.0, 300.0)]
+    frag = boxes_to_fragment([frame, *inner], page=1)
+    slots = fragment_slots(frag)
+    box_of = {i: frag.cells[i].bbox for i in range(len(frag.cells))}
+    assert box_of[cell_at(frag, slots, 150, 120)] == inner[0] and box_of[cell_at(frag, slots, 250, 200)] == inner[3]
+    assert box_of[cell_at(frag, slots, 50, 50)] == frame  # outside the inner grid: the frame's own text
