@@ -21,6 +21,7 @@ from pdfminer.converter import PDFPageAggregator
 from pdfminer.pdffont import PDFUnicodeNotDefined
 from pdfminer.pdfinterp import PDFPageInterpreter
 from pdfminer.utils import apply_matrix_rect
+from pdfplumber.table import merge_edges
 
 EDGE_KINDS = {"LTRect": "rect", "LTLine": "line", "LTCurve": "curve"}  # pdfplumber's names for them
 Glyph = tuple[str, float, float, float, float, float]  # text, x0, y0, x1, y1 (pdfminer's frame), size
@@ -125,8 +126,6 @@ def open_row_ends(edges: list[dict[str, Any]]) -> list[dict[str, Any]]:
     passes through it; where at least MIN_COLUMNS of the vertical rules ending at one height are open, the
     missing rule is put back across all of them (a merged cell that goes on over the break leaves its
     neighbours' rules closed and its own open). A ruled table (every end met by some rule) gets nothing."""
-    from pdfplumber.table import merge_edges
-
     # a rule drawn in pieces (one per row, as Chromium draws a row-spanning cell's sides) is one rule: the
     # joins between its pieces are not ends; pdfplumber's own snap and join tolerances (3 points)
     joined = merge_edges([e for e in edges if e["orientation"] == "v"], 3, 3, 3, 3)

@@ -105,16 +105,10 @@ def pdf_pages(pdf: Path) -> int:
 
 
 @pytest.mark.slow
-def test_600_indicators_over_a_hundred_pages() -> None:
-    pdf = make_pdf.LONG_DIR / "notice_long.pdf"
+@pytest.mark.parametrize(("name", "n", "min_pages"), [("notice_long", 600, 100), ("notice_2023_portrait", 160, 15)])
+def test_committed_long_notice(name: str, n: int, min_pages: int) -> None:
+    """600 indicators over 100+ landscape pages; a 2023-style portrait notice with narrow columns."""
+    pdf = make_pdf.LONG_DIR / f"{name}.pdf"
     n_pages = pdf_pages(pdf)
-    assert n_pages >= 100
-    check_notice(pdf, 600, n_pages)
-
-
-@pytest.mark.slow
-def test_portrait_2023_notice_with_narrow_columns() -> None:
-    pdf = make_pdf.LONG_DIR / "notice_2023_portrait.pdf"
-    n_pages = pdf_pages(pdf)
-    assert n_pages >= 15
-    check_notice(pdf, 160, n_pages)
+    assert n_pages >= min_pages
+    check_notice(pdf, n, n_pages)
