@@ -21,6 +21,7 @@ from kaoping.extract.pdf_borderless import borderless_tables, ruled_candidate
 from kaoping.extract.pdf_pages import PageBreak, rejoin_page_breaks
 from kaoping.extract.pdf_text import (
     Char,
+    absorb_overflow,
     chars_to_lines,
     join_wrapped_lines,
     line_to_text,
@@ -198,6 +199,8 @@ def layout_to_items(layout: PageLayout) -> list[tuple[float, TextLine | Fragment
                 break
         else:
             free.append(ch)
+    free = absorb_overflow([([c.bbox or (0.0, 0.0, 0.0, 0.0) for c in f.cells], f.ys[-1]) for f in frags],
+                           cell_chars, free)
     for frag, per_cell in zip(frags, cell_chars, strict=True):
         for i, (cell, chars) in enumerate(zip(frag.cells, per_cell, strict=True)):
             if chars and cell.bbox is not None:
@@ -231,9 +234,18 @@ def is_marginal(text: str, running: set[str]) -> bool:
     return page_number_like(text) or re.sub(r"\d+", "#", text) in running
 
 
+def lines_up(xs: list[float], ref: list[float]) -> bool:
+    """Every column boundary of ``xs`` is one of ``ref``'s (a page whose rows merge some columns has fewer)."""
+    return all(any(abs(x - r) <= EXTENT_TOL for r in ref) for x in xs)
+
+
 def continues(prev: Fragment, frag: Fragment) -> bool:
+    """The fragment on the next page goes on with the same table: same outer edges and columns that line up
+    (one grid within the other). Two tables of one width but their own columns — a second table that starts
+    at a page top with its own header — stay two."""
     return (frag.page == prev.page + 1 and abs(frag.xs[0] - prev.xs[0]) <= EXTENT_TOL
-            and abs(frag.xs[-1] - prev.xs[-1]) <= EXTENT_TOL)
+            and abs(frag.xs[-1] - prev.xs[-1]) <= EXTENT_TOL
+            and (lines_up(frag.xs, prev.xs) or lines_up(prev.xs, frag.xs)))
 
 
 def remap_columns(frag: Fragment, ref: list[float]) -> list[RawCell]:

@@ -123,9 +123,11 @@ def open_row_ends(edges: list[dict[str, Any]]) -> list[dict[str, Any]]:
     A browser (Chromium's print) cuts a table row at the page edge without drawing its border there: the
     column rules of the cut row simply stop, the cells are open, and pdfplumber's finder, which needs
     closed cells, finds no table on a page the row fills. A rule end is open when no horizontal rule
-    passes through it; where at least MIN_COLUMNS of the vertical rules ending at one height are open, the
-    missing rule is put back across all of them (a merged cell that goes on over the break leaves its
-    neighbours' rules closed and its own open). A ruled table (every end met by some rule) gets nothing."""
+    passes through it. Where at least MIN_COLUMNS vertical rules end at one height (the edge of a row) and
+    any of them is open, the missing rule is put back across all of them: a cut row leaves every rule open,
+    and a merged cell that goes on over the break (category, 一级指标 beside a row that ended just above the
+    break) leaves its own sides open and its neighbours' closed — one open column is enough to lose the
+    column from the page's table. A ruled table (every end met by some rule) gets nothing."""
     # a rule drawn in pieces (one per row, as Chromium draws a row-spanning cell's sides) is one rule: the
     # joins between its pieces are not ends; pdfplumber's own snap and join tolerances (3 points)
     joined = merge_edges([e for e in edges if e["orientation"] == "v"], 3, 3, 3, 3)
@@ -137,7 +139,7 @@ def open_row_ends(edges: list[dict[str, Any]]) -> list[dict[str, Any]]:
             y = sorted(e[end] for e in group)[len(group) // 2]
             met = [any(abs(h["top"] - y) <= 2 * END_TOL and h["x0"] - END_TOL <= e["x0"] <= h["x1"] + END_TOL
                        for h in horizontals) for e in group]
-            if len({round(e["x0"]) for e, m in zip(group, met, strict=True) if not m}) < MIN_COLUMNS:
+            if all(met):  # a ruled edge: every rule ending here meets the border
                 continue
             x0, x1 = min(e["x0"] for e in group), max(e["x1"] for e in group)  # the whole row: its rules all end here
             added.append({"object_type": "line", "x0": x0, "x1": x1, "top": y, "bottom": y, "width": x1 - x0,

@@ -236,6 +236,22 @@ def test_text_without_ruled_table_is_not_an_error() -> None:
     assert [p.text for p in doc.paragraphs] == ["只有正文，没有表格。"]
 
 
+def test_a_table_with_its_own_columns_on_the_next_page_is_a_new_table() -> None:
+    """Same outer edges are not enough: the next page's columns must line up with this page's (one grid
+    within the other, as a page whose rows merge some columns has fewer boundaries)."""
+    from kaoping.extract.pdf import continues
+
+    def frag(page: int, xs: list[float]) -> Fragment:
+        return Fragment(page=page, top=0.0, xs=xs, ys=[0.0, 10.0], cells=[])
+
+    first = frag(11, [35, 68, 88, 109, 240, 343, 460, 478, 496, 520, 549, 576])
+    assert continues(first, frag(12, [35, 68, 88, 109, 240, 343, 460, 478, 496, 520, 549, 576]))
+    assert continues(first, frag(12, [35, 68, 109, 343, 576]))  # merged columns: fewer boundaries, same grid
+    second = frag(12, [36, 74, 111, 128, 148, 207, 409, 432, 453, 487, 533, 576])  # a second table
+    assert not continues(first, second)
+    assert continues(second, frag(13, [35, 75, 111, 128, 409, 432, 453, 487, 533, 576]))
+
+
 def test_remap_columns_maps_a_fragment_with_fewer_columns_by_nearest_boundary() -> None:
     frag = Fragment(page=2, top=0.0, xs=[0.0, 51.0, 149.0], ys=[0.0, 10.0],
                     cells=[RawCell(row=0, col=0), RawCell(row=0, col=1)])
@@ -496,6 +512,10 @@ def test_rules_a_page_break_left_out_are_put_back() -> None:
     # open; the rule goes back across the whole row, so the merged cell is closed too
     row = [v(x, 256.5, 731.2) for x in (34, 79, 125, 173, 235, 288)] + [h(34, 288, 256.5), h(125, 173, 731.2)]
     assert [(e["top"], e["x0"], e["x1"]) for e in open_row_ends(row)] == [(731.2, 34, 288)]
+    # the row above the break ended there (its own cells ruled) while the category column's merged cell goes
+    # on: its two open rules are enough, else the column drops out of the page's table
+    ended = [v(x, 42.7, 519.0) for x in (49, 99, 147, 195, 321)] + [h(147, 321, 519.0), h(49, 321, 42.7)]
+    assert [(e["top"], e["x0"], e["x1"]) for e in open_row_ends(ended)] == [(519.0, 49, 321)]
 
 
 def test_a_frame_around_the_table_keeps_only_what_lies_outside_the_inner_cells() -> None:
