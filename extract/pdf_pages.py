@@ -134,6 +134,19 @@ def join_cut_figure(cells: list[RawCell], brk: PageBreak, col: int | None, joine
         cells[b].text = ""
 
 
+def join_merged_rest(cells: list[RawCell], brk: PageBreak, dropped: set[int]) -> None:
+    """In a row that continues the row above, every box merged over several rows joins the cell above it."""
+    for b, below in enumerate(cells):
+        if b in dropped or below.row != brk.first_row or below.rowspan < 2:
+            continue
+        a = covering(cells, brk.last_row, below.col)
+        if a is None or a in dropped or (cells[a].col, cells[a].colspan) != (below.col, below.colspan):
+            continue
+        cells[a].text = join_cut_text(cells[a].text, below.text)
+        cells[a].rowspan = below.row + below.rowspan - cells[a].row
+        dropped.add(b)
+
+
 def rejoin_page_breaks(cells: list[RawCell], rooms: list[float | None], breaks: list[PageBreak],
                        header_rows: set[int]) -> list[RawCell]:
     """Cells of a stitched table with every cut row and merged cell joined across its page break."""
@@ -145,13 +158,20 @@ def rejoin_page_breaks(cells: list[RawCell], rooms: list[float | None], breaks: 
         join_cut_figure(cells, brk, code_col, CODE_JOINERS)
         join_cut_figure(cells, brk, weight_col, ".．")
         if is_row_continuation(cells, brk, code_col, weight_col):
-            continue  # the row goes on: normalize joins it to the row above, pages and accounting kept
+            # the row goes on: normalize joins it to the row above, pages and accounting kept — except the
+            # boxes of merged cells that reach past it into the rows below (一级指标 over this row and the
+            # next): those are the rest of the cell above and must cover those rows, not start there
+            join_merged_rest(cells, brk, dropped)
+            continue
         codes = text_at(cells, brk.last_row, code_col), text_at(cells, brk.first_row, code_col)
         parents = [parent_code(c) if CODE.match(c) else None for c in codes]
-        same_block = parents[0] is not None and parents[0] == parents[1]
+        # a row below with no 序号 at all (some notices leave a block's second code out) does not leave the block
+        same_block = parents[0] is not None and (parents[0] == parents[1] or not codes[1])
         for b, below in enumerate(cells):
             if b in dropped or below.row != brk.first_row:
                 continue
+            if below.col in (code_col, weight_col) and not below.text.strip():
+                continue  # a row's own 序号 or weight left blank is not "as above": the row is its own
             a = covering(cells, brk.last_row, below.col)
             if a is None or a in dropped or (cells[a].col, cells[a].colspan) != (below.col, below.colspan):
                 continue

@@ -17,6 +17,9 @@ from kaoping.schema.raw import BBox, RawCell
 Char = tuple[str, float, float, float, float, float]
 
 EARLY_END = 0.8  # a line ending this many font sizes short of the cell edge ended early
+# room below a cell's last line, in font sizes, in which one more line would have fitted: CJK lines in the
+# fixture prints (Word, LibreOffice, Chromium) advance 1.2–1.5 font sizes, so 1.2 is one line at the tightest
+LINE_ROOM = 1.2
 OPENING = set("([{（［｛〔【〖《〈「『“‘")
 CLOSING = set(")]}）］｝〕】〗》〉」』”’，。、；：！？,.;:!?…%％")
 SOFT = "\ue000"  # private-use mark for an ambiguous wrap inside a space-separated list cell
@@ -123,7 +126,8 @@ def join_wrapped_lines(lines: list[list[Char]], box: BBox) -> str:
 
 def room_left(lines: list[list[Char]], box: BBox) -> float | None:
     """When the cell's text reaches the bottom of its box (no more room below the last line than above
-    the first, give or take 0.8 font sizes): the room left after its last line, in font sizes, up to the
+    the first, give or take 0.8 font sizes, and not room for one more line: a browser centres text
+    vertically, so a short text in a tall box has equal room above and below): the room left after its last line, in font sizes, up to the
     right edge (less the padding its lines keep on the left). None when the text ended higher up.
     Text that fills its box may go on past it (a cell cut by a page break)."""
     ink = [[c for c in line if not c[0].isspace()] for line in lines]
@@ -134,6 +138,8 @@ def room_left(lines: list[list[Char]], box: BBox) -> float | None:
     room_above = min(c[3] for c in ink[0]) - box[1]
     room_below = box[3] - max(c[4] for c in ink[-1])
     if room_below >= room_above + EARLY_END * last[5]:
+        return None
+    if room_below >= LINE_ROOM * last[5]:  # another line would have fitted: text centred in a tall box ended
         return None
     pad = max(0.0, min(g[0][1] for g in ink) - box[0])
     return max(0.0, box[2] - pad - last[2]) / last[5]
@@ -179,3 +185,64 @@ def resolve_soft_wraps(cells: list[RawCell]) -> None:
 
 def page_number_like(text: str) -> bool:
     return bool(PAGE_NUMBER.match(unicodedata.normalize("NFKC", text)))
+
+
+# ---------------------------------------------------------------- text that overflows its cell
+
+PITCH_TOL = 0.3  # font sizes: a line this close to the cell's next line position goes on with the cell's text
+# font sizes below a table's last rule where its overflow may start: Chromium's first overflow line in the
+# fixture prints starts 1.2 sizes under the rule (lines 2 sizes apart); a generous 3 still excludes a footer
+OVERFLOW_REACH = 3.0
+
+
+def line_pitch(lines: list[list[Char]]) -> float | None:
+    """The distance from one line's top to the next in a cell (the median; None for a single line)."""
+    tops = sorted(min(c[3] for c in line) for line in lines)
+    gaps = sorted(b - a for a, b in zip(tops, tops[1:], strict=False))
+    return gaps[len(gaps) // 2] if gaps else None
+
+
+def overflow_owner(line: list[Char], boxes: list[BBox], cell_lines: list[list[list[Char]]],
+                   bottom: float) -> int | None:
+    """The cell of a table's bottom row whose text ``line`` goes on with, printed below the table's last rule.
+
+    A browser paints a merged cell's text past the page's last row when the cell goes on over the break (the
+    cell's rules stop with the row; its text does not). Such a line lies inside one column, right under the
+    table, exactly where the cell's next line would be (its own line pitch); a page number or a paragraph
+    after the table does not keep that rhythm."""
+    x0, x1, top = min(c[1] for c in line), max(c[2] for c in line), min(c[3] for c in line)
+    size = max(c[5] for c in line)
+    if not bottom <= top <= bottom + OVERFLOW_REACH * size:
+        return None
+    for i, box in enumerate(boxes):
+        lines = cell_lines[i]
+        if abs(box[3] - bottom) > size or not (box[0] <= x0 and x1 <= box[2]) or len(lines) < 2:
+            continue
+        pitch = line_pitch(lines)
+        last = max(min(c[3] for c in ln) for ln in lines)
+        if pitch is not None and abs(top - last - pitch) <= PITCH_TOL * size:
+            return i
+    return None
+
+
+def absorb_overflow(tables: list[tuple[list[BBox], float]], cell_chars: list[list[list[Char]]],
+                    free: list[Char]) -> list[Char]:
+    """Lines printed under a table (its cell boxes, its bottom) that go on with one of its bottom cells
+    (:func:`overflow_owner`) join that cell's glyphs; the glyphs left are returned. Cells are split into
+    lines only for a table with a free line right under it (most pages have none)."""
+    left: list[Char] = []
+    cell_lines: dict[int, list[list[list[Char]]]] = {}
+    for line in chars_to_lines(free):
+        top, size = min(c[3] for c in line), max(c[5] for c in line)
+        for ti, (boxes, bottom) in enumerate(tables):
+            if not bottom <= top <= bottom + OVERFLOW_REACH * size:
+                continue
+            lines = cell_lines.setdefault(ti, [chars_to_lines(chs) for chs in cell_chars[ti]])
+            owner = overflow_owner(line, boxes, lines, bottom)
+            if owner is not None:
+                cell_chars[ti][owner].extend(line)
+                lines[owner] = chars_to_lines(cell_chars[ti][owner])
+                break
+        else:
+            left.extend(line)
+    return left

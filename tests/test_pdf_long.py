@@ -74,6 +74,60 @@ def test_code_and_weight_cut_by_the_break_are_joined_and_the_row_left_to_continu
     assert got[(1, 1)] == ("", 1) and got[(1, 3)] == ("工作。", 1)
 
 
+def test_merged_box_in_a_continuation_row_joins_the_cell_above_and_covers_the_rows_below() -> None:
+    """A browser's cut row (no 序号, no weight below the break) whose 一级指标 box reaches past it into the next
+    row: that box is the rest of the 一级指标 above, so the joined cell covers the next row too; the row's own
+    boxes are left for normalize to join as a continuation."""
+    cs = cells({2: "开展“涌泉”行动，落实优惠政策。（属“涌泉”行动第2、", 3: "制定方案，做好"},
+               {1: "", 2: "三、七项）4分", 3: "优待工作。", 4: ""}, {2: 2})
+    cs.append(RawCell(row=2, col=1, text="1-1-2"))  # the next row, under the merged box
+    cs = [c for c in cs if not (c.row == 2 and c.col == 1 and c.text == "1-1-1")]
+    out = rejoin_page_breaks(cs, [None] * len(cs), [PageBreak(last_row=0, first_row=1)], header_rows=set())
+    got = {(c.row, c.col): (c.text, c.rowspan) for c in out if c.row < 3}
+    assert got[(0, 2)] == ("开展“涌泉”行动，落实优惠政策。（属“涌泉”行动第2、三、七项）4分", 3)
+    assert (1, 2) not in got and got[(1, 3)] == ("优待工作。", 1)
+
+
+def test_text_centred_in_a_tall_box_did_not_run_out_of_room() -> None:
+    """Text centred in its box (a browser's cells) has room below its last line: it did not run out of room,
+    so the box below a break is a new cell even in the same 一级指标 block (1-3-1 and 1-3-2 stay two rows)."""
+    from kaoping.extract.pdf_text import room_left
+
+    def line(top: float, text: str) -> list[tuple]:
+        return [(ch, 100 + 8 * i, 108 + 8 * i, top, top + 8, 8.0) for i, ch in enumerate(text)]
+
+    box = (98.0, 0.0, 140.0, 60.0)
+    assert room_left([line(26, "12月")], box) is None  # centred, one short line: room for more lines
+    assert room_left([line(2, "12月底前，"), line(50, "完成")], box) == pytest.approx((140 - 2 - 116) / 8)
+
+
+def test_row_without_a_code_below_the_break_stays_in_the_block_and_its_own_row() -> None:
+    """Some notices print a block's second 序号 blank (1-15-1, then a row with none): below a break that row
+    still belongs to the block — its blank 一级指标 box is "as above" — but its blank 序号 box is not the
+    code above: it stays a row of its own (with its weight), not a continuation of 1-15-1."""
+    got = rejoin(cells({2: "推动所出资企业履行社会责任。4分", 3: "完善公交线网。"}, {1: "", 2: "", 3: "推进水务一体化。"},
+                       codes=("1-15-1", "")))
+    assert got[(0, 2)] == ("推动所出资企业履行社会责任。4分", 2) and got[(0, 1)] == ("1-15-1", 1)
+    assert got[(1, 1)] == ("", 1) and got[(1, 3)] == ("推进水务一体化。", 1) and got[(1, 4)] == ("1", 1)
+
+
+def test_text_overflowing_a_merged_cell_under_the_table_goes_back_into_it() -> None:
+    """Chromium paints the last line of a merged cell that goes on over a page break under the table's last
+    rule: a line inside the cell's column exactly one of its line pitches below its last line is its text;
+    a page number further down or a line across columns is not."""
+    from kaoping.extract.pdf_text import absorb_overflow, chars_to_lines, line_to_text
+
+    def line(x: float, top: float, text: str) -> list[tuple]:
+        return [(ch, x + 9 * i, x + 9 * (i + 1), top, top + 9, 9.0) for i, ch in enumerate(text)]
+
+    boxes = [(234.0, 256.0, 288.0, 730.9), (288.0, 256.0, 344.0, 730.9)]
+    cell_chars = [[line(246, 705.7, "第6-7页") + line(246, 723.7, "1、2、4"), line(300, 705.7, "作。")]]
+    free = line(246, 741.7, "项）4分") + line(280, 790.0, "12") + line(100, 759.7, "此行跨过几个栏位的正文")
+    left = absorb_overflow([(boxes, 730.9)], cell_chars, free)
+    assert [line_to_text(ln) for ln in chars_to_lines(cell_chars[0][0])][-1] == "项）4分"
+    assert sorted(line_to_text(ln) for ln in chars_to_lines(left)) == ["12", "此行跨过几个栏位的正文"]
+
+
 # ---------------------------------------------------------------- the long notices (LibreOffice)
 
 
