@@ -185,3 +185,20 @@ def test_leading_ordinal(text: str, expected: tuple) -> None:
     from kaoping.normalize.ordinals import leading_ordinal
 
     assert leading_ordinal(text) == expected
+
+
+def test_header_less_table_row_after_a_page_break_with_weight_and_deadline_is_a_record() -> None:
+    """A table the reader could not stitch to the one with the header (a browser print put a cell's overflow
+    between them) has no column roles: a row after its page break that has a weight and a deadline is a row
+    of its own, not the rest of the row above; a row with neither still is."""
+    from kaoping.normalize.grid import table_to_rows
+
+    table = _grid([
+        ["1-8-2", "提供岗位。", "2", "12月底前", "汪亚彬"],
+        ["1-9-1", "推进支路建设。", "2", "12月底前", "刘海祥"],
+        ["", "新建停车位。", "", "", ""],
+    ], 0)
+    table.rows[1].page_start = table.rows[2].page_start = True
+    grid = table_to_rows(table)
+    assert [r.cells[0] for r in grid.rows] == ["1-8-2", "1-9-1"]
+    assert grid.accounting.continuation_rows == 1
