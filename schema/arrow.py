@@ -117,7 +117,9 @@ def records_to_table(
     if len(payload) >= _MAX_JSON_BLOCK:
         raise ValueError(f"{model.__name__} rows take {len(payload)} bytes as JSON; Arrow reads at most 2 GB")
     options = pa_json.ParseOptions(explicit_schema=schema, unexpected_field_behavior="error")
-    read = pa_json.ReadOptions(block_size=max(_JSON_BLOCK, len(payload) + 1))
+    # one block, so Arrow's thread pool has nothing to split: without it an ingest worker does not wake
+    # helper threads that compete with the other worker for the machine's cores
+    read = pa_json.ReadOptions(block_size=max(_JSON_BLOCK, len(payload) + 1), use_threads=False)
     table = pa_json.read_json(io.BytesIO(payload), read_options=read, parse_options=options).combine_chunks()
     return pa.Table.from_arrays([retype(col.chunk(0), f.type) for col, f in zip(table.columns, schema, strict=True)],
                                 schema=schema)
