@@ -159,28 +159,33 @@ def text_unit_ems(text: str) -> float:
 
 
 def resolve_soft_wraps(cells: list[RawCell]) -> None:
-    """Settle the SOFT marks of list cells column by column: a wrap joins two pieces when the result
-    is no longer than the longest whole token of that column, else the wrap swallowed a space."""
-    longest: dict[int, int] = {}
+    """Settle the SOFT marks of list cells column by column, from the column's whole tokens (names printed
+    on one line elsewhere): a wrap joins two pieces that make a known token (陈瑞 + 典), separates two known
+    tokens (李昀 + 陈天铃), and otherwise joins them when the result is no longer than the longest whole
+    token of the column, else the wrap swallowed a space."""
+    known: dict[int, set[str]] = {}
     for cell in cells:
-        for tok in cell.text.split(" "):
-            if tok and SOFT not in tok:
-                longest[cell.col] = max(longest.get(cell.col, 0), len(tok))
+        known.setdefault(cell.col, set()).update(tok for tok in cell.text.split(" ") if tok and SOFT not in tok)
+    longest = {col: max(map(len, toks), default=0) for col, toks in known.items()}
     for cell in cells:
-        if SOFT not in cell.text:
-            continue
-        limit = longest.get(cell.col, 0)
-        out = []
-        for tok in cell.text.split(" "):
-            pieces = tok.split(SOFT)
-            word = pieces[0]
-            for piece in pieces[1:]:
-                if limit and len(word.rsplit(" ", 1)[-1]) + len(piece) > limit:
-                    word += " " + piece
-                else:
-                    word += piece
-            out.append(word)
-        cell.text = " ".join(out)
+        if SOFT in cell.text:
+            cell.text = " ".join(settle_token(tok, known.get(cell.col, set()), longest.get(cell.col, 0))
+                                 for tok in cell.text.split(" "))
+
+
+def settle_token(tok: str, known: set[str], limit: int) -> str:
+    """One space-separated token with SOFT marks → its pieces joined or separated (see resolve_soft_wraps)."""
+    pieces = tok.split(SOFT)
+    word = pieces[0]
+    for piece in pieces[1:]:
+        tail = word.rsplit(" ", 1)[-1]
+        if tail + piece in known:  # a name printed whole elsewhere (its halves may be known too: a page cut it)
+            word += piece
+        elif (tail in known and piece in known) or (limit and len(tail) + len(piece) > limit):
+            word += " " + piece
+        else:
+            word += piece
+    return word
 
 
 def page_number_like(text: str) -> bool:

@@ -166,3 +166,16 @@ def test_committed_long_notice(name: str, n: int, min_pages: int) -> None:
     n_pages = pdf_pages(pdf)
     assert n_pages >= min_pages
     check_notice(pdf, n, n_pages)
+
+
+def test_a_wrap_in_a_list_of_names_is_settled_by_the_names_printed_whole_elsewhere() -> None:
+    """Chromium wraps a narrow cell of names anywhere: 陈瑞|典 is one name cut, 李昀|陈天铃 two names; the
+    column's names printed whole on one line elsewhere decide (the length rule alone, against the longest
+    token of the column, 苏颖慧李响, joined 李昀陈天铃)."""
+    from kaoping.extract.pdf_text import SOFT, resolve_soft_wraps
+
+    cells = [RawCell(row=0, col=1, text=f"陈瑞{SOFT}典 苏颖慧 陈建新 李昀{SOFT}陈天铃 苏{SOFT}大庆"),
+             RawCell(row=1, col=1, text="李昀"), RawCell(row=2, col=1, text="陈天铃 陈瑞典"),
+             RawCell(row=3, col=1, text="苏大庆 陈建新 苏颖慧李响")]  # a cell that runs two names together
+    resolve_soft_wraps(cells)
+    assert cells[0].text == "陈瑞典 苏颖慧 陈建新 李昀 陈天铃 苏大庆"
