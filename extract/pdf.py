@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 
 SNAP = 1.5  # points: cell edges closer than this are one grid line
 EXTENT_TOL = 6.0  # points: fragments whose left/right edges differ less continue one table
+MAX_FRAMES = 4  # boxes (the largest) checked for holding others: a page and a table frame, with room to spare
 ENCRYPTION_ERRORS = {"PDFPasswordIncorrect", "PDFEncryptionError", "PDFEncryptionWarning"}
 
 
@@ -143,6 +144,23 @@ def nearest(bounds: list[float], v: float) -> int:
     return i if bounds[i] - v < v - bounds[i - 1] else i - 1
 
 
+def frame_cells(frag: Fragment) -> set[int]:
+    """Cells whose box holds other cells' boxes: a web page's layout table printed with its frame around the
+    考评表 (and the notice's text inside that frame). Cells of one grid never overlap, so a box around another
+    is a frame, and its own text is the page's text, not a cell's; it stays in the grid (its rules keep the
+    page's table the same width as the next page's). Only the few largest boxes can hold others."""
+    def area(c: RawCell) -> float:
+        return c.rowspan * c.colspan
+
+    def holds(outer: RawCell, inner: RawCell) -> bool:
+        return (outer is not inner and outer.row <= inner.row and outer.col <= inner.col
+                and inner.row + inner.rowspan <= outer.row + outer.rowspan
+                and inner.col + inner.colspan <= outer.col + outer.colspan)
+
+    largest = sorted(range(len(frag.cells)), key=lambda i: -area(frag.cells[i]))[:MAX_FRAMES]
+    return {i for i in largest if any(holds(frag.cells[i], c) for c in frag.cells)}
+
+
 def boxes_to_fragment(boxes: list[BBox], page: int) -> Fragment:
     """Cell boxes -> grid lines and one RawCell (empty text) per distinct box, with its spans."""
     xs = values_to_bounds([b[0] for b in boxes] + [b[2] for b in boxes])
@@ -187,6 +205,10 @@ def fragment_slots(frag: Fragment) -> dict[tuple[int, int], int]:
 def layout_to_items(layout: PageLayout) -> list[tuple[float, TextLine | Fragment]]:
     """One page -> its text lines and table fragments (cells filled), top to bottom."""
     frags = [boxes_to_fragment(boxes, layout.number) for boxes in layout.tables if boxes]
+    frames = [frame_cells(f) for f in frags]
+    for frag, held in zip(frags, frames, strict=True):
+        if held:  # the table starts where its cells do: the frame's text above them reads before it
+            frag.top = min(c.bbox[1] for i, c in enumerate(frag.cells) if i not in held and c.bbox)
     slot_maps = [fragment_slots(f) for f in frags]
     cell_chars: list[list[list[Char]]] = [[[] for _ in f.cells] for f in frags]
     free: list[Char] = []
@@ -194,8 +216,8 @@ def layout_to_items(layout: PageLayout) -> list[tuple[float, TextLine | Fragment
         cx, cy = (ch[1] + ch[2]) / 2, (ch[3] + ch[4]) / 2
         for fi, frag in enumerate(frags):
             idx = cell_at(frag, slot_maps[fi], cx, cy)
-            if idx is not None:
-                cell_chars[fi][idx].append(ch)
+            if idx is not None:  # a frame's own text is the page's
+                (free if idx in frames[fi] else cell_chars[fi][idx]).append(ch)
                 break
         else:
             free.append(ch)

@@ -311,7 +311,7 @@ def test_the_web_page_printed_to_pdf_by_a_browser(pages: Path, tmp_path: Path, p
     normalize/radicals.py) 23 of 61 records came out of the portrait print (45-pt columns), then 58 with 0.81
     of the fields, the landscape print 0.71; today each print gives the 61 records, 0.98-0.999 of the fields.
     The "unseen" template prints its layout table's frame around the 考评表 (each glyph goes to the smallest
-    box over it); the "split" template is two tables, the second with its own columns (not stitched)."""
+    box over it, and the frame's own text — the notice around the table — to the page); the "split" template is two tables, the second with its own columns (not stitched)."""
     pdf = tmp_path / "printed.pdf"
     print_page(pages / page, pdf, landscape)
     doc = extract(pdf)
@@ -321,6 +321,7 @@ def test_the_web_page_printed_to_pdf_by_a_browser(pages: Path, tmp_path: Path, p
     right = [e["code"] for e, g in zip(expected, got, strict=True) if all(norm(e[f]) == norm(g[f]) for f in FIELDS)]
     assert len(right) >= exact  # every field of the record as the hand-checked one
     assert {i.category for i in doc.indicators} == {"职能工作目标", "行政能力目标"}  # printed 职能⼯作⽬标
+    assert not any(i.extra for i in doc.indicators)  # a layout frame's text is the page's, no record's column
     assert any(i.kind == "radical_chars" for i in doc.issues)
     text = json.dumps(doc.model_dump(mode="json", include={"notice", "indicators", "references"}), ensure_ascii=False)
     assert not any(0x2F00 <= ord(ch) <= 0x2FDF for ch in text)  # (the finding itself names a few as examples)

@@ -518,16 +518,23 @@ def test_rules_a_page_break_left_out_are_put_back() -> None:
     assert [(e["top"], e["x0"], e["x1"]) for e in open_row_ends(ended)] == [(519.0, 49, 321)]
 
 
-def test_a_frame_around_the_table_keeps_only_what_lies_outside_the_inner_cells() -> None:
+def test_a_frame_around_the_table_gives_its_own_text_to_the_page() -> None:
     """A web page's layout table printed with its frame: the frame's box holds the whole grid. Each slot
-    belongs to the smallest box over it, so glyphs inside the inner cells go to those cells."""
-    from kaoping.extract.pdf import boxes_to_fragment, cell_at, fragment_slots
+    belongs to the smallest box over it, so glyphs inside the inner cells go to those cells; the frame's own
+    glyphs (the notice's text around the 考评表) are the page's lines, before the table (whose top is its
+    cells' top), not a cell every record would inherit."""
+    from kaoping.extract.pdf import PageLayout, TextLine, layout_to_items
 
     frame = (0.0, 0.0, 300.0, 300.0)
     inner = [(100.0, 100.0, 200.0, 150.0), (200.0, 100.0, 300.0, 150.0), (100.0, 150.0, 200.0, 300.0),
              (200.0, 150.0, 300.0, 300.0)]
-    frag = boxes_to_fragment([frame, *inner], page=1)
-    slots = fragment_slots(frag)
-    box_of = {i: frag.cells[i].bbox for i in range(len(frag.cells))}
-    assert box_of[cell_at(frag, slots, 150, 120)] == inner[0] and box_of[cell_at(frag, slots, 250, 200)] == inner[3]
-    assert box_of[cell_at(frag, slots, 50, 50)] == frame  # outside the inner grid: the frame's own text
+
+    def glyphs(x: float, y: float, text: str) -> list[tuple]:
+        return [(ch, x + 9 * i, x + 9 * (i + 1), y, y + 9, 9.0) for i, ch in enumerate(text)]
+
+    chars = glyphs(20, 40, "附件：考评表") + glyphs(110, 120, "序号") + glyphs(210, 200, "1-1")
+    items = layout_to_items(PageLayout(number=1, height=400.0, chars=chars, tables=[[frame, *inner]]))
+    assert [type(it).__name__ for _, it in items] == ["TextLine", "Fragment"]
+    line, frag = items[0][1], items[1][1]
+    assert isinstance(line, TextLine) and line.text == "附件：考评表" and frag.top == 100.0
+    assert sorted(c.text for c in frag.cells) == ["", "", "", "1-1", "序号"]  # the frame: empty
