@@ -262,7 +262,10 @@ def _row_to_indicator(w: _Walk, row: FieldRow, labels: list[Label]) -> Indicator
     code, code_inferred = row_code(v, row, prev, same_group)
     block = code_block(code)
     inherit_block = row.fill_blanks and same_group and block == prev.block
-    level1 = row_level1(v, state, prev, inherit_block, inherited)
+    # a printed 1-2-2 under 1-2-1 is in 一级指标 1-2 by its code: a blank 一级指标 there is that one, even in a
+    # table whose merges a conversion lost (LibreOffice's HTML → xlsx keeps some rowspans and drops others)
+    in_printed_block = same_group and not code_inferred and code_depth(code) >= 3 and block == prev.block
+    level1 = row_level1(v, state, prev, inherit_block or in_printed_block, inherited)
     basis = row_basis(v, prev, inherit_block, inherited)
     resp = row_responsibility(v, prev, row.fill_blanks and same_group, inherited)
     w.prev = _Prev(state.category, state.group, code, block, level1, basis, resp)

@@ -202,3 +202,24 @@ def test_header_less_table_row_after_a_page_break_with_weight_and_deadline_is_a_
     grid = table_to_rows(table)
     assert [r.cells[0] for r in grid.rows] == ["1-8-2", "1-9-1"]
     assert grid.accounting.continuation_rows == 1
+
+
+def test_blank_level1_under_a_printed_code_of_the_same_block_is_that_block_level1() -> None:
+    """A conversion that kept some merges and lost others (LibreOffice's HTML → xlsx): 1-1-2's 一级指标 box is
+    blank and not merged, yet its printed code puts it in 一级指标 1-1 — that one, marked inherited. A row of
+    another block never takes it."""
+    from kaoping.normalize.grid import table_to_rows
+    from kaoping.normalize.hierarchy import rows_to_indicators
+    from kaoping.schema.raw import RawCell, RawRow, RawTable
+
+    rows = [["序号", "一级指标", "二级指标", "权重"], ["1-1-1", "做好甲。（属甲文件）4分", "做甲。", "2"],
+            ["1-1-2", "", "做乙。", "2"], ["1-2-1", "做好丙。3分", "做丙。", "1.5"], ["1-2-2", None, "做丁。", "1.5"],
+            ["1-3-1", "", "做戊。", "2"]]
+    cells = [RawCell(row=r, col=c, text=t, rowspan=2 if (r, c) == (3, 1) else 1)
+             for r, row in enumerate(rows) for c, t in enumerate(row) if t is not None]
+    table = RawTable(index=0, n_cols=4, cells=cells, rows=[RawRow(index=r, header=r == 0) for r in range(len(rows))])
+    inds, _ = rows_to_indicators(table_to_rows(table).rows, "xlsx", "x.xlsx")
+    assert [(i.code, i.level1, i.level1_points) for i in inds] == [
+        ("1-1-1", "做好甲。", 4.0), ("1-1-2", "做好甲。", 4.0), ("1-2-1", "做好丙。", 3.0), ("1-2-2", "做好丙。", 3.0),
+        ("1-3-1", None, None)]
+    assert "level1" in inds[1].source.inherited and "level1" not in inds[4].source.inherited
