@@ -17,6 +17,10 @@ MAX_SKEW = 3.0  # degrees: a feeder tilts a page by 0.5–2°; more than this is
 RULE_FRACTION = 40  # an opening kernel 1/40 of the page side keeps rules and drops text strokes (a CJK glyph
 #                     at 200 dpi is ~30 px, a page side 1650–2340 px: kernels of 40–60 px)
 MIN_TABLE_SIDE = 0.08  # a ruled region narrower or lower than 8% of the page is a box or a stamp, not a table
+SIDE_RULE_WIDTH = 12  # pixels: a lone vertical rule (2–4 px scanned, ±tol wander, the 5-px dilation) is this thin
+SIDE_RULE_SHARE = 0.5  # ... and runs at least half the table's height beside it
+SIDE_GAP = 0.1  # of the page width: how far beside the table such a rule may stand (a column; Chromium's ~50 pt
+#                 columns are 0.06 of a landscape A4 page)
 PRESENT = 0.6  # a rule counts as printed between two grid lines when 60% of that stretch has rule pixels
                 # (noise and JPEG blur break a scanned rule into dashes; a missing rule has ~0%)
 
@@ -148,18 +152,50 @@ def grid_to_boxes(xs: list[float], ys: list[float], horiz: Any, vert: Any, tol: 
 
 
 def table_regions(horiz: Any, vert: Any) -> list[tuple[int, int, int, int]]:
-    """Bounding boxes (x0, y0, x1, y1) of the groups of touching rules large enough to be tables."""
+    """Bounding boxes (x0, y0, x1, y1) of the groups of touching rules large enough to be tables, each with
+    the lone column rules beside it (see :func:`absorb_side_rules`)."""
     import cv2
 
     joined = cv2.dilate(cv2.bitwise_or(horiz, vert), cv2.getStructuringElement(cv2.MORPH_RECT, (5, 5)))
     n, _, stats, _ = cv2.connectedComponentsWithStats(joined)
     h, w = horiz.shape
-    out = []
-    for i in range(1, n):
-        x, y, bw, bh = (int(v) for v in stats[i, :4])
-        if bw >= MIN_TABLE_SIDE * w and bh >= MIN_TABLE_SIDE * h:
-            out.append((x, y, x + bw, y + bh))
-    return sorted(out, key=lambda b: (b[1], b[0]))
+    boxes = [tuple(int(v) for v in stats[i, :4]) for i in range(1, n)]
+    out = [(x, y, x + bw, y + bh) for x, y, bw, bh in boxes if bw >= MIN_TABLE_SIDE * w and bh >= MIN_TABLE_SIDE * h]
+    rules = [(x, y, x + bw, y + bh) for x, y, bw, bh in boxes if bw <= SIDE_RULE_WIDTH and bh >= MIN_TABLE_SIDE * h]
+    return sorted((absorb_side_rules(r, rules, int(SIDE_GAP * w)) for r in out), key=lambda b: (b[1], b[0]))
+
+
+def absorb_side_rules(region: tuple[int, int, int, int], rules: list[tuple[int, int, int, int]],
+                      gap: int) -> tuple[int, int, int, int]:
+    """A table region widened by the lone vertical rules standing beside it within its height: on a page a
+    break cut, the columns of merged cells that go on (category, group) have side rules but no horizontal
+    rule touching them, so they are separate components; each one within ``gap`` of the region joins it."""
+    x0, y0, x1, y1 = region
+    grew = True
+    while grew:
+        grew = False
+        for rx0, ry0, rx1, ry1 in rules:
+            inside = ry0 >= y0 - gap and ry1 <= y1 + gap and (ry1 - ry0) >= SIDE_RULE_SHARE * (y1 - y0)
+            if inside and (x0 - gap <= rx1 < x0 or x1 < rx0 <= x1 + gap):
+                x0, x1, y0, y1 = min(x0, rx0), max(x1, rx1), min(y0, ry0), max(y1, ry1)
+                grew = True
+    return x0, y0, x1, y1
+
+
+def close_open_ends(ys: list[float], top: int, bottom: int, reach: int) -> list[float]:
+    """Grid lines with the table's open ends closed: where the column rules run on past the first or last
+    horizontal rule (a row a page break cut, printed without its border, as a browser prints it; a merged
+    cell going on), the ends of the rules are a grid line, so that row's text stays in the table. ``reach`` is
+    the shortest rule the opening keeps: a shorter overshoot is a crossing's stub, not a row."""
+    if not ys:
+        return ys
+    edge = 2  # pixels the 5×5 dilation of table_regions adds around the rules
+    out = list(ys)
+    if out[0] - top >= reach:
+        out.insert(0, float(top + edge))
+    if bottom - out[-1] >= reach:
+        out.append(float(bottom - edge))
+    return out
 
 
 def page_to_tables(gray: Any) -> tuple[list[list[BBox]], Any]:
@@ -173,6 +209,7 @@ def page_to_tables(gray: Any) -> tuple[list[list[BBox]], Any]:
     for x0, y0, x1, y1 in table_regions(horiz, vert):
         ys = positions(horiz[:, x0:x1], 0, y0, y1, tol, gray.shape[1] // RULE_FRACTION)
         xs = positions(vert[y0:y1, :], 1, x0, x1, tol, gray.shape[0] // RULE_FRACTION)
+        ys = close_open_ends(ys, y0, y1, gray.shape[0] // RULE_FRACTION)
         if len(xs) >= 2 and len(ys) >= 2:
             tables.append(grid_to_boxes(xs, ys, horiz, vert, tol))
     return tables, cv2.bitwise_or(horiz, vert)

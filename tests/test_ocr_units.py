@@ -52,6 +52,29 @@ def test_missing_rules_become_spans() -> None:
     assert widths.count(6) == 1 and heights.count(4) == 1  # the colspan-2 and the rowspan-2 cell
 
 
+def test_a_page_a_break_cut_keeps_its_open_rows_and_its_merged_columns() -> None:
+    """A browser's print, scanned: the column rules run from the page top to the page bottom without a rule at
+    either end (rows cut by the breaks), and the two left columns (merged cells going on over both breaks)
+    have no horizontal rule at all, so their side rules touch nothing. Both are one table with the rest, and
+    the cut rows at the top and bottom are rows (their text is not lost as page text)."""
+    from kaoping.extract.ocr_rules import page_to_tables
+
+    page = np.full((1100, 1600), 255, np.uint8)
+    xs, ys = [100, 250, 400, 700, 1000, 1500], [300, 600, 850]
+    for x in xs:
+        cv2.line(page, (x, 100), (x, 1000), 0, 3)
+    for y in ys:
+        cv2.line(page, (xs[2], y), (xs[-1], y), 0, 3)
+    tables, _ = page_to_tables(page)
+    assert len(tables) == 1
+    boxes = tables[0]
+    assert min(b[0] for b in boxes) == pytest.approx(100, abs=6)  # the merged columns are in the table
+    assert min(b[1] for b in boxes) == pytest.approx(100, abs=6) and max(b[3] for b in boxes) == pytest.approx(1000, abs=6)
+    left = sorted((b for b in boxes if b[0] < 200), key=lambda b: b[1])
+    assert len(left) == 1 and left[0][3] - left[0][1] == pytest.approx(900, abs=12)  # one box, top to bottom
+    assert len([b for b in boxes if b[0] > 650 and b[2] < 1050]) == 4  # cut top row, two whole rows, cut bottom
+
+
 def test_glyph_spacing_reads_the_white_between_names() -> None:
     from kaoping.extract.ocr_engine import line_to_glyphs
     from kaoping.extract.pdf_text import line_to_text
