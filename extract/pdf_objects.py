@@ -115,6 +115,7 @@ def page_to_objects(page: Any) -> tuple[list[Char], dict[str, list[dict[str, Any
 MIN_RULE = 10.0  # points: a rule shorter than this is a glyph stroke, a tick or the cap of a rule drawn as a thin box
 MIN_COLUMNS = 3  # vertical rules ending at one height: the sides of a row of at least two cells
 END_TOL = 1.5  # points: rule ends this close are one height (pdfplumber's own snap is 3)
+RULED_SHARE = 0.9  # a cell's edge is ruled when rules cover this much of it (Chromium draws each cell's own piece)
 
 
 def open_row_ends(edges: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -122,12 +123,11 @@ def open_row_ends(edges: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
     A browser (Chromium's print) cuts a table row at the page edge without drawing its border there: the
     column rules of the cut row simply stop, the cells are open, and pdfplumber's finder, which needs
-    closed cells, finds no table on a page the row fills. A rule end is open when no horizontal rule
-    passes through it. Where at least MIN_COLUMNS vertical rules end at one height (the edge of a row) and
-    any of them is open, the missing rule is put back across all of them: a cut row leaves every rule open,
-    and a merged cell that goes on over the break (category, 一级指标 beside a row that ended just above the
-    break) leaves its own sides open and its neighbours' closed — one open column is enough to lose the
-    column from the page's table. A ruled table (every end met by some rule) gets nothing."""
+    closed cells, finds no table on a page the row fills. Where at least MIN_COLUMNS vertical rules end at
+    one height (the edge of a row) and the edge between any two of them is open, the missing rule is put
+    back across all of them: a cut row leaves every stretch open, and a merged cell that goes on over the break (category, 一级指标 beside a row that ended just above the
+    break) leaves its own stretch of the edge open — one open cell is enough to lose its text from the page's
+    table (:func:`edge_is_ruled`). A ruled table (every stretch covered) gets nothing."""
     # a rule drawn in pieces (one per row, as Chromium draws a row-spanning cell's sides) is one rule: the
     # joins between its pieces are not ends; pdfplumber's own snap and join tolerances (3 points)
     joined = merge_edges([e for e in edges if e["orientation"] == "v"], 3, 3, 3, 3)
@@ -137,14 +137,30 @@ def open_row_ends(edges: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for end in ("top", "bottom"):
         for group in ends_to_groups(verticals, end):
             y = sorted(e[end] for e in group)[len(group) // 2]
-            met = [any(abs(h["top"] - y) <= 2 * END_TOL and h["x0"] - END_TOL <= e["x0"] <= h["x1"] + END_TOL
-                       for h in horizontals) for e in group]
-            if all(met):  # a ruled edge: every rule ending here meets the border
+            crossing = [e["x0"] for e in verticals if e["top"] < y - END_TOL and e["bottom"] > y + END_TOL]
+            if edge_is_ruled([e["x0"] for e in group], crossing,
+                             [h for h in horizontals if abs(h["top"] - y) <= 2 * END_TOL]):
                 continue
             x0, x1 = min(e["x0"] for e in group), max(e["x1"] for e in group)  # the whole row: its rules all end here
             added.append({"object_type": "line", "x0": x0, "x1": x1, "top": y, "bottom": y, "width": x1 - x0,
                           "height": 0.0, "doctop": y})
     return added
+
+
+def edge_is_ruled(ends: list[float], crossing: list[float], rules: list[dict[str, Any]]) -> bool:
+    """Every cell edge along this height has a horizontal rule (rules cover RULED_SHARE of it). A cell edge is
+    the stretch between two neighbouring vertical rules that both end here (``ends``); a stretch beside a rule
+    that runs on through this height (``crossing``) is inside a taller cell (a header label over two rows),
+    not an edge. A merged cell that goes on over the break has its sides met by its neighbours' borders and
+    only its own stretch open, so the stretches are checked, not the rule ends."""
+    xs = sorted([(x, True) for x in ends] + [(x, False) for x in crossing])
+    for (a, a_ends), (b, b_ends) in zip(xs, xs[1:], strict=False):
+        if not (a_ends and b_ends) or b - a <= 2 * END_TOL:
+            continue  # beside a taller cell, or one rule drawn twice (a doubled border)
+        covered = sum(max(0.0, min(b, h["x1"]) - max(a, h["x0"])) for h in rules)
+        if covered < RULED_SHARE * (b - a):
+            return False
+    return True
 
 
 def ends_to_groups(verticals: list[dict[str, Any]], end: str) -> list[list[dict[str, Any]]]:

@@ -516,6 +516,18 @@ def test_rules_a_page_break_left_out_are_put_back() -> None:
     # on: its two open rules are enough, else the column drops out of the page's table
     ended = [v(x, 42.7, 519.0) for x in (49, 99, 147, 195, 321)] + [h(147, 321, 519.0), h(49, 321, 42.7)]
     assert [(e["top"], e["x0"], e["x1"]) for e in open_row_ends(ended)] == [(519.0, 49, 321)]
+    # a merged cell in the middle goes on (平和县's 债务监管 group cell): every rule end is met by a neighbour's
+    # border, only its own stretch of the edge is open; each cell's border drawn as its own piece
+    middle = [v(x, 296.0, 552.0) for x in (78, 180, 285, 389)] + [h(78, 180, 552.0), h(285, 389, 552.0),
+                                                                 h(78, 180, 296.0), h(180, 285, 296.0), h(285, 389, 296.0)]
+    assert [(e["top"], e["x0"], e["x1"]) for e in open_row_ends(middle)] == [(552.0, 78, 389)]
+    assert open_row_ends([*middle, h(180, 285, 552.0)]) == []  # its piece drawn: ruled
+    # a two-level header (LibreOffice's portrait print): sub-column rules start under the spanning labels'
+    # rule, while 权重/完成时限 (two rows tall) run on through that height — beside them is no cell edge
+    header = ([v(x, 87.6, 769.1) for x in (182.7, 226.5, 270.3, 445.5, 489.3)]
+              + [v(x, 72.5, 769.1) for x in (51.3, 138.9, 314.1, 357.9, 401.7, 533.1)]
+              + [h(51.0, 533.4, 72.5), h(138.7, 314.4, 87.6), h(401.4, 532.9, 87.6), h(51.5, 533.4, 769.1)])
+    assert open_row_ends(header) == []
 
 
 def test_a_frame_around_the_table_gives_its_own_text_to_the_page() -> None:
