@@ -28,15 +28,22 @@ def fold_indicator_texts(indicators: list[Indicator]) -> list[Indicator]:
     return out
 
 
+def printed_cells(indicators: list[Indicator], fields: tuple[str, ...]) -> list[str]:
+    """The texts of ``fields`` as printed: a merged cell once, in the row it starts in, not again in every row
+    that inherits it (five rows under one 分管领导 cell are one printed cell, not five sightings of its
+    tokens — a wrap inside it must not become a word of the vocabulary by repetition)."""
+    return [t for i in indicators for f in fields if f not in i.source.inherited for t in getattr(i, f)]
+
+
 def split_indicator_names(indicators: list[Indicator]) -> list[Indicator]:
     """'王建国 张 伟' → ['王建国', '张伟'] for leaders, departments and owners; printed forms kept.
 
     People (leaders and owners) and departments each get a vocabulary from the whole notice, so a
     cell whose spaces were lost or misplaced splits like the cells that print the entries alone.
     """
-    people = cells_to_vocabulary(t for i in indicators for t in (*i.leaders, *i.owners))
+    people = cells_to_vocabulary(printed_cells(indicators, ("leaders", "owners")))
     suffixes = unit_suffixes()
-    units = cells_to_vocabulary(t for i in indicators for t in i.departments)
+    units = cells_to_vocabulary(printed_cells(indicators, ("departments",)))
     longest = max((len(u) for u in units), default=4)
     out = []
     for i in indicators:

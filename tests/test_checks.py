@@ -200,3 +200,19 @@ def test_a_row_marked_grand_is_the_grand_total_whatever_its_category() -> None:
     (issue,) = indicators_to_check_issues(rows, [TotalRow(label="得分", value=60, level="grand", category="A")])
     assert (issue.kind, issue.message) == ("grand_total_sum",
                                            "grand total row 得分: item weights sum to 100 but 60 is printed")
+
+
+def test_a_merged_names_cell_counts_once_for_the_vocabulary() -> None:
+    """A 分管领导 cell merged over five rows and wrapped inside a name by a browser (刘海祥 汪 / 亚彬李维 芳) is one
+    printed cell: its pieces are not 'seen in two cells' five times over, so the names printed whole on other
+    rows split it (before: 刘海祥汪, 亚彬李维, 芳林鹏 became words and every row carried them)."""
+    from kaoping.normalize.fields import split_indicator_names
+
+    wrapped = "刘海祥 汪\n亚彬李维 芳 林鹏 周俊杰"
+    rows = [ind(1, "1-1", leaders=["刘海祥 汪亚彬 李维芳 林鹏 周俊杰"]), ind(2, "1-2", leaders=["汪亚彬"]),
+            ind(3, "1-3", leaders=["李维芳"]), ind(4, "1-4", leaders=["刘海祥 林鹏"])]
+    rows += [ind(5 + k, f"5-{k + 1}", leaders=[wrapped]) for k in range(5)]
+    rows = [r if k < 5 else r.model_copy(update={"source": r.source.model_copy(update={"inherited": ["leaders"]})})
+            for k, r in enumerate(rows)]
+    out = split_indicator_names(rows)
+    assert [i.leaders for i in out[4:]] == [["刘海祥", "汪亚彬", "李维芳", "林鹏", "周俊杰"]] * 5
