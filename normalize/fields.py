@@ -41,7 +41,7 @@ def split_indicator_names(indicators: list[Indicator]) -> list[Indicator]:
     People (leaders and owners) and departments each get a vocabulary from the whole notice, so a
     cell whose spaces were lost or misplaced splits like the cells that print the entries alone.
     """
-    people = cells_to_vocabulary(printed_cells(indicators, ("leaders", "owners")))
+    people = cells_to_vocabulary(printed_cells(indicators, ("leaders", "owners")), compounds=False)
     suffixes = unit_suffixes()
     units = cells_to_vocabulary(printed_cells(indicators, ("departments",)))
     longest = max((len(u) for u in units), default=4)

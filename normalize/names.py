@@ -183,13 +183,15 @@ def separated_words(cells: Iterable[str | None]) -> set[str]:
     return words
 
 
-def cells_to_vocabulary(cells: Iterable[str | None]) -> frozenset[str]:
+def cells_to_vocabulary(cells: Iterable[str | None], compounds: bool = True) -> frozenset[str]:
     """Entries a column family prints as whole tokens: seen in two cells, or beside other tokens in a
     cell that separates its entries (see :func:`separated_words`), or alone in a cell at the usual length.
 
     A token made of other entries is names run together (a narrow PDF column repeats the same run on
     several rows) and stays out, unless the notice prints it as a word among separated words
-    (机关支部 beside 党建科): then it is a word, even when its parts (机关, 支部) are printed alone elsewhere.
+    (机关支部 beside 党建科): then it is a word, even when its parts (机关, 支部) are printed alone elsewhere —
+    for units only (``compounds``): a person's name is never two other people's names run together, however
+    often a narrow column prints them so (陈建新李昀 on ten rows of a browser print).
     """
     cells = list(cells)
     per_cell = [split_names(cell) for cell in cells]
@@ -203,5 +205,5 @@ def cells_to_vocabulary(cells: Iterable[str | None]) -> frozenset[str]:
     alone = {cell[0] for cell in per_cell if len(cell) == 1}
     candidates = {t for t in seen_in if MIN_ENTRY_CHARS <= len(t) <= cap
                   and (seen_in[t] >= 2 or t in words or (t in alone and len(t) <= usual))}
-    return frozenset(t for t in candidates
-                     if not _made_of(t, candidates) or (t in words and _printed_as_word(t, candidates, seen_in)))
+    return frozenset(t for t in candidates if not _made_of(t, candidates)
+                     or (compounds and t in words and _printed_as_word(t, candidates, seen_in)))

@@ -18,6 +18,16 @@ def test_a_word_printed_among_separated_words_stays_whole() -> None:
     assert split_names("机关支部党建科", units) == ["机关支部", "党建科"]
 
 
+def test_two_names_run_together_are_never_a_name_however_often() -> None:
+    # a narrow column prints 陈建新李昀 on ten rows, 陈建新 and 李昀 alone on fewer: for units that count would
+    # make it a word (机关支部); a person's name is never two other people's names run together
+    cells = ["陈瑞典 陈建新李昀 陈天铃"] * 10 + ["陈建新", "李昀 苏大庆", "陈天铃", "陈瑞典"]
+    people = cells_to_vocabulary(cells, compounds=False)
+    assert "陈建新李昀" not in people and {"陈建新", "李昀"} <= people
+    assert split_names("陈建新李昀", people) == ["陈建新", "李昀"]
+    assert "陈建新李昀" in cells_to_vocabulary(cells)  # the units' rule, unchanged
+
+
 def test_parts_printed_alone_and_never_the_whole_are_split() -> None:
     units = cells_to_vocabulary(["机关", "支部", "综合科", "机关支部"])  # the whole only run together, once
     assert "机关支部" not in units
