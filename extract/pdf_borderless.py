@@ -58,6 +58,7 @@ CANDIDATE_ROWS = 8  # a ruled table this long and ... (a metadata table of a web
 CANDIDATE_COLS = 4  # ... this wide may be the 考评表 without a known header word; has 3-5 rows)
 COPY_TOL = 1.0  # points: a repeated header's glyph sits where the first header's did, shifted down
 PROSE_SIZE = 0.15  # a line whose font size differs more than this from the table's is not in it
+MIN_BODY_LINES = 3  # body lines from which the table's own size is taken (before: the header's)
 PROSE_WIDTH = 0.7  # one run of text wider than this share of the table is prose (a cell spanning the
 # three text columns of a row without 一级指标 reaches 0.45 in the 2022 layout)
 
@@ -155,6 +156,12 @@ def is_prose(line: Line, size: float, left: float, width: float) -> bool:
             or line.x0 < left - line.size)
 
 
+def body_size(body: list[Line], header_size: float) -> float:
+    """The table's text size: its body lines' median once there are a few (a header is often set larger or
+    bold, and an OCR'd line's size is its box's height, which varies line to line), the header's before."""
+    return median(ln.size for ln in body) if len(body) >= MIN_BODY_LINES else header_size
+
+
 def at_page_edge(lines: list[Line], i: int, marginal: Callable[[str], bool]) -> bool:
     """Only marginal lines between ``lines[i]`` and the top or the bottom of its page: a page number or
     running line, not a cell line that looks like one (2020—2021 wrapped alone in a narrow column)."""
@@ -191,7 +198,7 @@ def find_table(lines: list[Line], marginal: Callable[[str], bool]) -> Found | No
         if marginal(line.text) and at_page_edge(lines, i, marginal):
             i += 1
             continue
-        if is_prose(line, size, left, width):
+        if is_prose(line, body_size(body, size), left, width):
             break
         body.append(line)
         used.add(id(line))

@@ -85,6 +85,24 @@ def test_borderless_table_columns_rows_and_wrapped_cells() -> None:
     assert doc.tables[0].paragraphs_before == 1
 
 
+def test_body_lines_set_the_table_size_once_there_are_a_few() -> None:
+    """A header set larger than the body (or an OCR'd page, where a line's size is its box's height): a body
+    line 15 % smaller than the header but near the body's own size is still the table; prose after it, in
+    another size, still ends it."""
+    page = Page(width=520.0, height=400.0)
+    for x, label in zip(COLS, ["序号", "二级指标", "权重", "完成时限", "责任部门"], strict=True):
+        page.text(x, 60, label, size=10.6)
+    y = 76.0
+    for k, size in enumerate([9.6, 9.6, 9.6, 9.0]):
+        for x, text in zip(COLS, [f"1-{k + 1}", f"做好第{k + 1}项工作。", "2", "12月底前", "办公室"], strict=True):
+            page.text(x, y, text, size=size)
+        y += 14
+    page.text(40, y + 20, "抄送：各科室。", size=14)
+    doc = raw_of(build_pdf([page]))
+    assert [row[0] for row in table_rows(doc)] == ["序号", "1-1", "1-2", "1-3", "1-4"]
+    assert [p.text for p in doc.paragraphs] == ["抄送：各科室。"]
+
+
 def test_borderless_row_cut_by_a_page_break_is_one_row() -> None:
     """The second half of 1-1's item prints on the next page, above a repeated header: one row."""
     first = borderless_page([ROWS[0][:1]], closing=False)
