@@ -169,16 +169,18 @@ def absorb_side_rules(region: tuple[int, int, int, int], rules: list[tuple[int, 
                       gap: int) -> tuple[int, int, int, int]:
     """A table region widened by the lone vertical rules standing beside it within its height: on a page a
     break cut, the columns of merged cells that go on (category, group) have side rules but no horizontal
-    rule touching them, so they are separate components; each one within ``gap`` of the region joins it."""
+    rule touching them, so they are separate components; each one within ``gap`` of the region (or of a rule
+    already joined) joins it. One sorted walk outward on each side: a page of hostile stripes stays linear."""
     x0, y0, x1, y1 = region
-    grew = True
-    while grew:
-        grew = False
-        for rx0, ry0, rx1, ry1 in rules:
-            inside = ry0 >= y0 - gap and ry1 <= y1 + gap and (ry1 - ry0) >= SIDE_RULE_SHARE * (y1 - y0)
-            if inside and (x0 - gap <= rx1 < x0 or x1 < rx0 <= x1 + gap):
-                x0, x1, y0, y1 = min(x0, rx0), max(x1, rx1), min(y0, ry0), max(y1, ry1)
-                grew = True
+    tall = [r for r in rules if r[1] >= y0 - gap and r[3] <= y1 + gap and r[3] - r[1] >= SIDE_RULE_SHARE * (y1 - y0)]
+    for r in sorted((r for r in tall if r[2] < x0), key=lambda r: -r[2]):
+        if r[2] < x0 - gap:
+            break
+        x0 = min(x0, r[0])
+    for r in sorted((r for r in tall if r[0] > x1), key=lambda r: r[0]):
+        if r[0] > x1 + gap:
+            break
+        x1 = max(x1, r[2])
     return x0, y0, x1, y1
 
 
