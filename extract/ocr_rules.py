@@ -17,8 +17,10 @@ MAX_SKEW = 3.0  # degrees: a feeder tilts a page by 0.5–2°; more than this is
 RULE_FRACTION = 40  # an opening kernel 1/40 of the page side keeps rules and drops text strokes (a CJK glyph
 #                     at 200 dpi is ~30 px, a page side 1650–2340 px: kernels of 40–60 px)
 MIN_TABLE_SIDE = 0.08  # a ruled region narrower or lower than 8% of the page is a box or a stamp, not a table
-SIDE_RULE_WIDTH = 12  # pixels: a lone vertical rule (2–4 px scanned, ±tol wander, the 5-px dilation) is this thin
-SIDE_RULE_SHARE = 0.5  # ... and runs at least half the table's height beside it
+SIDE_RULE_WIDTH = 3  # a lone vertical rule is at most this many wander tolerances wide (+4 px of dilation)
+# ... and runs at least half the table's height beside it: a merged column's side rules run the whole cut page
+# (100 %), a margin note's box or a stamp's edge is far shorter
+SIDE_RULE_SHARE = 0.5
 SIDE_GAP = 0.1  # of the page width: how far beside the table such a rule may stand (a column; Chromium's ~50 pt
 #                 columns are 0.06 of a landscape A4 page)
 PRESENT = 0.6  # a rule counts as printed between two grid lines when 60% of that stretch has rule pixels
@@ -161,18 +163,21 @@ def table_regions(horiz: Any, vert: Any) -> list[tuple[int, int, int, int]]:
     h, w = horiz.shape
     boxes = [tuple(int(v) for v in stats[i, :4]) for i in range(1, n)]
     out = [(x, y, x + bw, y + bh) for x, y, bw, bh in boxes if bw >= MIN_TABLE_SIDE * w and bh >= MIN_TABLE_SIDE * h]
-    rules = [(x, y, x + bw, y + bh) for x, y, bw, bh in boxes if bw <= SIDE_RULE_WIDTH and bh >= MIN_TABLE_SIDE * h]
-    return sorted((absorb_side_rules(r, rules, int(SIDE_GAP * w)) for r in out), key=lambda b: (b[1], b[0]))
+    tol = max(2, w // 500)  # as page_to_tables: a scanned rule's wander, in proportion to the page's pixels
+    thin = SIDE_RULE_WIDTH * tol + 4  # a rule (2–4 px at 200 dpi, tol 3) with its wander and the 5×5 dilation
+    rules = [(x, y, x + bw, y + bh) for x, y, bw, bh in boxes if bw <= thin and bh >= MIN_TABLE_SIDE * h]
+    return sorted((absorb_side_rules(r, rules, int(SIDE_GAP * w), 4 * tol) for r in out), key=lambda b: (b[1], b[0]))
 
 
 def absorb_side_rules(region: tuple[int, int, int, int], rules: list[tuple[int, int, int, int]],
-                      gap: int) -> tuple[int, int, int, int]:
+                      gap: int, reach: int) -> tuple[int, int, int, int]:
     """A table region widened by the lone vertical rules standing beside it within its height: on a page a
     break cut, the columns of merged cells that go on (category, group) have side rules but no horizontal
     rule touching them, so they are separate components; each one within ``gap`` of the region (or of a rule
-    already joined) joins it. One sorted walk outward on each side: a page of hostile stripes stays linear."""
+    already joined) and within ``reach`` of its top and bottom joins it. One sorted walk outward on each side:
+    a page of hostile stripes stays linear."""
     x0, y0, x1, y1 = region
-    tall = [r for r in rules if r[1] >= y0 - gap and r[3] <= y1 + gap and r[3] - r[1] >= SIDE_RULE_SHARE * (y1 - y0)]
+    tall = [r for r in rules if r[1] >= y0 - reach and r[3] <= y1 + reach and r[3] - r[1] >= SIDE_RULE_SHARE * (y1 - y0)]
     for r in sorted((r for r in tall if r[2] < x0), key=lambda r: -r[2]):
         if r[2] < x0 - gap:
             break

@@ -19,6 +19,13 @@ from typing import Any, NamedTuple
 
 from kaoping.extract.pdf_borderless import borderless_tables, ruled_candidate
 from kaoping.extract.pdf_pages import PageBreak, rejoin_page_breaks
+from kaoping.extract.pdf_stitch import (
+    continues,
+    nearest,
+    remap_columns,
+    repeated_header_rows,
+    restore_cut_labels,
+)
 from kaoping.extract.pdf_text import (
     Char,
     absorb_overflow,
@@ -36,7 +43,6 @@ log = logging.getLogger(__name__)
 
 
 SNAP = 1.5  # points: cell edges closer than this are one grid line
-EXTENT_TOL = 6.0  # points: fragments whose left/right edges differ less continue one table
 MAX_FRAMES = 4  # boxes (the largest) checked for holding others: a page and a table frame, with room to spare
 ENCRYPTION_ERRORS = {"PDFPasswordIncorrect", "PDFEncryptionError", "PDFEncryptionWarning"}
 
@@ -67,6 +73,7 @@ class PageLayout:
     chars: list[Char]
     tables: list[list[BBox]]  # cell boxes of each table found on the page
     warnings: list[str] = field(default_factory=list)  # what the parser logged while reading the page
+    opened: list[tuple[float, float, float]] = field(default_factory=list)  # rules put back at open ends: y, x0, x1
 
 
 class _Collect(logging.Handler):
@@ -106,7 +113,8 @@ def page_to_layout(page: Any, number: int) -> PageLayout:
         parser_log.removeHandler(collect)
         parser_log.setLevel(saved[0])
         parser_log.propagate = saved[1]
-    layout = PageLayout(number, float(page.height), chars, tables, collect.messages)
+    layout = PageLayout(number, float(page.height), chars, tables, collect.messages,
+                        [(c["top"], c["x0"], c["x1"]) for c in closing])
     page.close()
     return layout
 
@@ -133,15 +141,6 @@ def values_to_bounds(values: list[float], tol: float = SNAP) -> list[float]:
             continue
         bounds.append(v)
     return bounds
-
-
-def nearest(bounds: list[float], v: float) -> int:
-    i = bisect_right(bounds, v)
-    if i == 0:
-        return 0
-    if i == len(bounds):
-        return len(bounds) - 1
-    return i if bounds[i] - v < v - bounds[i - 1] else i - 1
 
 
 def frame_cells(frag: Fragment) -> set[int]:
@@ -202,9 +201,18 @@ def fragment_slots(frag: Fragment) -> dict[tuple[int, int], int]:
 # ---------------------------------------------------------------- pages -> document
 
 
-def layout_to_items(layout: PageLayout) -> list[tuple[float, TextLine | Fragment]]:
-    """One page -> its text lines and table fragments (cells filled), top to bottom."""
-    frags = [boxes_to_fragment(boxes, layout.number) for boxes in layout.tables if boxes]
+NO_BOX: BBox = (0.0, 0.0, 0.0, 0.0)
+
+
+def open_bottom(box: BBox | None, opened: list[tuple[float, float, float]]) -> bool:
+    """The cell's bottom edge is a rule put back at an open end (the page cut the cell; nothing closed it)."""
+    return box is not None and any(abs(box[3] - y) <= SNAP and x0 - SNAP <= box[0] and box[2] <= x1 + SNAP
+                                   for y, x0, x1 in opened)
+
+
+def chars_to_cells(frags: list[Fragment], chars: list[Char]) -> tuple[list[list[list[Char]]], list[Char]]:
+    """Each glyph to the cell that holds it (the smallest box over it), or to the page's free text — a layout
+    frame's own text is the page's."""
     frames = [frame_cells(f) for f in frags]
     for frag, held in zip(frags, frames, strict=True):
         if held:  # the table starts where its cells do: the frame's text above them reads before it
@@ -212,24 +220,37 @@ def layout_to_items(layout: PageLayout) -> list[tuple[float, TextLine | Fragment
     slot_maps = [fragment_slots(f) for f in frags]
     cell_chars: list[list[list[Char]]] = [[[] for _ in f.cells] for f in frags]
     free: list[Char] = []
-    for ch in layout.chars:
+    for ch in chars:
         cx, cy = (ch[1] + ch[2]) / 2, (ch[3] + ch[4]) / 2
         for fi, frag in enumerate(frags):
             idx = cell_at(frag, slot_maps[fi], cx, cy)
-            if idx is not None:  # a frame's own text is the page's
+            if idx is not None:
                 (free if idx in frames[fi] else cell_chars[fi][idx]).append(ch)
                 break
         else:
             free.append(ch)
-    free = absorb_overflow([([c.bbox or (0.0, 0.0, 0.0, 0.0) for c in f.cells], f.ys[-1]) for f in frags],
-                           cell_chars, free)
+    return cell_chars, free
+
+
+def fill_cells(frag: Fragment, per_cell: list[list[Char]]) -> None:
+    """The fragment's cells get their text (wraps joined) and, where the text reaches the bottom, its room."""
+    for i, (cell, chars) in enumerate(zip(frag.cells, per_cell, strict=True)):
+        if chars and cell.bbox is not None:
+            lines = chars_to_lines(chars)
+            cell.text = join_wrapped_lines(lines, cell.bbox)
+            if (room := room_left(lines, cell.bbox)) is not None:
+                frag.rooms[i] = room
+
+
+def layout_to_items(layout: PageLayout) -> list[tuple[float, TextLine | Fragment]]:
+    """One page -> its text lines and table fragments (cells filled), top to bottom."""
+    frags = [boxes_to_fragment(boxes, layout.number) for boxes in layout.tables if boxes]
+    cell_chars, free = chars_to_cells(frags, layout.chars)
+    # only a cell whose bottom was open (its rule put back) can have text painted past it
+    free = absorb_overflow([([c.bbox if open_bottom(c.bbox, layout.opened) else NO_BOX for c in f.cells], f.ys[-1])
+                            for f in frags], cell_chars, free)
     for frag, per_cell in zip(frags, cell_chars, strict=True):
-        for i, (cell, chars) in enumerate(zip(frag.cells, per_cell, strict=True)):
-            if chars and cell.bbox is not None:
-                lines = chars_to_lines(chars)
-                cell.text = join_wrapped_lines(lines, cell.bbox)
-                if (room := room_left(lines, cell.bbox)) is not None:
-                    frag.rooms[i] = room
+        fill_cells(frag, per_cell)
     items: list[tuple[float, TextLine | Fragment]] = []
     for line in chars_to_lines(free):
         text = line_to_text(line)
@@ -254,70 +275,6 @@ def running_lines(pages: list[list[tuple[float, TextLine | Fragment]]], heights:
 def is_marginal(text: str, running: set[str]) -> bool:
     """Page numbers and running heads/feet: lines that may sit between two fragments of one table."""
     return page_number_like(text) or re.sub(r"\d+", "#", text) in running
-
-
-def lines_up(xs: list[float], ref: list[float]) -> bool:
-    """Every column boundary of ``xs`` is one of ``ref``'s (a page whose rows merge some columns has fewer)."""
-    return all(any(abs(x - r) <= EXTENT_TOL for r in ref) for x in xs)
-
-
-def continues(prev: Fragment, frag: Fragment) -> bool:
-    """The fragment on the next page goes on with the same table: same outer edges and columns that line up
-    (one grid within the other). Two tables of one width but their own columns — a second table that starts
-    at a page top with its own header — stay two."""
-    return (frag.page == prev.page + 1 and abs(frag.xs[0] - prev.xs[0]) <= EXTENT_TOL
-            and abs(frag.xs[-1] - prev.xs[-1]) <= EXTENT_TOL
-            and (lines_up(frag.xs, prev.xs) or lines_up(prev.xs, frag.xs)))
-
-
-def remap_columns(frag: Fragment, ref: list[float]) -> list[RawCell]:
-    """Put a fragment's cells on the reference column grid (by index if counts agree, else nearest)."""
-    if len(frag.xs) == len(ref):
-        return frag.cells
-    out = []
-    for cell in frag.cells:
-        col = nearest(ref, frag.xs[cell.col])
-        end = nearest(ref, frag.xs[cell.col + cell.colspan])
-        out.append(cell.model_copy(update={"col": col, "colspan": max(1, end - col)}))
-    return out
-
-
-def row_signature(cells: list[RawCell], row: int) -> tuple:
-    return tuple(sorted((c.col, c.colspan, c.rowspan, c.text) for c in cells if c.row == row))
-
-
-def repeats_row(sig: tuple, ref: tuple) -> bool:
-    """A later fragment's row repeats the first fragment's: the same cells, each text the same or cut
-    short (a header label whose last glyphs the renderer pushed into the row below)."""
-    return (len(sig) == len(ref) and any(t for *_, t in sig)
-            and all(a[:3] == b[:3] and b[3].startswith(a[3]) and (a[3] or not b[3]) for a, b in zip(sig, ref, strict=True)))
-
-
-def repeated_header_rows(frags: list[list[RawCell]], n_rows: list[int]) -> int:
-    """How many leading rows every later fragment repeats from the first (0 if none)."""
-    if len(frags) < 2:
-        return 0
-    counts = []
-    for cells, n in zip(frags[1:], n_rows[1:], strict=True):
-        k = 0
-        while k < min(n - 1, n_rows[0] - 1) and repeats_row(row_signature(cells, k), row_signature(frags[0], k)):
-            k += 1
-        counts.append(k)
-    return min(counts)
-
-
-def restore_cut_labels(ref: list[RawCell], cells: list[RawCell], n_head: int) -> None:
-    """A repeated header label cut short gets its text back, and the glyphs it lost come off the front
-    of the first body cell below it (where the renderer printed them)."""
-    full = {(c.row, c.col): c.text for c in ref if c.row < n_head}
-    for cell in cells:
-        lost = full.get((cell.row, cell.col), cell.text)[len(cell.text):] if cell.row < n_head else ""
-        if not lost:
-            continue
-        below = next((c for c in cells if c.row == n_head and c.col == cell.col and c.text.startswith(lost)), None)
-        if below is not None:
-            below.text = below.text[len(lost):]
-        cell.text += lost
 
 
 def fragments_to_table(frags: list[Fragment], index: int, paragraphs_before: int,

@@ -58,7 +58,10 @@ CANDIDATE_ROWS = 8  # a ruled table this long and ... (a metadata table of a web
 CANDIDATE_COLS = 4  # ... this wide may be the 考评表 without a known header word; has 3-5 rows)
 COPY_TOL = 1.0  # points: a repeated header's glyph sits where the first header's did, shifted down
 PROSE_SIZE = 0.15  # a line whose font size differs more than this from the table's is not in it
-MIN_BODY_LINES = 3  # body lines from which the table's own size is taken (before: the header's)
+MIN_BODY_LINES = 3  # body lines from which the table's own size is taken (before: the header's): the median of
+#                     three already outvotes one odd line (a scan's tall box around brackets)
+SIZE_SAMPLE = 50  # ... of at most its first this many lines: the size is settled by then, and the check stays
+#                   linear on a hostile file of a hundred thousand lines
 PROSE_WIDTH = 0.7  # one run of text wider than this share of the table is prose (a cell spanning the
 # three text columns of a row without 一级指标 reaches 0.45 in the 2022 layout)
 
@@ -157,9 +160,9 @@ def is_prose(line: Line, size: float, left: float, width: float) -> bool:
 
 
 def body_size(body: list[Line], header_size: float) -> float:
-    """The table's text size: its body lines' median once there are a few (a header is often set larger or
-    bold, and an OCR'd line's size is its box's height, which varies line to line), the header's before."""
-    return median(ln.size for ln in body) if len(body) >= MIN_BODY_LINES else header_size
+    """The table's text size: its first body lines' median once there are a few (a header is often set larger
+    or bold, and an OCR'd line's size is its box's height, which varies line to line), the header's before."""
+    return median(ln.size for ln in body[:SIZE_SAMPLE]) if len(body) >= MIN_BODY_LINES else header_size
 
 
 def at_page_edge(lines: list[Line], i: int, marginal: Callable[[str], bool]) -> bool:

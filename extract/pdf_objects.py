@@ -115,7 +115,9 @@ def page_to_objects(page: Any) -> tuple[list[Char], dict[str, list[dict[str, Any
 MIN_RULE = 10.0  # points: a rule shorter than this is a glyph stroke, a tick or the cap of a rule drawn as a thin box
 MIN_COLUMNS = 3  # vertical rules ending at one height: the sides of a row of at least two cells
 END_TOL = 1.5  # points: rule ends this close are one height (pdfplumber's own snap is 3)
-RULED_SHARE = 0.9  # a cell's edge is ruled when rules cover this much of it (Chromium draws each cell's own piece)
+# a cell's edge is ruled when rules cover this much of it: Chromium draws each cell's own piece (100 % less
+# the joins, ~1 pt of 45–200 pt); an open edge has 0 % — 0.9 sits between with room for a rule drawn short
+RULED_SHARE = 0.9
 
 
 def open_row_ends(edges: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -125,9 +127,10 @@ def open_row_ends(edges: list[dict[str, Any]]) -> list[dict[str, Any]]:
     column rules of the cut row simply stop, the cells are open, and pdfplumber's finder, which needs
     closed cells, finds no table on a page the row fills. Where at least MIN_COLUMNS vertical rules end at
     one height (the edge of a row) and the edge between any two of them is open, the missing rule is put
-    back across all of them: a cut row leaves every stretch open, and a merged cell that goes on over the break (category, 一级指标 beside a row that ended just above the
-    break) leaves its own stretch of the edge open — one open cell is enough to lose its text from the page's
-    table (:func:`edge_is_ruled`). A ruled table (every stretch covered) gets nothing."""
+    back across all of them: a cut row leaves every stretch open, and a merged cell that goes on over the
+    break (category, 一级指标 beside a row that ended just above the break) leaves its own stretch of the
+    edge open — one open cell is enough to lose its text from the page's table (:func:`edge_is_ruled`).
+    A ruled table (every stretch covered) gets nothing."""
     # a rule drawn in pieces (one per row, as Chromium draws a row-spanning cell's sides) is one rule: the
     # joins between its pieces are not ends; pdfplumber's own snap and join tolerances (3 points)
     joined = merge_edges([e for e in edges if e["orientation"] == "v"], 3, 3, 3, 3)
@@ -157,10 +160,19 @@ def edge_is_ruled(ends: list[float], crossing: list[float], rules: list[dict[str
     for (a, a_ends), (b, b_ends) in zip(xs, xs[1:], strict=False):
         if not (a_ends and b_ends) or b - a <= 2 * END_TOL:
             continue  # beside a taller cell, or one rule drawn twice (a doubled border)
-        covered = sum(max(0.0, min(b, h["x1"]) - max(a, h["x0"])) for h in rules)
-        if covered < RULED_SHARE * (b - a):
+        if covered_length(a, b, rules) < RULED_SHARE * (b - a):
             return False
     return True
+
+
+def covered_length(a: float, b: float, rules: list[dict[str, Any]]) -> float:
+    """How much of a..b the rules cover, overlaps counted once (a border drawn twice is not twice as long)."""
+    pieces = sorted((max(a, h["x0"]), min(b, h["x1"])) for h in rules if h["x1"] > a and h["x0"] < b)
+    total, reach = 0.0, a
+    for lo, hi in pieces:
+        total += max(0.0, hi - max(lo, reach))
+        reach = max(reach, hi)
+    return total
 
 
 def ends_to_groups(verticals: list[dict[str, Any]], end: str) -> list[list[dict[str, Any]]]:

@@ -170,8 +170,8 @@ def rejoin_page_breaks(cells: list[RawCell], rooms: list[float | None], breaks: 
         for b, below in enumerate(cells):
             if b in dropped or below.row != brk.first_row:
                 continue
-            if below.col in (code_col, weight_col) and not below.text.strip():
-                continue  # a row's own 序号 or weight left blank is not "as above": the row is its own
+            if below.col in (code_col, weight_col) and below.rowspan < 2 and not below.text.strip():
+                continue  # a row's own 序号 or weight left blank is not "as above" (a blank merged box still is)
             a = covering(cells, brk.last_row, below.col)
             if a is None or a in dropped or (cells[a].col, cells[a].colspan) != (below.col, below.colspan):
                 continue

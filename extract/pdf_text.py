@@ -18,7 +18,9 @@ Char = tuple[str, float, float, float, float, float]
 
 EARLY_END = 0.8  # a line ending this many font sizes short of the cell edge ended early
 # room below a cell's last line, in font sizes, in which one more line would have fitted: CJK lines in the
-# fixture prints (Word, LibreOffice, Chromium) advance 1.2–1.5 font sizes, so 1.2 is one line at the tightest
+# fixture prints (Word, LibreOffice, Chromium) advance 1.2–2.0 font sizes, so 1.2 is one line at the tightest.
+# Not the cell's own pitch: Chromium's 2-size pitch would take a short text centred in a two-row box (room
+# ~1.5 sizes) for a full one; a cut cell of a looser leading may be missed (none seen so far)
 LINE_ROOM = 1.2
 OPENING = set("([{（［｛〔【〖《〈「『“‘")
 CLOSING = set(")]}）］｝〕】〗》〉」』”’，。、；：！？,.;:!?…%％")
@@ -127,8 +129,8 @@ def join_wrapped_lines(lines: list[list[Char]], box: BBox) -> str:
 def room_left(lines: list[list[Char]], box: BBox) -> float | None:
     """When the cell's text reaches the bottom of its box (no more room below the last line than above
     the first, give or take 0.8 font sizes, and not room for one more line: a browser centres text
-    vertically, so a short text in a tall box has equal room above and below): the room left after its last line, in font sizes, up to the
-    right edge (less the padding its lines keep on the left). None when the text ended higher up.
+    vertically, so a short text in a tall box has equal room above and below): the room left after its
+    last line, in font sizes, up to the right edge (less the padding its lines keep on the left). None when the text ended higher up.
     Text that fills its box may go on past it (a cell cut by a page break)."""
     ink = [[c for c in line if not c[0].isspace()] for line in lines]
     ink = [g for g in ink if g]
@@ -194,7 +196,11 @@ def page_number_like(text: str) -> bool:
 
 # ---------------------------------------------------------------- text that overflows its cell
 
-PITCH_TOL = 0.3  # font sizes: a line this close to the cell's next line position goes on with the cell's text
+# font sizes: a line this close to where the cell's next line would start goes on with the cell's text
+# (Chromium's overflow line sits at the cell's own pitch to within 0.01 size; 0.3 leaves room for rounding
+# in other producers while staying well under the half-line a separate paragraph's spacing adds)
+PITCH_TOL = 0.3
+SAME_SIZE = 0.15  # the overflow line is in the cell's own font size (as PROSE_SIZE in pdf_borderless)
 # font sizes below a table's last rule where its overflow may start: Chromium's first overflow line in the
 # fixture prints starts 1.2 sizes under the rule (lines 2 sizes apart); a generous 3 still excludes a footer
 OVERFLOW_REACH = 3.0
@@ -213,8 +219,9 @@ def overflow_owner(line: list[Char], boxes: list[BBox], cell_lines: list[list[li
 
     A browser paints a merged cell's text past the page's last row when the cell goes on over the break (the
     cell's rules stop with the row; its text does not). Such a line lies inside one column, right under the
-    table, exactly where the cell's next line would be (its own line pitch); a page number or a paragraph
-    after the table does not keep that rhythm."""
+    table, in the cell's font size, exactly where the cell's next line would be (its own line pitch); a page
+    number or a paragraph after the table does not keep that rhythm. The caller passes only cells whose
+    bottom was open (a rule put back), so a closed cell's table never takes the text under it."""
     x0, x1, top = min(c[1] for c in line), max(c[2] for c in line), min(c[3] for c in line)
     size = max(c[5] for c in line)
     if not bottom <= top <= bottom + OVERFLOW_REACH * size:
@@ -223,6 +230,8 @@ def overflow_owner(line: list[Char], boxes: list[BBox], cell_lines: list[list[li
         lines = cell_lines[i]
         if abs(box[3] - bottom) > size or not (box[0] <= x0 and x1 <= box[2]) or len(lines) < 2:
             continue
+        if abs(max(c[5] for c in lines[-1]) - size) > SAME_SIZE * size:
+            continue  # another size: a heading or a note under the table, not the cell's next line
         pitch = line_pitch(lines)
         last = max(min(c[3] for c in ln) for ln in lines)
         if pitch is not None and abs(top - last - pitch) <= PITCH_TOL * size:
@@ -233,8 +242,9 @@ def overflow_owner(line: list[Char], boxes: list[BBox], cell_lines: list[list[li
 def absorb_overflow(tables: list[tuple[list[BBox], float]], cell_chars: list[list[list[Char]]],
                     free: list[Char]) -> list[Char]:
     """Lines printed under a table (its cell boxes, its bottom) that go on with one of its bottom cells
-    (:func:`overflow_owner`) join that cell's glyphs; the glyphs left are returned. Cells are split into
-    lines only for a table with a free line right under it (most pages have none)."""
+    (:func:`overflow_owner`) join that cell's glyphs — ``cell_chars`` is extended in place (the reader's own
+    working lists, built for this page); the glyphs left are returned. Cells are split into lines only for a
+    table with a free line right under it (most pages have none)."""
     left: list[Char] = []
     cell_lines: dict[int, list[list[list[Char]]]] = {}
     for line in chars_to_lines(free):

@@ -131,7 +131,8 @@ def _is_continuation(row: TableRow, roles: list[str | None], cells: list[GridCel
                 return squash(cells[slot.cell].text)
         return ""
     if not any(roles):  # a table without a header row (its header is on an earlier table): the texts decide
-        return not _is_complete(row.texts) and any(squash(t) for t in row.texts)
+        return (not _is_complete(row.texts) and not any(fold_code(t) for t in row.texts)
+                and any(squash(t) for t in row.texts))
     return not text_of("code") and not text_of("weight") and any(squash(t) for t in row.texts)
 
 

@@ -250,6 +250,9 @@ def test_a_table_with_its_own_columns_on_the_next_page_is_a_new_table() -> None:
     second = frag(12, [36, 74, 111, 128, 148, 207, 409, 432, 453, 487, 533, 576])  # a second table
     assert not continues(first, second)
     assert continues(second, frag(13, [35, 75, 111, 128, 409, 432, 453, 487, 533, 576]))
+    # each page lacks a different inner boundary (a faint rule a scan lost, merged cells): still one table
+    assert continues(first, frag(12, [35, 68, 109, 240, 343, 460, 478, 496, 520, 549, 576]))
+    assert continues(frag(11, [35, 68, 109, 240, 343, 576]), frag(12, [35, 68, 88, 240, 343, 576]))
 
 
 def test_remap_columns_maps_a_fragment_with_fewer_columns_by_nearest_boundary() -> None:
@@ -528,6 +531,10 @@ def test_rules_a_page_break_left_out_are_put_back() -> None:
               + [v(x, 72.5, 769.1) for x in (51.3, 138.9, 314.1, 357.9, 401.7, 533.1)]
               + [h(51.0, 533.4, 72.5), h(138.7, 314.4, 87.6), h(401.4, 532.9, 87.6), h(51.5, 533.4, 769.1)])
     assert open_row_ends(header) == []
+    # half a cell's edge drawn twice is still half: open
+    twice = [v(x, 50.0, 300.0) for x in (0, 100, 200, 300)] + [h(0, 100, 300.0), h(200, 300, 300.0),
+                                                                h(100, 150, 300.0), h(100, 150, 300.0), h(0, 300, 50.0)]
+    assert [(e["top"], e["x0"], e["x1"]) for e in open_row_ends(twice)] == [(300.0, 0, 300)]
 
 
 def test_a_frame_around_the_table_gives_its_own_text_to_the_page() -> None:

@@ -111,6 +111,12 @@ def test_row_without_a_code_below_the_break_stays_in_the_block_and_its_own_row()
     assert got[(1, 1)] == ("", 1) and got[(1, 3)] == ("推进水务一体化。", 1) and got[(1, 4)] == ("1", 1)
 
 
+def test_a_blank_merged_weight_box_below_the_break_is_the_weight_above() -> None:
+    """A weight merged over three rows and cut after the first: the blank box below, itself merged over the
+    other two, is "as above" (only a one-row blank 序号 or weight is a row's own)."""
+    got = rejoin(cells({4: "8"}, {4: ""}, {4: 2}))
+    assert got[(0, 4)] == ("8", 3) and (1, 4) not in got
+
 def test_text_overflowing_a_merged_cell_under_the_table_goes_back_into_it() -> None:
     """Chromium paints the last line of a merged cell that goes on over a page break under the table's last
     rule: a line inside the cell's column exactly one of its line pitches below its last line is its text;
@@ -179,3 +185,20 @@ def test_a_wrap_in_a_list_of_names_is_settled_by_the_names_printed_whole_elsewhe
              RawCell(row=3, col=1, text="苏大庆 陈建新 苏颖慧李响")]  # a cell that runs two names together
     resolve_soft_wraps(cells)
     assert cells[0].text == "陈瑞典 苏颖慧 陈建新 李昀 陈天铃 苏大庆"
+
+
+def test_only_a_cell_whose_bottom_was_open_takes_the_line_under_the_table() -> None:
+    """A ruled table whose last cell is closed (Word, LibreOffice) keeps the line printed under it — a heading
+    such as 附件2 at the cell's own pitch — as the page's text; the same page with that bottom rule put back
+    at an open end (a browser's cut) gives the line to the cell."""
+    from kaoping.extract.pdf import PageLayout, TextLine, layout_to_items
+
+    def glyphs(x: float, top: float, text: str) -> list[tuple]:
+        return [(ch, x + 9 * i, x + 9 * (i + 1), top, top + 9, 9.0) for i, ch in enumerate(text)]
+
+    boxes = [(40.0, 100.0, 200.0, 160.0), (200.0, 100.0, 400.0, 160.0)]
+    chars = glyphs(50, 130, "备注：第一行") + glyphs(50, 148, "第二行") + glyphs(50, 166, "附件2：考评细则")
+    for opened, absorbed in (([], False), ([(160.0, 40.0, 400.0)], True)):
+        items = layout_to_items(PageLayout(number=1, height=800.0, chars=list(chars), tables=[boxes], opened=opened))
+        lines = [it.text for _, it in items if isinstance(it, TextLine)]
+        assert lines == ([] if absorbed else ["附件2：考评细则"])

@@ -197,10 +197,11 @@ def test_header_less_table_row_after_a_page_break_with_weight_and_deadline_is_a_
         ["1-8-2", "提供岗位。", "2", "12月底前", "汪亚彬"],
         ["1-9-1", "推进支路建设。", "2", "12月底前", "刘海祥"],
         ["", "新建停车位。", "", "", ""],
+        ["1-9-2", "做好停车场管理。", "", "", ""],  # its own 序号: a row, even without a weight
     ], 0)
-    table.rows[1].page_start = table.rows[2].page_start = True
+    table.rows[1].page_start = table.rows[2].page_start = table.rows[3].page_start = True
     grid = table_to_rows(table)
-    assert [r.cells[0] for r in grid.rows] == ["1-8-2", "1-9-1"]
+    assert [r.cells[0] for r in grid.rows] == ["1-8-2", "1-9-1", "1-9-2"]
     assert grid.accounting.continuation_rows == 1
 
 
