@@ -350,20 +350,44 @@ def table_to_raw(tbl: etree._Element, w: WordTags, index: int, paragraphs_before
 # --- the document ----------------------------------------------------------------------------
 
 
+def is_layout_table(tbl: etree._Element, w: WordTags) -> bool:
+    """A table that arranges the page rather than holding data (a web page's layout table saved or converted
+    to Word): a table inside it has more rows than it has — the content is inside it, not a detail of one of
+    its cells. A data table with a small table in a cell keeps it, flattened into the cell's text; a
+    one-column table stays a table (a boxed note in a Word file). Stricter than the web reader's "at least as
+    many": in Word a small grid in a small table's cell is more often data."""
+    n_rows = sum(1 for _ in iter_rows(tbl, w))
+    return any(sum(1 for _ in iter_rows(t, w)) > n_rows for t in tbl.iter(w("tbl")) if t is not tbl)
+
+
+def content_blocks(parent: etree._Element, w: WordTags, depth: int = 0) -> Iterator[etree._Element]:
+    """Paragraphs and data tables in reading order, a layout table's cells read as the page they lay out."""
+    for block in iter_blocks(parent, w):
+        if w.local(block) == "tbl" and is_layout_table(block, w):
+            current_limits().check("max_table_depth", depth + 1, "tables nested in table cells")
+            for tr in iter_rows(block, w):
+                for tc in iter_cells(tr, w):
+                    yield from content_blocks(tc, w, depth + 1)
+        else:
+            yield block
+
+
 def body_to_raw(body: etree._Element, w: WordTags, source: SourceInfo) -> RawDocument:
     paragraphs: list[RawParagraph] = []
     tables: list[RawTable] = []
     warnings: list[str] = []
 
     def add_paragraph(p: etree._Element) -> None:
-        text = paragraph_text(p, w).strip()
-        if text:
-            paragraphs.append(RawParagraph(index=len(paragraphs), text=text))
+        # a line break inside a paragraph (w:br: a web page's <br> saved as Word) starts a new line of the
+        # notice as a new paragraph would: 发文字号, title and addressee are each their own line
+        for line in paragraph_text(p, w).split("\n"):
+            if line.strip():
+                paragraphs.append(RawParagraph(index=len(paragraphs), text=line.strip()))
         for inner in textbox_paragraphs(p, w):
             if w.local(inner) == "p":
                 add_paragraph(inner)
 
-    for block in iter_blocks(body, w):
+    for block in content_blocks(body, w):
         if w.local(block) == "p":
             add_paragraph(block)
             continue

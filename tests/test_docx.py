@@ -227,6 +227,30 @@ def test_nested_table_flattened_into_cell() -> None:
     assert [p.text for p in raw.paragraphs] == ["标题", "落款"]  # no inner text leaks out
 
 
+def test_a_layout_table_around_the_table_is_read_as_the_page() -> None:
+    """A web page saved or converted to Word keeps its layout table: the notice's lines and the 考评表 are in
+    its cell. A table whose inner table is longer than it is a layout table: its paragraphs are the notice's
+    paragraphs (a <br> line break starts a new one), the inner table is the document's table."""
+    document = docx.Document()
+    document.add_paragraph("网站导航")
+    outer = document.add_table(rows=2, cols=1)
+    head = outer.cell(0, 0).paragraphs[0]
+    head.add_run("某局文件")
+    head.add_run().add_break()
+    head.add_run("某政办〔2022〕3号")
+    inner = outer.cell(0, 0).add_table(rows=4, cols=3)
+    for r, row in enumerate([("序号", "二级指标", "权重"), ("1", "做好甲。", "2"), ("2", "做好乙。", "1"),
+                             ("3", "做好丙。", "1")]):
+        for c, text in enumerate(row):
+            inner.cell(r, c).text = text
+    outer.cell(1, 0).text = "抄送：各科室。"
+    raw = read(to_bytes(document))
+    assert len(raw.tables) == 1 and len(raw.tables[0].rows) == 4
+    assert cell_at(raw.tables[0], 2, 1).text == "做好乙。"
+    assert [p.text for p in raw.paragraphs] == ["网站导航", "某局文件", "某政办〔2022〕3号", "抄送：各科室。"]
+    assert raw.tables[0].paragraphs_before == 3
+
+
 def test_cell_paragraphs_joined_and_empty_skipped() -> None:
     document, table = grid_doc(1, 2)
     cell = table.cell(0, 0)
