@@ -215,7 +215,8 @@ def images_to_pages(images: Sequence[tuple[Any, float]]) -> list[OcrPage]:
 def page_to_layout(page: OcrPage, layout: Callable[..., Any]) -> Any:
     """An OCR'd page in the PDF reader's terms (its ``PageLayout``): glyphs and cell boxes in points."""
     s = 72.0 / page.dpi
-    chars = [(g.text, g.x0 * s, g.x1 * s, g.top * s, g.bottom * s, g.size * s) for g in page.glyphs]
+    # a glyph's size is its line box's height: never below one pixel (a degenerate box of no height)
+    chars = [(g.text, g.x0 * s, g.x1 * s, g.top * s, g.bottom * s, max(g.size, 1.0) * s) for g in page.glyphs]
     tables = [[(b[0] * s, b[1] * s, b[2] * s, b[3] * s) for b in boxes] for boxes in page.tables]
     return layout(page.number, page.height * s, chars, tables)
 

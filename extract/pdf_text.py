@@ -130,13 +130,15 @@ def room_left(lines: list[list[Char]], box: BBox) -> float | None:
     """When the cell's text reaches the bottom of its box (no more room below the last line than above
     the first, give or take 0.8 font sizes, and not room for one more line: a browser centres text
     vertically, so a short text in a tall box has equal room above and below): the room left after its
-    last line, in font sizes, up to the right edge (less the padding its lines keep on the left). None when the text ended higher up.
-    Text that fills its box may go on past it (a cell cut by a page break)."""
+    last line, in font sizes, up to the right edge (less the padding its lines keep on the left). None when
+    the text ended higher up. Text that fills its box may go on past it (a cell cut by a page break)."""
     ink = [[c for c in line if not c[0].isspace()] for line in lines]
     ink = [g for g in ink if g]
     if not ink:
         return None
     last = ink[-1][-1]
+    if last[5] <= 0:  # a glyph of no size (a zero font matrix, an OCR box of no height): no evidence
+        return None
     room_above = min(c[3] for c in ink[0]) - box[1]
     room_below = box[3] - max(c[4] for c in ink[-1])
     if room_below >= room_above + EARLY_END * last[5]:

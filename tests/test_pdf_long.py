@@ -98,6 +98,7 @@ def test_text_centred_in_a_tall_box_did_not_run_out_of_room() -> None:
 
     box = (98.0, 0.0, 140.0, 60.0)
     assert room_left([line(26, "12月")], box) is None  # centred, one short line: room for more lines
+    assert room_left([[("字", 100, 108, 52, 62, 0.0)]], box) is None  # a glyph of no size: no evidence, no crash
     assert room_left([line(2, "12月底前，"), line(50, "完成")], box) == pytest.approx((140 - 2 - 116) / 8)
 
 
