@@ -21,6 +21,10 @@ SIDE_RULE_WIDTH = 3  # a lone vertical rule is at most this many wander toleranc
 # ... and runs at least half the table's height beside it: a merged column's side rules run the whole cut page
 # (100 %), a margin note's box or a stamp's edge is far shorter
 SIDE_RULE_SHARE = 0.5
+SHORT_FRACTION = 120  # the short opening: 1/120 of the page side (15–28 px), under a 35-px narrow column
+# of the page height: how far the parts of one cut table may end apart (17 px, 1.4 %, in a 150-dpi scan of a
+# browser print, where the merged columns' rules run a row's padding past the rest)
+SIDE_REACH = 0.03
 SIDE_GAP = 0.1  # of the page width: how far beside the table such a rule may stand (a column; Chromium's ~50 pt
 #                 columns are 0.06 of a landscape A4 page)
 PRESENT = 0.6  # a rule counts as printed between two grid lines when 60% of that stretch has rule pixels
@@ -44,6 +48,16 @@ def rule_masks(ink: Any) -> tuple[Any, Any]:
     horiz = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (w // RULE_FRACTION, 1)))
     vert = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, h // RULE_FRACTION)))
     return horiz, vert
+
+
+def short_rules(ink: Any) -> Any:
+    """Horizontal rules as short as a narrow column's (a weight column 35 px wide at 150 dpi, shorter than the
+    long opening's kernel): used only to tell whether a rule runs along a grid line the long rules found, where
+    a text stroke never lies (text keeps its cell's padding off the rules)."""
+    import cv2
+
+    w = ink.shape[1]
+    return cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(8, w // SHORT_FRACTION), 1)))
 
 
 def skew_from_rules(horiz: Any) -> float | None:
@@ -166,15 +180,22 @@ def table_regions(horiz: Any, vert: Any) -> list[tuple[int, int, int, int]]:
     tol = max(2, w // 500)  # as page_to_tables: a scanned rule's wander, in proportion to the page's pixels
     thin = SIDE_RULE_WIDTH * tol + 4  # a rule (2–4 px at 200 dpi, tol 3) with its wander and the 5×5 dilation
     rules = [(x, y, x + bw, y + bh) for x, y, bw, bh in boxes if bw <= thin and bh >= MIN_TABLE_SIDE * h]
-    return sorted((absorb_side_rules(r, rules, int(SIDE_GAP * w), 4 * tol) for r in out), key=lambda b: (b[1], b[0]))
+    grown = [absorb_side_rules(r, rules + out, int(SIDE_GAP * w), int(SIDE_REACH * h)) for r in out]
+    kept = [g for g in grown if not any(o != g and contains(o, g) for o in grown)]
+    return sorted(set(kept), key=lambda b: (b[1], b[0]))
+
+
+def contains(outer: tuple[int, int, int, int], inner: tuple[int, int, int, int]) -> bool:
+    return outer[0] <= inner[0] and outer[1] <= inner[1] and inner[2] <= outer[2] and inner[3] <= outer[3]
 
 
 def absorb_side_rules(region: tuple[int, int, int, int], rules: list[tuple[int, int, int, int]],
                       gap: int, reach: int) -> tuple[int, int, int, int]:
-    """A table region widened by the lone vertical rules standing beside it within its height: on a page a
-    break cut, the columns of merged cells that go on (category, group) have side rules but no horizontal
-    rule touching them, so they are separate components; each one within ``gap`` of the region (or of a rule
-    already joined) and within ``reach`` of its top and bottom joins it. One sorted walk outward on each side:
+    """A table region widened by the lone vertical rules (and the other parts of the table) standing beside it
+    within its height: on a page a break cut, the columns of merged cells that go on (category, group) have
+    side rules but no horizontal rule touching them, and a column narrower than the rule opening's kernel
+    loses its horizontal rules, so the table falls into separate components; each one within ``gap`` of the
+    region (or of a part already joined) and within ``reach`` of its top and bottom joins it. One sorted walk outward on each side:
     a page of hostile stripes stays linear."""
     x0, y0, x1, y1 = region
     tall = [r for r in rules if r[1] >= y0 - reach and r[3] <= y1 + reach and r[3] - r[1] >= SIDE_RULE_SHARE * (y1 - y0)]
@@ -213,10 +234,11 @@ def page_to_tables(gray: Any) -> tuple[list[list[BBox]], Any]:
     horiz, vert = rule_masks(ink)
     tol = max(2, gray.shape[1] // 500)  # a scanned rule is 2–4 px thick at 200 dpi; its centre wanders ±tol
     tables = []
+    short = short_rules(ink)
     for x0, y0, x1, y1 in table_regions(horiz, vert):
         ys = positions(horiz[:, x0:x1], 0, y0, y1, tol, gray.shape[1] // RULE_FRACTION)
         xs = positions(vert[y0:y1, :], 1, x0, x1, tol, gray.shape[0] // RULE_FRACTION)
         ys = close_open_ends(ys, y0, y1, gray.shape[0] // RULE_FRACTION)
         if len(xs) >= 2 and len(ys) >= 2:
-            tables.append(grid_to_boxes(xs, ys, horiz, vert, tol))
+            tables.append(grid_to_boxes(xs, ys, cv2.bitwise_or(horiz, short), vert, tol))
     return tables, cv2.bitwise_or(horiz, vert)

@@ -75,6 +75,27 @@ def test_a_page_a_break_cut_keeps_its_open_rows_and_its_merged_columns() -> None
     assert len([b for b in boxes if b[0] > 650 and b[2] < 1050]) == 4  # cut top row, two whole rows, cut bottom
 
 
+def test_a_column_narrower_than_the_rule_kernel_keeps_its_rows_and_its_table() -> None:
+    """A weight column 30 px wide on a 1600-px page: its horizontal rules are shorter than the opening's kernel
+    (1/40 of the side), so the table fell into two components and the column's cells into one. The parts join
+    into one table and the column's rows stay rows."""
+    from kaoping.extract.ocr_rules import page_to_tables
+
+    page = np.full((1100, 1600), 255, np.uint8)
+    xs, ys = [100, 600, 900, 930, 1300], [200, 400, 600, 800]
+    for x in xs:
+        cv2.line(page, (x, ys[0]), (x, ys[-1]), 0, 2)
+    for y in ys:
+        for a, b in zip(xs, xs[1:], strict=False):
+            cv2.line(page, (a, y), (b, y), 0, 2)  # each cell's own border piece, as a browser draws it
+        page[y - 3:y + 4, xs[2] - 1:xs[2] + 2] = 255  # the narrow column's rule pieces do not touch its sides
+        page[y - 3:y + 4, xs[3] - 1:xs[3] + 2] = 255
+    [boxes] = page_to_tables(page)[0]
+    narrow = [b for b in boxes if 880 < b[0] < 920]
+    assert len(narrow) == 3 and all(abs((b[3] - b[1]) - 200) < 10 for b in narrow)
+    assert len(boxes) == 12
+
+
 def test_glyph_spacing_reads_the_white_between_names() -> None:
     from kaoping.extract.ocr_engine import line_to_glyphs
     from kaoping.extract.pdf_text import line_to_text
