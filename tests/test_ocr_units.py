@@ -96,6 +96,16 @@ def test_a_column_narrower_than_the_rule_kernel_keeps_its_rows_and_its_table() -
     assert len(boxes) == 12
 
 
+def test_bands_of_one_table_that_touch_are_one_table() -> None:
+    """A faint rule scanned breaks where two cells' border pieces meet: the table falls into bands of rows that
+    touch without a pixel in common. Regions within a few pixels of each other are one table."""
+    from kaoping.extract.ocr_rules import join_touching
+
+    bands = [(300, 121, 1860, 645), (300, 646, 1860, 1220), (300, 1221, 1860, 1539), (1908, 117, 2208, 1539)]
+    assert sorted(join_touching(bands, 10)) == [(300, 121, 1860, 1539), (1908, 117, 2208, 1539)]
+    assert sorted(join_touching([(0, 0, 100, 100), (0, 150, 100, 300)], 10)) == [(0, 0, 100, 100), (0, 150, 100, 300)]
+
+
 def test_glyph_spacing_reads_the_white_between_names() -> None:
     from kaoping.extract.ocr_engine import line_to_glyphs
     from kaoping.extract.pdf_text import line_to_text
