@@ -167,6 +167,11 @@ def grid_to_boxes(xs: list[float], ys: list[float], horiz: Any, vert: Any, tol: 
     return sorted(boxes, key=lambda b: (b[1], b[0]))
 
 
+def wander(width: int) -> int:
+    """Pixels a scanned rule's centre wanders: a rule is 2–4 px thick at 200 dpi (±3 on an A4 side)."""
+    return max(2, width // 500)
+
+
 def table_regions(horiz: Any, vert: Any) -> list[tuple[int, int, int, int]]:
     """Bounding boxes (x0, y0, x1, y1) of the groups of touching rules large enough to be tables, each with
     the lone column rules beside it (see :func:`absorb_side_rules`)."""
@@ -177,7 +182,7 @@ def table_regions(horiz: Any, vert: Any) -> list[tuple[int, int, int, int]]:
     h, w = horiz.shape
     boxes = [tuple(int(v) for v in stats[i, :4]) for i in range(1, n)]
     out = [(x, y, x + bw, y + bh) for x, y, bw, bh in boxes if bw >= MIN_TABLE_SIDE * w and bh >= MIN_TABLE_SIDE * h]
-    tol = max(2, w // 500)  # as page_to_tables: a scanned rule's wander, in proportion to the page's pixels
+    tol = wander(w)
     thin = SIDE_RULE_WIDTH * tol + 4  # a rule (2–4 px at 200 dpi, tol 3) with its wander and the 5×5 dilation
     rules = [(x, y, x + bw, y + bh) for x, y, bw, bh in boxes if bw <= thin and bh >= MIN_TABLE_SIDE * h]
     out = join_touching(out, 2 * tol + 4)
@@ -255,7 +260,7 @@ def page_to_tables(gray: Any) -> tuple[list[list[BBox]], Any]:
 
     ink = binarise(gray)
     horiz, vert = rule_masks(ink)
-    tol = max(2, gray.shape[1] // 500)  # a scanned rule is 2–4 px thick at 200 dpi; its centre wanders ±tol
+    tol = wander(gray.shape[1])
     tables = []
     short = short_rules(ink)
     for x0, y0, x1, y1 in table_regions(horiz, vert):

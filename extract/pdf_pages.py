@@ -25,6 +25,7 @@ rowspan grows), so it is read once, never duplicated.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from kaoping.extract.pdf_text import EARLY_END, is_cjk, is_list_cell, text_unit_ems
@@ -134,17 +135,29 @@ def join_cut_figure(cells: list[RawCell], brk: PageBreak, col: int | None, joine
         cells[b].text = ""
 
 
-def join_merged_rest(cells: list[RawCell], brk: PageBreak, dropped: set[int]) -> None:
-    """In a row that continues the row above, every box merged over several rows joins the cell above it."""
+def boxes_across(cells: list[RawCell], brk: PageBreak, dropped: set[int]) -> Iterator[tuple[int, int]]:
+    """(above, below): each box of the first row below the break with the box of the same columns above it."""
     for b, below in enumerate(cells):
-        if b in dropped or below.row != brk.first_row or below.rowspan < 2:
+        if b in dropped or below.row != brk.first_row:
             continue
         a = covering(cells, brk.last_row, below.col)
-        if a is None or a in dropped or (cells[a].col, cells[a].colspan) != (below.col, below.colspan):
-            continue
-        cells[a].text = join_cut_text(cells[a].text, below.text)
-        cells[a].rowspan = below.row + below.rowspan - cells[a].row
-        dropped.add(b)
+        if a is not None and a not in dropped and (cells[a].col, cells[a].colspan) == (below.col, below.colspan):
+            yield a, b
+
+
+def join_box(cells: list[RawCell], a: int, b: int, dropped: set[int]) -> None:
+    """The box below is the rest of the cell above: its text joins, the cell covers its rows, the box goes."""
+    above, below = cells[a], cells[b]
+    above.text = join_cut_text(above.text, below.text)
+    above.rowspan = below.row + below.rowspan - above.row
+    dropped.add(b)
+
+
+def join_merged_rest(cells: list[RawCell], brk: PageBreak, dropped: set[int]) -> None:
+    """In a row that continues the row above, every box merged over several rows joins the cell above it."""
+    for a, b in boxes_across(cells, brk, dropped):
+        if cells[b].rowspan >= 2:
+            join_box(cells, a, b, dropped)
 
 
 def rejoin_page_breaks(cells: list[RawCell], rooms: list[float | None], breaks: list[PageBreak],
@@ -167,17 +180,10 @@ def rejoin_page_breaks(cells: list[RawCell], rooms: list[float | None], breaks: 
         parents = [parent_code(c) if CODE.match(c) else None for c in codes]
         # a row below with no 序号 at all (some notices leave a block's second code out) does not leave the block
         same_block = parents[0] is not None and (parents[0] == parents[1] or not codes[1])
-        for b, below in enumerate(cells):
-            if b in dropped or below.row != brk.first_row:
-                continue
+        for a, b in boxes_across(cells, brk, dropped):
+            below = cells[b]
             if below.col in (code_col, weight_col) and below.rowspan < 2 and not below.text.strip():
                 continue  # a row's own 序号 or weight left blank is not "as above" (a blank merged box still is)
-            a = covering(cells, brk.last_row, below.col)
-            if a is None or a in dropped or (cells[a].col, cells[a].colspan) != (below.col, below.colspan):
-                continue
-            above = cells[a]
-            if box_continues(above, below, rooms[a], below.col, code_col, same_block):
-                above.text = join_cut_text(above.text, below.text)
-                above.rowspan = below.row + below.rowspan - above.row
-                dropped.add(b)
+            if box_continues(cells[a], below, rooms[a], below.col, code_col, same_block):
+                join_box(cells, a, b, dropped)
     return [c for i, c in enumerate(cells) if i not in dropped]
