@@ -35,6 +35,7 @@ from kaoping.extract.pdf_text import (
     page_number_like,
     resolve_soft_wraps,
     room_left,
+    split_at_gutters,
 )
 from kaoping.schema.errors import InputError
 from kaoping.schema.raw import BBox, RawCell, RawDocument, RawParagraph, RawRow, RawTable, SourceInfo
@@ -60,10 +61,12 @@ class Fragment:
 
 
 class TextLine(NamedTuple):
-    """A line of text outside the tables, with its box (x0, top, x1, bottom)."""
+    """A line of text outside the tables, with its box (x0, top, x1, bottom), and its pieces (text, box) where
+    a gutter parts columns of the page's layout on it (:func:`split_at_gutters`): each is a paragraph."""
 
     text: str
     bbox: BBox
+    pieces: tuple[tuple[str, BBox], ...] = ()
 
 
 @dataclass
@@ -242,6 +245,10 @@ def fill_cells(frag: Fragment, per_cell: list[list[Char]]) -> None:
                 frag.rooms[i] = room
 
 
+def glyphs_box(glyphs: list[Char]) -> BBox:
+    return (min(c[1] for c in glyphs), min(c[3] for c in glyphs), max(c[2] for c in glyphs), max(c[4] for c in glyphs))
+
+
 def layout_to_items(layout: PageLayout) -> list[tuple[float, TextLine | Fragment]]:
     """One page -> its text lines and table fragments (cells filled), top to bottom."""
     frags = [boxes_to_fragment(boxes, layout.number) for boxes in layout.tables if boxes]
@@ -253,10 +260,9 @@ def layout_to_items(layout: PageLayout) -> list[tuple[float, TextLine | Fragment
         fill_cells(frag, per_cell)
     items: list[tuple[float, TextLine | Fragment]] = []
     for line in chars_to_lines(free):
-        text = line_to_text(line)
-        if text:
-            box = (min(c[1] for c in line), min(c[3] for c in line), max(c[2] for c in line), max(c[4] for c in line))
-            items.append((box[1], TextLine(text, box)))
+        if text := line_to_text(line):
+            pieces = tuple((t, glyphs_box(p)) for p in split_at_gutters(line) if (t := line_to_text(p)))
+            items.append((glyphs_box(line)[1], TextLine(text, glyphs_box(line), pieces if len(pieces) > 1 else ())))
     items.extend((f.top, f) for f in frags)
     items.sort(key=lambda it: (it[0], isinstance(it[1], TextLine)))
     return items
@@ -323,8 +329,8 @@ def layouts_to_document(layouts: list[PageLayout], source: SourceInfo) -> RawDoc
     for layout, items in zip(layouts, pages, strict=True):
         for _top, item in items:
             if isinstance(item, TextLine):
-                paragraphs.append(RawParagraph(index=len(paragraphs), text=item.text, page=layout.number,
-                                               bbox=item.bbox))
+                for text, box in item.pieces or ((item.text, item.bbox),):  # a line is whole for running heads
+                    paragraphs.append(RawParagraph(index=len(paragraphs), text=text, page=layout.number, bbox=box))
                 if open_group is not None and not is_marginal(item.text, running):
                     open_group = None
             elif open_group is not None and continues(open_group[-1], item):

@@ -66,6 +66,14 @@ def _clean_code(code: str) -> str:
     return code[:-1] if code.endswith("第") else code
 
 
+def last_word_code(code: str) -> str:
+    """The 代字 of a line that prints a word before it ('政务公开 泉国资办': a web page's sidebar beside the
+    number, one line in its print): words of two or more characters on both sides of the last space. A code
+    letter-spaced by justification ('泉 国 资 办', '泉 国资办') keeps all its pieces."""
+    words = code.split()
+    return words[-1] if len(words) >= 2 and len(words[-1]) >= 2 and len(words[-2]) >= 2 else code
+
+
 def text_to_docnumber(text: str | None) -> DocNumber | None:
     """'泉效综〔2022〕3 号', '泉政办[2022]02号', '泉委办（2022）第5号' → DocNumber; None when not a number."""
     if not text:
@@ -73,7 +81,7 @@ def text_to_docnumber(text: str | None) -> DocNumber | None:
     m = _FULL_RE.match(text)
     if not m:
         return None
-    code = _clean_code(m["code"])
+    code = _clean_code(last_word_code(m["code"]))
     if not code or "第" in code or "号" in code:
         return None
     return DocNumber(code, _int(m["year"]), _int(m["serial"]))

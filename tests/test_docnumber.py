@@ -68,3 +68,10 @@ def test_round_trip(code: str, year: int, serial: int, brackets: str, pad: int, 
     assert text_to_docnumber(str(number)) == number
     found = find_docnumbers(f"（{printed}）", known_codes=[code])
     assert [f.number for f in found] == [number]
+
+
+def test_a_word_printed_before_the_number_on_its_line_is_not_its_code() -> None:
+    # a web page's sidebar (政务公开) prints on the number's line; a justified code's letters stay one code
+    assert text_to_docnumber("政务公开 泉国资办〔2022〕196号") == DocNumber("泉国资办", 2022, 196)
+    assert text_to_docnumber("泉 国 资 办〔2022〕196号") == DocNumber("泉国资办", 2022, 196)
+    assert text_to_docnumber("泉 国资办〔2022〕196号") == DocNumber("泉国资办", 2022, 196)

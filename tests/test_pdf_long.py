@@ -203,3 +203,17 @@ def test_only_a_cell_whose_bottom_was_open_takes_the_line_under_the_table() -> N
         items = layout_to_items(PageLayout(number=1, height=800.0, chars=list(chars), tables=[boxes], opened=opened))
         lines = [it.text for _, it in items if isinstance(it, TextLine)]
         assert lines == ([] if absorbed else ["附件2：考评细则"])
+
+
+def test_a_gutter_parts_two_columns_of_the_page_on_one_line() -> None:
+    """A web page's sidebar (政务公开) prints on the 发文字号's line, 2.9 font sizes to its left: two lines of
+    text, so the number stands alone; the blank of a word space does not part a line."""
+    from kaoping.extract.pdf_text import line_to_text, split_at_gutters
+
+    def glyphs(x: float, text: str) -> list[tuple]:
+        return [(ch, x + 11 * i, x + 11 * (i + 1), 67.0, 78.0, 11.0) for i, ch in enumerate(text)]
+
+    line = glyphs(36, "政务公开") + glyphs(36 + 44 + 32, "泉国资办〔2022〕196号")
+    assert [line_to_text(p) for p in split_at_gutters(line)] == ["政务公开", "泉国资办〔2022〕196号"]
+    spaced = glyphs(36, "泉州市国资委") + glyphs(36 + 66 + 11, "2022年8月3日")
+    assert [line_to_text(p) for p in split_at_gutters(spaced)] == ["泉州市国资委 2022年8月3日"]
