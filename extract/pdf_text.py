@@ -39,7 +39,61 @@ def chars_to_lines(chars: list[Char]) -> list[list[Char]]:
             lines[-1].append(ch)
         else:
             lines.append([ch])
-    return [sorted(line, key=lambda c: c[1]) for line in lines]
+    return reattach_strays([sorted(line, key=lambda c: c[1]) for line in lines])
+
+
+# font sizes: a run of glyphs touches a glyph of another line when the gap between them is below this (CJK
+# is set solid; a Latin space is ~0.25)
+TOUCH = 0.3
+
+
+def x_runs(line: list[Char]) -> list[list[Char]]:
+    """A line's glyphs (left to right) in runs set solid (gaps below TOUCH font sizes)."""
+    runs: list[list[Char]] = []
+    for ch in line:
+        if runs and ch[1] - runs[-1][-1][2] < TOUCH * ch[5]:
+            runs[-1].append(ch)
+        else:
+            runs.append([ch])
+    return runs
+
+
+def touching(run: list[Char], line: list[Char]) -> list[Char]:
+    """Glyphs of ``line`` that ``run`` continues on either side, set at its height (within the line
+    tolerance); none when the run would overprint a glyph of the line."""
+    size = run[0][5]
+    if any(ch[1] < run[-1][2] and run[0][1] < ch[2] for ch in line):
+        return []
+    return [ch for ch in line if abs(ch[3] - run[0][3]) <= max(2.0, 0.4 * size)
+            and (0 <= run[0][1] - ch[2] < TOUCH * size or 0 <= ch[1] - run[-1][2] < TOUCH * size)]
+
+
+def strays_home(run: list[Char], own: list[Char], lines: list[list[Char]], k: int) -> int | None:
+    """The neighbouring line ``run`` belongs to: one it continues, set nearer its height than the rest of
+    its own line ``own`` (a run at home in its line stays, whatever it touches)."""
+    rest = sorted(ch[3] for ch in own if ch not in run)
+    home = abs(run[0][3] - rest[len(rest) // 2]) if rest else float("inf")
+    for j in (k - 1, k + 1):
+        if 0 <= j < len(lines):
+            near = touching(run, lines[j])
+            if near and min(abs(run[0][3] - ch[3]) for ch in near) < home:
+                return j
+    return None
+
+
+def reattach_strays(lines: list[list[Char]]) -> list[list[Char]]:
+    """A run set in another font sits a little lower than its line (a browser's digits in a fallback font:
+    1.5 pt under the CJK glyphs at 6.9 pt); where lines of neighbouring cells interleave half a line apart
+    (a centred borderless table) it falls into the next line by top alone. A run continuing a glyph of a
+    neighbouring line, nearer that glyph's height than its own line's, goes to that line."""
+    out = [list(line) for line in lines]
+    for k in range(len(out)):
+        for run in x_runs(out[k]):
+            target = strays_home(run, out[k], out, k)
+            if target is not None:
+                out[k] = [ch for ch in out[k] if ch not in run]
+                out[target] = sorted(out[target] + run, key=lambda c: c[1])
+    return [line for line in out if line]
 
 
 # font sizes of blank between two glyphs of one line that part two columns of a page's layout (a web page's
