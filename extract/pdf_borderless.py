@@ -31,23 +31,28 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from statistics import median
 
+from kaoping.extract.pdf_band import band_header, centred_header_matrix, leaf_rows
+from kaoping.extract.pdf_centred import table_cells
 from kaoping.extract.pdf_grid import (
     SECTION,
     Grid,
-    assign_lines,
     body_to_grid,
     cell_reach,
     cell_text,
-    merging_columns,
-    points_columns,
     row_starts,
-    spanning_starts,
     trailing_prose,
-    wrapping_columns,
 )
-from kaoping.extract.pdf_lines import Line, column_of, header_count, header_words
+from kaoping.extract.pdf_lines import (
+    Line,
+    begins_header_word,
+    column_of,
+    header_count,
+    header_words,
+    is_header_word,
+)
 from kaoping.extract.pdf_text import Char, chars_to_lines, line_to_text, resolve_soft_wraps
 from kaoping.schema.raw import RawCell, RawParagraph, RawRow, RawTable
+from kaoping.schema.vocabulary import header_key
 
 MIN_HEADER_WORDS = 3  # a line is a header row when it holds this many header words ...
 MIN_MORE_HEADER_WORDS = 2  # ... and a second header row below it this many
@@ -75,6 +80,7 @@ class Found:
     body: list[Line]
     used: set[int]  # ids of the lines in the table
     lines: list[Line]  # every line, repeated headers split off the lines they were printed over
+    centred: bool = False  # the header is a band of labels centred in their boxes (pdf_centred)
 
 
 def continues_header(line: Line, above: Line) -> bool:
@@ -106,7 +112,7 @@ def header_score(lines: list[Line], i: int) -> int:
     whole = header_count(lines[i])
     if whole >= MIN_HEADER_WORDS or not lines[i].runs or max(len(r.text) for r in lines[i].runs) > 2 * HEADER_PIECE:
         return whole
-    return max(whole, sum(t in header_words() for t in stacked_labels(lines, i)))
+    return max(whole, sum(is_header_word(t) for t in stacked_labels(lines, i)))
 
 
 def header_block(lines: list[Line], start: int) -> int:
@@ -174,26 +180,47 @@ def at_page_edge(lines: list[Line], i: int, marginal: Callable[[str], bool]) -> 
     return all(marginal(ln.text) for ln in above) or all(marginal(ln.text) for ln in below)
 
 
+def header_at(lines: list[Line], i: int, centred: bool) -> int | None:
+    """Index past the header beginning at ``lines[i]``, or None: with ``centred`` a band of labels centred
+    at several heights (pdf_centred), else a line of header words (wrapped labels stacked under it)."""
+    if centred:
+        return band_header(lines, i, MIN_HEADER_WORDS)
+    return header_block(lines, i) if header_score(lines, i) >= MIN_HEADER_WORDS else None
+
+
+def find_header(lines: list[Line]) -> tuple[int, int, bool] | None:
+    """(first line, line past it, centred) of the table's first header: a centred band is tried first at
+    each line (its lowest line alone may hold three header words: 文件依据 一级指标 二级指标)."""
+    for i in range(len(lines)):
+        for centred in (True, False):
+            end = header_at(lines, i, centred)
+            if end is not None:
+                return i, end, centred
+    return None
+
+
 def find_table(lines: list[Line], marginal: Callable[[str], bool]) -> Found | None:
     """The table of ``lines`` (a copy is edited: repeated headers split off overprinted lines)."""
     lines = list(lines)
-    start = next((i for i in range(len(lines)) if header_score(lines, i) >= MIN_HEADER_WORDS), None)
-    if start is None:
+    header = find_header(lines)
+    if header is None:
         return None
-    end = header_block(lines, start)
+    start, end, centred = header
     headers = [lines[start:end]]
     size = median(ln.size for ln in headers[0])
     left = min(ln.x0 for ln in headers[0])
     width = max(ln.x1 for ln in headers[0]) - left
+    if centred:  # a label centred in its column says nothing of where the column begins, nor does a
+        left = float("-inf")  # centred cell line (能工作 under 职 under 项目): prose is told by size and width
     body: list[Line] = []
     used = {id(ln) for ln in headers[0]}
     i = end
     while i < len(lines):
         line = lines[i]
-        if body and header_score(lines, i) >= MIN_HEADER_WORDS:  # before marginal: a repeated header
-            # recurs at the top of every page, like a running head
+        if body and (block_end := header_at(lines, i, centred)) is not None:  # before marginal: a repeated
+            # header recurs at the top of every page, like a running head
             stop = repeated_header(lines, i, headers[0])
-            stop = header_block(lines, i) if stop is None else stop
+            stop = block_end if stop is None else stop
             headers.append(lines[i:stop])
             used |= {id(ln) for ln in lines[i:stop]}
             i = stop
@@ -206,14 +233,10 @@ def find_table(lines: list[Line], marginal: Callable[[str], bool]) -> Found | No
         body.append(line)
         used.add(id(line))
         i += 1
-    return Found(headers, body, used, lines) if body else None
+    return Found(headers, body, used, lines, centred) if body else None
 
 
 # ---------------------------------------------------------------- header rows
-
-
-def begins_label(text: str) -> bool:
-    return any(w.startswith(text) or text.startswith(w) for w in header_words())
 
 
 def header_labels(block: list[Line], bounds: list[float]) -> list[tuple[int, int, str]]:
@@ -233,8 +256,8 @@ def header_labels(block: list[Line], bounds: list[float]) -> list[tuple[int, int
             label = open_in.get(c)
             near = label is not None and 0 < line.top - label[3] < ADJACENT_LINES * line.size
             new = (label is None or not near
-                   or (label[2] in header_words() and begins_label(text)
-                       and not any(w.startswith(label[2] + text) for w in header_words())))
+                   or (is_header_word(label[2]) and begins_header_word(text)
+                       and not any(w.startswith(header_key(label[2] + text)) for w in header_words())))
             if new:
                 label = [k, c, text, line.top]
                 labels.append(label)
@@ -283,8 +306,7 @@ def ruled_candidate(rows: list[list[str]], n_cols: int) -> bool:
     at least CANDIDATE_ROWS x CANDIDATE_COLS. A frame around a stamp, a boxed 附件 label or a ruled
     metadata table (索引号 | … | 发布机构 | …) is none, and leaves the borderless reader to look for
     the header of a table without rules."""
-    words = header_words()
-    if any(sum("".join(t.split()) in words for t in row) >= MIN_HEADER_WORDS for row in rows):
+    if any(sum(is_header_word(t) for t in row) >= MIN_HEADER_WORDS for row in rows):
         return True
     return len(rows) >= CANDIDATE_ROWS and n_cols >= CANDIDATE_COLS
 
@@ -296,7 +318,7 @@ def layouts_to_lines(pages: list[tuple[int, list[Char]]]) -> list[Line]:
 
 
 def grid_and_starts(found: Found) -> tuple[Grid, list[bool]]:
-    grid = body_to_grid(found.body, found.header[0])
+    grid = body_to_grid(found.body, found.header[0], leaf_rows(found.header[0]) if found.centred else None)
     starts = row_starts(found.body, grid)
     starts[0] = True  # the header's wrapped lines are in found.header: a line above the first 序号 or
     # weight is a row of its own (a section row 一、职能工作（60分）), not more header
@@ -312,11 +334,7 @@ def found_to_table(found: Found, index: int, paragraphs_before: int) -> RawTable
         found.used -= {id(ln) for ln in found.body[end:]}
         found.body = found.body[:end]
         grid, starts = grid_and_starts(found)
-    starts = spanning_starts(grid, starts)
-    grid.wraps = wrapping_columns(found.body, grid, starts)
-    grid.merging = merging_columns(grid, starts)
-    grid.points = points_columns(grid)
-    row_of, cell_lines = assign_lines(found.body, grid, starts)
+    row_of, cell_lines = table_cells(found.body, grid, starts, found.centred)
     first_block = list(found.header[0]) + [ln for ln, r in zip(found.body, row_of, strict=True) if r < 0]
     blocks = [first_block, *found.header[1:]]
     n_body = max(row_of, default=-1) + 1
@@ -331,7 +349,7 @@ def found_to_table(found: Found, index: int, paragraphs_before: int) -> RawTable
     body_index: dict[int, int] = {}
     for (page, _top), kind, k in order:
         if kind == "head":
-            matrix = header_matrix(blocks[k], grid.bounds)
+            matrix = (centred_header_matrix if found.centred else header_matrix)(blocks[k], grid.bounds)
             cells += header_to_cells(matrix, len(rows), page)
             rows += [RawRow(index=len(rows) + r, page=page, header=True) for r in range(len(matrix))]
         else:

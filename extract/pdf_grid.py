@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from statistics import median
 
-from kaoping.extract.pdf_lines import CUT, Line, column_by_content, gutters_to_bounds, split_line
+from kaoping.extract.pdf_lines import CUT, Line, Run, column_by_content, gutters_to_bounds, split_line
 from kaoping.extract.pdf_pages import CODE, ENDED, NUMBER, parent_code
 from kaoping.extract.pdf_text import (
     CLOSING,
@@ -55,10 +55,12 @@ def piece_text(chars: list[Char]) -> str:
     return re.sub(r"\s+", "", "".join(ch[0] for ch in chars))
 
 
-def body_to_grid(body: list[Line], header_lines: list[Line]) -> Grid:
+def body_to_grid(body: list[Line], header_lines: list[Line], header_rows: list[list[Run]] | None = None) -> Grid:
+    """``header_rows``: the header's labels row by row, left to right (default: each header line's runs)."""
     left = min(ln.x0 for ln in body + header_lines)
     right = max(ln.x1 for ln in body + header_lines)
-    bounds = gutters_to_bounds(body, header_lines, left - 1, right + 1)
+    rows = [ln.runs for ln in header_lines] if header_rows is None else header_rows
+    bounds = gutters_to_bounds(body, rows, left - 1, right + 1)
     split = [split_line(ln, bounds) for ln in body]
     pieces, reach = [p for p, _ in split], [r for _, r in split]
     edges_r: dict[int, float] = {}

@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 from kaoping.extract.pdf_text import Char, line_to_text
 from kaoping.schema.raw import BBox
-from kaoping.schema.vocabulary import header_synonyms
+from kaoping.schema.vocabulary import header_key, header_synonyms
 
 RUN_GAP = 0.6  # font sizes: a wider gap separates two runs (CJK text runs glyph to glyph, a Latin space
 # is ~0.25 em; Word/LibreOffice pad each side of a cell with 0.19 cm, ~0.6 em at 10.5 pt)
@@ -25,6 +25,8 @@ MIN_GUTTER = 0.6  # font sizes: narrowest gap between two columns (LibreOffice/W
 CUT = re.compile(r"^\d+[-－.．]$")  # a 序号 or weight a narrow column cut after its first joiner
 MIN_ISLAND = 3  # lines: a column printing on this many lines of a little covered range is a column
 ISLAND_SHARE = 0.5  # ... where the coverage is above this share of the range's peak
+SOLID_GAP = 0.2  # font sizes: a wider gap between two glyphs on either side of a column boundary parts two
+# cells (CJK is set solid; justified lines stretch ~0.1; cells of a browser print leave 0.38)
 GUTTER_NOISE = 0.02  # share of body lines that may cross a gutter (合计 labels spanning columns)
 
 
@@ -93,8 +95,20 @@ def chars_to_runs(chars: list[Char]) -> list[Run]:
     return [r for r in runs if r.text]
 
 
+def is_header_word(text: str) -> bool:
+    """A printed label is a header word once folded as normalize folds it: a browser's PDF prints 目 as the
+    Kangxi radical ⽬ (U+2F6C), a fullwidth or spaced label is the same word."""
+    return header_key(text) in header_words()
+
+
+def begins_header_word(text: str) -> bool:
+    """``text`` is the start of a header word, or a header word followed by more."""
+    key = header_key(text)
+    return bool(key) and any(w.startswith(key) or key.startswith(w) for w in header_words())
+
+
 def header_count(line: Line) -> int:
-    return sum(w in header_words() for w in line.words)
+    return sum(is_header_word(w) for w in line.words)
 
 
 # ---------------------------------------------------------------- columns
@@ -153,17 +167,18 @@ def run_to_slots(cover: list[int], k: int, j: int, width: float) -> list[int]:
     return [valley_middle(cover, a, b) for a, b in gaps]
 
 
-def gutters_to_bounds(lines: list[Line], header: list[Line], left: float, right: float) -> list[float]:
+def gutters_to_bounds(lines: list[Line], header: list[list[Run]], left: float, right: float) -> list[float]:
     """Column boundaries: gutters that (almost) no body line covers, plus, between two neighbouring
-    labels of a header line with no such gutter between them, the least covered x-range (there cells
-    spanning several columns, rows without 一级指标 say, cross the gutter)."""
+    labels of a header row (``header``: each row's labels left to right) with no such gutter between them,
+    the least covered x-range (there cells spanning several columns, rows without 一级指标 say, cross
+    the gutter)."""
     n = int((right - left) / GRID_STEP) + 2
     cover = coverage(lines, left, n)
     size = median(ln.size for ln in lines)
     noise = int(GUTTER_NOISE * len(lines))
     slots = [m for k, j in low_runs(cover, noise) for m in run_to_slots(cover, k, j, MIN_GUTTER * size / GRID_STEP)]
-    for line in header:
-        for a, b in zip(line.runs, line.runs[1:], strict=False):
+    for runs in header:
+        for a, b in zip(runs, runs[1:], strict=False):
             k, j = int((a.x1 - left) / GRID_STEP) + 1, int((b.x0 - left) / GRID_STEP)
             if j > k and not any(k <= m < j for m in slots):
                 slots.append(valley_middle(cover, k, j))
@@ -177,12 +192,25 @@ def column_of(bounds: list[float], x: float) -> int:
     return len(bounds) - 2
 
 
+def cut_at_bounds(run: list[Char], bounds: list[float]) -> list[list[Char]]:
+    """A run cut where it crosses a column boundary with a gap between the two glyphs there: CJK is set
+    solid, so text spanning columns crosses a boundary without one, while two cells whose texts nearly touch
+    (a browser's 1-px cell padding: 2.6 pt at 6.9 pt) leave one."""
+    parts = [[run[0]]]
+    for a, b in zip(run, run[1:], strict=False):
+        crosses = column_of(bounds, (a[1] + a[2]) / 2) != column_of(bounds, (b[1] + b[2]) / 2)
+        if crosses and b[1] - a[2] > SOLID_GAP * b[5]:
+            parts.append([])
+        parts[-1].append(b)
+    return parts
+
+
 def split_line(line: Line, bounds: list[float]) -> tuple[dict[int, list[Char]], dict[int, int]]:
     """A body line -> the glyphs of each column, and the last column each piece reaches: a run of text
     crossing a gutter (a cell spanning columns) stays whole, in the column where it starts."""
     pieces: dict[int, list[Char]] = {}
     reach: dict[int, int] = {}
-    for run in chars_to_glyph_runs(line.chars):
+    for run in (part for whole in chars_to_glyph_runs(line.chars) for part in cut_at_bounds(whole, bounds)):
         first = column_of(bounds, (run[0][1] + run[0][2]) / 2)
         last = column_of(bounds, (run[-1][1] + run[-1][2]) / 2)
         pieces.setdefault(first, []).extend(run)

@@ -1,0 +1,139 @@
+"""The header of a borderless table whose cells are centred vertically (see :mod:`kaoping.extract.pdf_centred`):
+a band of short pieces where each label is the pieces stacked in one place, one line pitch apart, and its
+height in the band says its header row — a parent's centre is above the band's middle, a label spanning both
+header rows is centred on it, a child's is below."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from statistics import median
+
+from kaoping.extract.pdf_grid import SECTION
+from kaoping.extract.pdf_lines import Line, Run, begins_header_word, column_of, header_words, is_header_word
+from kaoping.schema.vocabulary import header_key
+
+BAND_GAP = 2.5  # font sizes: pieces of one wrapped label follow at most this far apart (1.46 and 2.0 in
+# Chromium's prints seen); a child under its parent can be as close (2.2), so whole header words part them
+BAND_PIECE = 6  # glyphs: the most a header label puts on one line of a centred band (pdf_borderless.HEADER_PIECE)
+BAND_REACH = 10  # lines a header band may take (two header rows of labels wrapped glyph by glyph)
+MIN_BAND_TOPS = 3  # heights at which a centred band's labels begin (parents, spanning labels, children)
+SAME_TOP = 1.0  # points: labels beginning closer than this begin at one height
+MIDDLE_TOL = 0.3  # font sizes: a label whose centre is this close to the band's middle spans both rows
+# (Chromium centres to the pixel; a label wrapped over lines of two fonts drifts ~0.05)
+
+# ---------------------------------------------------------------- the header band
+
+
+@dataclass
+class Label:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    last: int  # index (into the band's lines) of the line of its last piece
+
+    @property
+    def centre(self) -> float:
+        return (self.top + self.bottom) / 2
+
+    @property
+    def centre_x(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+
+def short_pieces(line: Line) -> bool:
+    return bool(line.runs) and all(len(r.text) <= BAND_PIECE and not r.text[0].isdigit()
+                                   and not SECTION.match(r.text) for r in line.runs)
+
+
+def band_end(lines: list[Line], i: int) -> int:
+    """Index one past the band of short-piece lines beginning at ``lines[i]`` (each close under the last)."""
+    k = i
+    while k < min(len(lines), i + BAND_REACH) and short_pieces(lines[k]) and (
+            k == i or (lines[k].page == lines[i].page and 0 < lines[k].top - lines[k - 1].top < BAND_GAP * lines[k].size)):
+        k += 1
+    return k
+
+
+def starts_new_label(label: Label, text: str) -> bool:
+    """A whole header word does not go on with a piece that begins another (目标内容 over 序号)."""
+    return (is_header_word(label.text) and begins_header_word(text)
+            and not any(w.startswith(header_key(label.text + text)) for w in header_words()))
+
+
+def band_labels(lines: list[Line]) -> list[Label]:
+    """The labels of a band: each piece goes on with the label printed just above it, overlapping it."""
+    labels: list[Label] = []
+    for k, line in enumerate(lines):
+        for run in line.runs:
+            near = [lb for lb in labels if run.x0 < lb.x1 and lb.x0 < run.x1
+                    and 0 < line.top - lines[lb.last].top < BAND_GAP * line.size]
+            label = near[-1] if near else None
+            if label is None or starts_new_label(label, run.text):
+                labels.append(Label(run.text, run.x0, run.x1, line.top, line.bottom, k))
+            else:
+                label.text += run.text
+                label.x0, label.x1 = min(label.x0, run.x0), max(label.x1, run.x1)
+                label.bottom, label.last = line.bottom, k
+    return labels
+
+
+def band_header(lines: list[Line], i: int, min_words: int) -> int | None:
+    """Index one past the centred header band beginning at ``lines[i]``: its labels hold ``min_words`` header
+    words, beginning at MIN_BAND_TOPS heights or more (a header set top-aligned begins its labels at the
+    top of each header row: one or two heights). The band ends at the last line of a header word (short
+    body lines may follow it closely)."""
+    end = band_end(lines, i)
+    words = [lb for lb in band_labels(lines[i:end]) if is_header_word(lb.text)]
+    tops = sorted(lb.top for lb in words)
+    heights = 1 + sum(b - a > SAME_TOP for a, b in zip(tops, tops[1:], strict=False))
+    if len(words) < min_words or heights < MIN_BAND_TOPS:
+        return None
+    return i + 1 + max(lb.last for lb in words)
+
+
+def band_rows(labels: list[Label], size: float) -> tuple[list[Label], list[Label], list[Label]]:
+    """(parents, labels spanning the band, children), by where each label's centre sits in the band."""
+    middle = (min(lb.top for lb in labels) + max(lb.bottom for lb in labels)) / 2
+    children = [lb for lb in labels if lb.centre > middle + MIDDLE_TOL * size]
+    parents = [lb for lb in labels if lb.centre < middle - MIDDLE_TOL * size]
+    return parents, [lb for lb in labels if lb not in children and lb not in parents], children
+
+
+def leaf_rows(block: list[Line]) -> list[list[Run]]:
+    """The band's leaf labels (spanning and children), left to right, as one header row for the gutters."""
+    parents, spanning, children = band_rows(band_labels(block), median(ln.size for ln in block))
+    return [[Run(lb.text, lb.x0, lb.x1) for lb in sorted(spanning + children, key=lambda lb: lb.x0)]]
+
+
+def parent_of(child: Label, parents: list[Label], spanning: list[Label]) -> Label:
+    """The parent over ``child``: the nearest with no label spanning the band between them (二级指标 is under
+    目标内容, not under 责任分解 beyond 权重 and 完成时限)."""
+    def apart(p: Label) -> bool:
+        lo, hi = sorted((p.centre_x, child.centre_x))
+        return any(lo < s.centre_x < hi for s in spanning)
+
+    return min(parents, key=lambda p: (apart(p), abs(p.centre_x - child.centre_x)))
+
+
+def centred_header_matrix(block: list[Line], bounds: list[float]) -> list[list[str]]:
+    """Header lines of a centred band -> one or two header rows (see the module docstring). A parent
+    goes to the first column of the run of columns left blank in the first row around its centre, so that
+    the blank-run spans of header_to_cells give it its children's columns."""
+    parents, spanning, children = band_rows(band_labels(block), median(ln.size for ln in block))
+    n = len(bounds) - 1
+    top = [""] * n
+    for lb in spanning:
+        top[column_of(bounds, (lb.x0 + lb.x1) / 2)] += lb.text
+    for lb in parents:  # at its first child's column (header_to_cells spans it over the blanks after it)
+        mine = [ch for ch in children if parent_of(ch, parents, spanning) is lb]
+        top[min(column_of(bounds, ch.centre_x) for ch in mine) if mine else column_of(bounds, lb.centre_x)] += lb.text
+    if not children:
+        return [top]
+    low = [""] * n
+    for lb in children:
+        low[column_of(bounds, (lb.x0 + lb.x1) / 2)] += lb.text
+    return [top, low]
+
+

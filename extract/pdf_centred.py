@@ -1,0 +1,294 @@
+"""Borderless tables whose cells are centred vertically: a web page's table printed by a browser (a ``<td>``'s
+``vertical-align`` is ``middle`` unless the page says otherwise) or a Word table set to centre, with no rules.
+
+Line by line such a table cannot be read: the 序号 of a row sits halfway down its row, the lines of its
+neighbours' cells interleave, and a header label prints at whatever height centres it in its box
+(项目 halfway down a two-row header, 序号 under 目标内容 lower still). What holds instead is symmetry:
+
+* the header is a band of short pieces; a label is the pieces stacked in one place, one line pitch apart,
+  and its height in the band says its header row (a parent's centre is above the band's middle, a label
+  spanning both rows is centred on it, a child's is below);
+* a row's centre is the centre of its 序号 (or weight); in every column, the cell of that row is the block
+  of lines centred on it. A column's lines run on from one row's cell into the next's when both fill their
+  rows, so a run of lines is cut where each part is centred on a row in turn;
+* a run centred on no row (or not cut so) is a merged cell; it begins at the row whose top, with the
+  bottom of some row below, centres it — the first such after the column's previous cell.
+
+Page breaks: the lines of page n+1 follow the last line of page n one line pitch down (a browser fills
+its pages and cuts a row's cells where the page ends).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from statistics import median
+
+from kaoping.extract.pdf_grid import (
+    CODE_LINE,
+    JOINERS,
+    Grid,
+    assign_lines,
+    merging_columns,
+    piece_text,
+    points_columns,
+    row_starts,
+    spanning_starts,
+    wrapping_columns,
+)
+from kaoping.extract.pdf_lines import Line
+from kaoping.extract.pdf_pages import ENDED, NUMBER
+
+ADJACENT = 1.6  # pitches: lines of one cell follow at most this far apart in one column (pdf_grid.ADJACENT)
+CENTRE_TOL = 0.5  # pitches: a block is centred on a row when the two centres differ by less than half a line
+CENTRED_SHARE = 0.4  # share of rows whose 序号 sits inside a running text block of the widest column: 0 when
+# cells are set top-aligned (a row's text starts on its 序号's line), most rows when centred (0.6–0.9 seen)
+MIN_CENTRED_ROWS = 3  # rows needed before the layout is called centred
+
+
+# ---------------------------------------------------------------- the body
+
+
+@dataclass
+class Strip:
+    """Body lines on one continuous strip: ``tops``/``bottoms`` per line, pages joined end to end."""
+
+    tops: list[float]
+    bottoms: list[float]
+    pitch: float
+
+
+def body_strip(body: list[Line], grid: Grid) -> Strip:
+    pitch = column_pitch(body, grid)
+    tops, bottoms = [], []
+    offset = 0.0
+    for i, line in enumerate(body):
+        if i and line.page != body[i - 1].page:
+            first = min(ln.top for ln in body[i:] if ln.page == line.page)
+            offset = tops[i - 1] + pitch - first
+        tops.append(line.top + offset)
+        bottoms.append(line.bottom + offset)
+    return Strip(tops, bottoms, pitch)
+
+
+def column_pitch(body: list[Line], grid: Grid) -> float:
+    """The line pitch inside one cell: consecutive lines of one column on one page (the lines of a centred
+    table's neighbouring cells interleave, so consecutive body lines are often half a pitch apart)."""
+    steps = []
+    last: dict[int, int] = {}
+    for i, piece in enumerate(grid.pieces):
+        for c in piece:
+            p = last.get(c)
+            if p is not None and body[p].page == body[i].page and 0 < body[i].top - body[p].top < 3 * body[i].size:
+                steps.append(body[i].top - body[p].top)
+            last[c] = i
+    return median(steps) if steps else 1.3 * median(ln.size for ln in body)
+
+
+def column_runs(grid: Grid, strip: Strip, c: int) -> list[list[int]]:
+    """Column ``c``'s lines in runs of lines no more than ADJACENT pitches apart."""
+    runs: list[list[int]] = []
+    for i, piece in enumerate(grid.pieces):
+        if c not in piece:
+            continue
+        if runs and strip.tops[i] - strip.tops[runs[-1][-1]] < ADJACENT * strip.pitch:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return runs
+
+
+def row_centres(grid: Grid, strip: Strip, starts: list[bool]) -> list[tuple[int, list[int], float]]:
+    """(first line, figure lines, centre) of each row: the 序号 (or weight) beginning at a start and the
+    lines below it in its column that a narrow column wrapped it over (1- / 1-1)."""
+    col = grid.code_col if grid.code_col is not None else grid.weight_col
+    out = []
+    for i, start in enumerate(starts):
+        if start:
+            lines = figure_lines(grid, strip, col, i)
+            out.append((i, lines, (strip.tops[i] + strip.bottoms[lines[-1]]) / 2))
+    return out
+
+
+def figure_lines(grid: Grid, strip: Strip, col: int | None, i: int) -> list[int]:
+    """Line ``i`` and the next lines of column ``col`` while the figure so far ends with a joiner (1- / 1-1):
+    the next line *of the column*, other columns' lines printed between them (centred, they interleave)."""
+    lines = [i]
+    text = piece_text(grid.pieces[i].get(col, [])) if col is not None else ""
+    while text[-1:] in JOINERS and text:
+        k = next((k for k in range(lines[-1] + 1, len(grid.pieces)) if col in grid.pieces[k]), None)
+        if k is None or strip.tops[k] - strip.tops[lines[-1]] >= ADJACENT * strip.pitch:
+            break
+        text += piece_text(grid.pieces[k][col])
+        lines.append(k)
+    return lines
+
+
+def centred_starts(body: list[Line], grid: Grid) -> list[bool]:
+    """Lines where a row's 序号 begins (its weight when there is no 序号 column): centred, a row's figures
+    sit on different lines, so one column alone says where rows are; a figure wrapped in a narrow column
+    goes on in the column's next line (the rest of it starts nothing)."""
+    col = grid.code_col if grid.code_col is not None else grid.weight_col
+    pattern = CODE_LINE if grid.code_col is not None else NUMBER
+    strip = body_strip(body, grid)
+    out = [False] * len(body)
+    rest: set[int] = set()
+    for i, piece in enumerate(grid.pieces):
+        if col not in piece or i in rest:
+            continue
+        lines = figure_lines(grid, strip, col, i)
+        if pattern.match("".join(piece_text(grid.pieces[k][col]) for k in lines)):
+            out[i] = True
+            rest.update(lines[1:])
+    return out
+
+
+def widest_column(grid: Grid) -> int | None:
+    counts: dict[int, int] = {}
+    for piece in grid.pieces:
+        for c in piece:
+            if c not in (grid.code_col, grid.weight_col):
+                counts[c] = counts.get(c, 0) + 1
+    return max(counts, key=lambda c: (counts[c], -c)) if counts else None
+
+
+def is_centred(body: list[Line], grid: Grid, starts: list[bool]) -> bool:
+    """Cells are centred: at CENTRED_SHARE of the row starts the widest column's text runs through the
+    序号's line — its line above is close and does not end a sentence (top-aligned, the text of a row
+    begins on its 序号's line and the line above ends the previous row's cell)."""
+    wide = widest_column(grid)
+    if wide is None or grid.code_col is None:
+        return False
+    strip = body_strip(body, grid)
+    rows = [i for i, s in enumerate(starts) if s and grid.code_col in grid.pieces[i]]
+    inside = 0
+    for i in rows:
+        above = next((p for p in range(i - 1, -1, -1) if wide in grid.pieces[p]), None)
+        below = next((q for q in range(i, len(body)) if wide in grid.pieces[q]), None)
+        if above is None or below is None:
+            continue
+        close = strip.tops[below] - strip.tops[above] < ADJACENT * strip.pitch
+        inside += close and not ENDED.search(piece_text(grid.pieces[above][wide]))
+    return len(rows) >= MIN_CENTRED_ROWS and inside >= CENTRED_SHARE * len(rows)
+
+
+def split_centred(run: list[int], strip: Strip, centres: list[float]) -> list[tuple[int, list[int]]] | None:
+    """Cut a column's run of lines into blocks, one per row whose centre it covers, each ending where it
+    is best centred on its row; None when the cut blocks are not centred (a merged cell: centred on no
+    row, or on the middle of several)."""
+    tol = CENTRE_TOL * strip.pitch
+    top, bottom = strip.tops[run[0]], strip.bottoms[run[-1]]
+    rows = [r for r, y in enumerate(centres) if top - tol <= y <= bottom + tol]
+    out: list[tuple[int, list[int]]] = []
+    k = 0
+    for n, r in enumerate(rows):
+        if k == len(run):
+            break
+        if strip.tops[run[k]] > centres[r] + tol:
+            continue  # this row prints nothing here
+        if n == len(rows) - 1:
+            j = len(run)
+        else:
+            reach = 2 * centres[r] - strip.tops[run[k]]
+            j = min(range(k + 1, len(run) + 1), key=lambda j: abs(strip.bottoms[run[j - 1]] - reach))
+        out.append((r, run[k:j]))
+        k = j
+    centred = sum(abs((strip.tops[b[0]] + strip.bottoms[b[-1]]) / 2 - centres[r]) <= tol for r, b in out)
+    # one block off centre is forgiven in a long run (a line misjudged at a page break), none in two or one:
+    # a merged cell over two rows cut in two has its second half off centre
+    needed = len(out) - 1 if len(out) > 2 else len(out)
+    return out if out and centred >= needed else None
+
+
+def row_bounds(extents: dict[int, tuple[float, float]], n: int, strip: Strip) -> list[tuple[float, float]]:
+    """Each row's (top, bottom) on the strip: halfway between the text of neighbouring rows."""
+    cuts = [strip.tops[0]]
+    for r in range(1, n):
+        cuts.append((extents[r - 1][1] + extents[r][0]) / 2)
+    cuts.append(strip.bottoms[-1])
+    return [(cuts[r], cuts[r + 1]) for r in range(n)]
+
+
+def row_at(bounds: list[tuple[float, float]], y: float) -> int:
+    return next((r for r, (_, bottom) in enumerate(bounds) if y < bottom), len(bounds) - 1)
+
+
+def merged_span(run: list[int], strip: Strip, bounds: list[tuple[float, float]], after: int) -> tuple[int, int]:
+    """(first row, last row) of the merged cell printed as ``run``: it covers its text and is centred on it;
+    of such spans, the first beginning right after the column's previous cell (row ``after``), else the
+    best centred one."""
+    centre = (strip.tops[run[0]] + strip.bottoms[run[-1]]) / 2
+    first, last = row_at(bounds, strip.tops[run[0]]), row_at(bounds, strip.bottoms[run[-1]])
+    spans = [(abs((bounds[s][0] + bounds[e][1]) / 2 - centre), s, e)
+             for s in range(min(after + 1, first), first + 1) for e in range(last, len(bounds))]
+    good = [span for span in spans if span[0] <= CENTRE_TOL * strip.pitch]
+    _, s, e = min(good, key=lambda span: (span[1], span[0])) if good else min(spans)
+    return s, e
+
+
+def place_column(runs: list[list[int]], splits: list[list[tuple[int, list[int]]] | None], strip: Strip,
+                 bounds: list[tuple[float, float]]) -> dict[int, list[int]]:
+    """Row -> lines of one column's cells, top-down: split runs as cut, merged runs by merged_span."""
+    cells: dict[int, list[int]] = {}
+    after = -1
+    for run, split in zip(runs, splits, strict=True):
+        if split is not None:
+            cells.update(split)
+            after = max(after, *(r for r, _ in split))
+            continue
+        s, e = merged_span(run, strip, bounds, after)
+        cells[s] = sorted(cells.get(s, []) + run)
+        after = max(after, e)
+    return cells
+
+
+def centred_cells(body: list[Line], grid: Grid, starts: list[bool]
+                  ) -> tuple[list[int], dict[tuple[int, int], list[int]]]:
+    """Row of each body line and the lines of each (row, column) cell, for a table of centred cells."""
+    strip = body_strip(body, grid)
+    rows = row_centres(grid, strip, starts)
+    centres = [y for _, _, y in rows]
+    col = grid.code_col if grid.code_col is not None else grid.weight_col
+    cells: dict[tuple[int, int], list[int]] = {(r, col): lines for r, (_, lines, _) in enumerate(rows)}
+    columns = {c: column_runs(grid, strip, c) for c in range(len(grid.bounds) - 1) if c != col}
+    splits = {c: [split_centred(run, strip, centres) for run in runs] for c, runs in columns.items()}
+    blocks = [(r, lines) for r, (_, lines, _) in enumerate(rows)]
+    blocks += [b for col_splits in splits.values() for split in col_splits if split for b in split]
+    extents: dict[int, tuple[float, float]] = {}
+    for r, lines in blocks:
+        top, bottom = extents.get(r, (float("inf"), float("-inf")))
+        extents[r] = (min(top, strip.tops[lines[0]]), max(bottom, strip.bottoms[lines[-1]]))
+    bounds = row_bounds(extents, len(rows), strip)
+    for c, runs in columns.items():
+        cells.update({(r, c): lines for r, lines in place_column(runs, splits[c], strip, bounds).items()})
+    return lines_to_rows(strip, bounds, rows), cells
+
+
+def table_cells(body: list[Line], grid: Grid, starts: list[bool], centred_header: bool
+                ) -> tuple[list[int], dict[tuple[int, int], list[int]]]:
+    """Row of each body line and the lines of each cell: centred cells by symmetry, cells set top-aligned
+    line by line (pdf_grid; ``starts`` as pdf_borderless forced them). Cells are taken for centred only under
+    a centred header (pdf_band): a top-aligned table's short cells (6月 / 底前) run into the next row's
+    序号 line just as well, with nothing to end them."""
+    figures = row_starts(body, grid)  # without the forced first row: a centred row's first line is above its 序号
+    if centred_header and is_centred(body, grid, figures):
+        return centred_cells(body, grid, centred_starts(body, grid))
+    starts = spanning_starts(grid, starts)
+    grid.wraps = wrapping_columns(body, grid, starts)
+    grid.merging = merging_columns(grid, starts)
+    grid.points = points_columns(grid)
+    return assign_lines(body, grid, starts)
+
+
+def lines_to_rows(strip: Strip, bounds: list[tuple[float, float]], rows: list[tuple[int, list[int], float]]
+                  ) -> list[int]:
+    """Row of each body line: the row whose bounds hold its centre (a figure's own line is its row's)."""
+    out = []
+    for top, bottom in zip(strip.tops, strip.bottoms, strict=True):
+        centre = (top + bottom) / 2
+        out.append(next((r for r, (_, b) in enumerate(bounds) if centre < b), len(bounds) - 1))
+    for r, (first, _, _) in enumerate(rows):
+        out[first] = r
+    return out
+
+
+__all__ = ["is_centred", "split_centred", "table_cells"]

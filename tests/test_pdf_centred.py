@@ -1,0 +1,98 @@
+"""Borderless tables with vertically centred cells (extract/pdf_centred.py), and the glyph rules they needed:
+header words folded like normalize folds them, runs cut at a column boundary with a gap, stray runs of a
+fallback font put back on their line. The geometry is that of Chromium's prints (6.86-pt CJK, 10-pt pitch)."""
+
+from __future__ import annotations
+
+from kaoping.extract.pdf_band import band_header, band_labels, centred_header_matrix
+from kaoping.extract.pdf_centred import Strip, split_centred
+from kaoping.extract.pdf_lines import Line, begins_header_word, cut_at_bounds, is_header_word
+from kaoping.extract.pdf_text import chars_to_lines
+
+SIZE = 6.86
+
+
+def glyphs(text: str, x0: float, top: float, size: float = SIZE) -> list[tuple]:
+    return [(ch, x0 + k * size, x0 + (k + 1) * size, top, top + size, size) for k, ch in enumerate(text)]
+
+
+def line(*pieces: tuple[str, float], top: float) -> Line:
+    return Line(1, [g for text, x0 in pieces for g in glyphs(text, x0, top)])
+
+
+# the header of the 2022 notice as a browser centres it: parents at the top, labels spanning both header rows
+# in the middle (权/重, 完/成/时/限 wrapped glyph by glyph), children below (序/号 wrapped)
+CENTRED_BAND = [
+    line(("目标内容", 262), ("完", 478), ("责任分解", 506), top=140.4),
+    line(("权", 467), ("成", 478), top=150.4),
+    line(("项目", 61), ("序", 90), ("分管", 489), top=155.7),
+    line(("文件依据", 154), ("一级指标", 274), ("二级指标", 388), ("重", 467), ("时", 478), top=160.4),
+    line(("号", 90), ("领导", 489), top=167.3),
+    line(("限", 478), top=170.4),
+]
+
+
+def test_header_words_are_folded_like_normalize_folds_them() -> None:
+    assert is_header_word("⼀级指标")  # a Kangxi radical, as Chromium's PDFs print 一
+    assert is_header_word("权 重")
+    assert begins_header_word("⽂件") and not begins_header_word("泉州")
+
+
+def test_a_band_of_labels_centred_at_several_heights_is_a_header() -> None:
+    lines = [line(("附件：2022年度绩效目标考评表", 47), top=120.0), *CENTRED_BAND,
+             line(("职能", 51), ("重点", 71), top=181.5)]
+    assert band_header(lines, 0, 3) is None  # a title line is no band
+    assert band_header(lines, 1, 3) == 7  # the body's short first line stays out
+    labels = [lb.text for lb in band_labels(lines[1:7])]
+    assert {"目标内容", "完成时限", "权重", "项目", "序号", "分管领导", "文件依据", "一级指标", "二级指标"} <= set(labels)
+
+
+def test_a_header_set_top_aligned_is_not_a_centred_band() -> None:
+    lines = [line(("项目", 61), ("目标内容", 200), ("权重", 467), top=140.0),
+             line(("序号", 90), ("文件依据", 154), ("一级指标", 274), top=150.0)]
+    assert band_header(lines, 0, 3) is None  # labels begin at two heights: the line reader's header
+
+
+def test_a_parent_goes_over_its_children_and_spanning_labels_span_down() -> None:
+    bounds = [50, 68, 87, 99, 235, 339, 465, 476, 486, 505, 529, 553]
+    top, low = centred_header_matrix(CENTRED_BAND, bounds)
+    assert top[0] == "项目" and top[2] == "目标内容" and top[6] == "权重" and top[7] == "完成时限"
+    assert top[8] == "责任分解" and not any(top[c] for c in (3, 4, 5, 9, 10))
+    assert low[2] == "序号" and low[3] == "文件依据" and low[4] == "一级指标" and low[5] == "二级指标"
+    assert low[8] == "分管领导" and not low[0] and not low[6]
+
+
+def strip_of(tops: list[float]) -> Strip:
+    return Strip(tops, [t + SIZE for t in tops], 10.0)
+
+
+def test_a_run_over_two_rows_is_cut_where_each_part_is_centred() -> None:
+    # row 0 centred at 25 (three lines 10..43), row 1 at 70.4 (five lines 50..93): one run, no gap
+    strip = strip_of([10, 20, 30, 50, 60, 70, 80, 90])  # (40 is row 0's last line's bottom + padding)
+    strip.tops[3:] = [40, 50, 60, 70, 80]
+    strip.bottoms[3:] = [t + SIZE for t in strip.tops[3:]]
+    assert split_centred(list(range(8)), strip, [(10 + 36.86) / 2, (40 + 86.86) / 2]) == [(0, [0, 1, 2]),
+                                                                                         (1, [3, 4, 5, 6, 7])]
+
+
+def test_a_merged_cell_centred_between_two_rows_is_not_cut() -> None:
+    strip = strip_of([30, 40, 50])  # centred at 43.4, between rows centred at 25 and 61
+    assert split_centred([0, 1, 2], strip, [25.0, 61.0]) is None
+
+
+def test_a_run_crossing_a_boundary_with_a_gap_is_two_cells() -> None:
+    bounds = [230.0, 338.0, 465.0]
+    two = glyphs("属市", 323.6, 227.4) + glyphs("制推", 339.9, 226.9)  # 2.6 pt apart: two cells
+    assert ["".join(g[0] for g in part) for part in cut_at_bounds(two, bounds)] == ["属市", "制推"]
+    solid = glyphs("一二三四", 325, 227.4)  # one cell's text spanning the boundary, set solid
+    assert len(cut_at_bounds(solid, bounds)) == 1
+
+
+def test_digits_of_a_fallback_font_stay_on_their_line_between_interleaved_lines() -> None:
+    # a basis line at 329.78 whose 2022 (another font) sits 1.5 pt lower, a cell line of the next column at
+    # 334.0 and a 序号 line at 328.2: by top alone the digits would open a line and take the 334.0 glyphs
+    chars = (glyphs("关于印发", 102, 329.78) + glyphs("2022", 129.5, 331.27) + glyphs("年市", 157, 329.78)
+             + glyphs("底", 478, 328.2) + glyphs("监管平台", 340, 334.0))
+    texts = ["".join(g[0] for g in ln) for ln in chars_to_lines(chars)]
+    assert any("关于印发2022年市" in t for t in texts)
+    assert not any("2022" in t and "监管" in t for t in texts)
