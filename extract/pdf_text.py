@@ -45,6 +45,7 @@ def chars_to_lines(chars: list[Char]) -> list[list[Char]]:
 # font sizes: a run of glyphs touches a glyph of another line when the gap between them is below this (CJK
 # is set solid; a Latin space is ~0.25)
 TOUCH = 0.3
+STRAY_OFFSET = 0.5  # points: a run set this far off its line's usual top may have strayed (1.5 seen)
 
 
 def x_runs(line: list[Char]) -> list[list[Char]]:
@@ -68,11 +69,10 @@ def touching(run: list[Char], line: list[Char]) -> list[Char]:
             and (0 <= run[0][1] - ch[2] < TOUCH * size or 0 <= ch[1] - run[-1][2] < TOUCH * size)]
 
 
-def strays_home(run: list[Char], own: list[Char], lines: list[list[Char]], k: int) -> int | None:
-    """The neighbouring line ``run`` belongs to: one it continues, set nearer its height than the rest of
-    its own line ``own`` (a run at home in its line stays, whatever it touches)."""
-    rest = sorted(ch[3] for ch in own if ch not in run)
-    home = abs(run[0][3] - rest[len(rest) // 2]) if rest else float("inf")
+def strays_home(run: list[Char], home_top: float, lines: list[list[Char]], k: int) -> int | None:
+    """The neighbouring line ``run`` belongs to: one it continues, set nearer its height than its own line's
+    usual top ``home_top`` (a run at home in its line stays, whatever it touches)."""
+    home = abs(run[0][3] - home_top)
     for j in (k - 1, k + 1):
         if 0 <= j < len(lines):
             near = touching(run, lines[j])
@@ -85,13 +85,19 @@ def reattach_strays(lines: list[list[Char]]) -> list[list[Char]]:
     """A run set in another font sits a little lower than its line (a browser's digits in a fallback font:
     1.5 pt under the CJK glyphs at 6.9 pt); where lines of neighbouring cells interleave half a line apart
     (a centred borderless table) it falls into the next line by top alone. A run continuing a glyph of a
-    neighbouring line, nearer that glyph's height than its own line's, goes to that line."""
+    neighbouring line, nearer that glyph's height than its own line's, goes to that line. Only runs off
+    their line's usual top are looked at: linear on a line of one font, however long (a hostile file)."""
     out = [list(line) for line in lines]
     for k in range(len(out)):
+        tops = sorted(ch[3] for ch in out[k])
+        home_top = tops[len(tops) // 2]
         for run in x_runs(out[k]):
-            target = strays_home(run, out[k], out, k)
+            if abs(run[0][3] - home_top) < STRAY_OFFSET:
+                continue
+            target = strays_home(run, home_top, out, k)
             if target is not None:
-                out[k] = [ch for ch in out[k] if ch not in run]
+                moved = {id(ch) for ch in run}
+                out[k] = [ch for ch in out[k] if id(ch) not in moved]
                 out[target] = sorted(out[target] + run, key=lambda c: c[1])
     return [line for line in out if line]
 
