@@ -9,8 +9,7 @@ from dataclasses import dataclass
 from statistics import median
 
 from kaoping.extract.pdf_grid import SECTION
-from kaoping.extract.pdf_lines import Line, Run, begins_header_word, column_of, header_words, is_header_word
-from kaoping.schema.vocabulary import header_key
+from kaoping.extract.pdf_lines import Line, Run, column_of, ends_label, is_header_word
 
 BAND_GAP = 2.5  # font sizes: pieces of one wrapped label follow at most this far apart (1.46 and 2.0 in
 # Chromium's prints seen); a child under its parent can be as close (2.2), so whole header words part them
@@ -56,12 +55,6 @@ def band_end(lines: list[Line], i: int) -> int:
     return k
 
 
-def starts_new_label(label: Label, text: str) -> bool:
-    """A whole header word does not go on with a piece that begins another (目标内容 over 序号)."""
-    return (is_header_word(label.text) and begins_header_word(text)
-            and not any(w.startswith(header_key(label.text + text)) for w in header_words()))
-
-
 def band_labels(lines: list[Line]) -> list[Label]:
     """The labels of a band: each piece goes on with the label printed just above it, overlapping it."""
     labels: list[Label] = []
@@ -70,7 +63,7 @@ def band_labels(lines: list[Line]) -> list[Label]:
             near = [lb for lb in labels if run.x0 < lb.x1 and lb.x0 < run.x1
                     and 0 < line.top - lines[lb.last].top < BAND_GAP * line.size]
             label = near[-1] if near else None
-            if label is None or starts_new_label(label, run.text):
+            if label is None or ends_label(label.text, run.text):
                 labels.append(Label(run.text, run.x0, run.x1, line.top, line.bottom, k))
             else:
                 label.text += run.text

@@ -42,17 +42,9 @@ from kaoping.extract.pdf_grid import (
     row_starts,
     trailing_prose,
 )
-from kaoping.extract.pdf_lines import (
-    Line,
-    begins_header_word,
-    column_of,
-    header_count,
-    header_words,
-    is_header_word,
-)
+from kaoping.extract.pdf_lines import Line, column_of, ends_label, header_count, is_header_word
 from kaoping.extract.pdf_text import Char, chars_to_lines, line_to_text, resolve_soft_wraps
 from kaoping.schema.raw import RawCell, RawParagraph, RawRow, RawTable
-from kaoping.schema.vocabulary import header_key
 
 MIN_HEADER_WORDS = 3  # a line is a header row when it holds this many header words ...
 MIN_MORE_HEADER_WORDS = 2  # ... and a second header row below it this many
@@ -256,8 +248,7 @@ def header_labels(block: list[Line], bounds: list[float]) -> list[tuple[int, int
             label = open_in.get(c)
             near = label is not None and 0 < line.top - label[3] < ADJACENT_LINES * line.size
             new = (label is None or not near
-                   or (is_header_word(label[2]) and begins_header_word(text)
-                       and not any(w.startswith(header_key(label[2] + text)) for w in header_words())))
+                   or ends_label(label[2], text))
             if new:
                 label = [k, c, text, line.top]
                 labels.append(label)

@@ -31,7 +31,6 @@ from kaoping.extract.pdf_grid import (
     merging_columns,
     piece_text,
     points_columns,
-    row_starts,
     spanning_starts,
     wrapping_columns,
 )
@@ -97,18 +96,6 @@ def column_runs(grid: Grid, strip: Strip, c: int) -> list[list[int]]:
     return runs
 
 
-def row_centres(grid: Grid, strip: Strip, starts: list[bool]) -> list[tuple[int, list[int], float]]:
-    """(first line, figure lines, centre) of each row: the 序号 (or weight) beginning at a start and the
-    lines below it in its column that a narrow column wrapped it over (1- / 1-1)."""
-    col = grid.code_col if grid.code_col is not None else grid.weight_col
-    out = []
-    for i, start in enumerate(starts):
-        if start:
-            lines = figure_lines(grid, strip, col, i)
-            out.append((i, lines, (strip.tops[i] + strip.bottoms[lines[-1]]) / 2))
-    return out
-
-
 def figure_lines(grid: Grid, strip: Strip, col: int | None, i: int) -> list[int]:
     """Line ``i`` and the next lines of column ``col`` while the figure so far ends with a joiner (1- / 1-1):
     the next line *of the column*, other columns' lines printed between them (centred, they interleave)."""
@@ -123,21 +110,20 @@ def figure_lines(grid: Grid, strip: Strip, col: int | None, i: int) -> list[int]
     return lines
 
 
-def centred_starts(body: list[Line], grid: Grid) -> list[bool]:
-    """Lines where a row's 序号 begins (its weight when there is no 序号 column): centred, a row's figures
-    sit on different lines, so one column alone says where rows are; a figure wrapped in a narrow column
-    goes on in the column's next line (the rest of it starts nothing)."""
+def row_figures(grid: Grid, strip: Strip) -> list[tuple[int, list[int], float]]:
+    """(first line, lines, centre) of each row's 序号 (its weight when there is no 序号 column): centred, a
+    row's figures sit on different lines, so one column alone says where rows are; a figure wrapped in a
+    narrow column goes on in the column's next line (the rest of it starts nothing)."""
     col = grid.code_col if grid.code_col is not None else grid.weight_col
     pattern = CODE_LINE if grid.code_col is not None else NUMBER
-    strip = body_strip(body, grid)
-    out = [False] * len(body)
+    out = []
     rest: set[int] = set()
     for i, piece in enumerate(grid.pieces):
         if col not in piece or i in rest:
             continue
         lines = figure_lines(grid, strip, col, i)
         if pattern.match("".join(piece_text(grid.pieces[k][col]) for k in lines)):
-            out[i] = True
+            out.append((i, lines, (strip.tops[i] + strip.bottoms[lines[-1]]) / 2))
             rest.update(lines[1:])
     return out
 
@@ -151,19 +137,17 @@ def widest_column(grid: Grid) -> int | None:
     return max(counts, key=lambda c: (counts[c], -c)) if counts else None
 
 
-def is_centred(body: list[Line], grid: Grid, starts: list[bool]) -> bool:
-    """Cells are centred: at CENTRED_SHARE of the row starts the widest column's text runs through the
-    序号's line — its line above is close and does not end a sentence (top-aligned, the text of a row
-    begins on its 序号's line and the line above ends the previous row's cell)."""
+def is_centred(grid: Grid, strip: Strip, rows: list[tuple[int, list[int], float]]) -> bool:
+    """Cells are centred: at CENTRED_SHARE of the rows the widest column's text runs through the 序号's
+    line — its line above is close and does not end a sentence (top-aligned, the text of a row begins on
+    its 序号's line and the line above ends the previous row's cell)."""
     wide = widest_column(grid)
     if wide is None or grid.code_col is None:
         return False
-    strip = body_strip(body, grid)
-    rows = [i for i, s in enumerate(starts) if s and grid.code_col in grid.pieces[i]]
     inside = 0
-    for i in rows:
+    for i, _, _ in rows:
         above = next((p for p in range(i - 1, -1, -1) if wide in grid.pieces[p]), None)
-        below = next((q for q in range(i, len(body)) if wide in grid.pieces[q]), None)
+        below = next((q for q in range(i, len(grid.pieces)) if wide in grid.pieces[q]), None)
         if above is None or below is None:
             continue
         close = strip.tops[below] - strip.tops[above] < ADJACENT * strip.pitch
@@ -241,11 +225,10 @@ def place_column(runs: list[list[int]], splits: list[list[tuple[int, list[int]]]
     return cells
 
 
-def centred_cells(body: list[Line], grid: Grid, starts: list[bool]
+def centred_cells(grid: Grid, strip: Strip, rows: list[tuple[int, list[int], float]]
                   ) -> tuple[list[int], dict[tuple[int, int], list[int]]]:
-    """Row of each body line and the lines of each (row, column) cell, for a table of centred cells."""
-    strip = body_strip(body, grid)
-    rows = row_centres(grid, strip, starts)
+    """Row of each body line and the lines of each (row, column) cell, for a table of centred cells whose
+    rows are ``rows`` (row_figures)."""
     centres = [y for _, _, y in rows]
     col = grid.code_col if grid.code_col is not None else grid.weight_col
     cells: dict[tuple[int, int], list[int]] = {(r, col): lines for r, (_, lines, _) in enumerate(rows)}
@@ -269,9 +252,11 @@ def table_cells(body: list[Line], grid: Grid, starts: list[bool], centred_header
     line by line (pdf_grid; ``starts`` as pdf_borderless forced them). Cells are taken for centred only under
     a centred header (pdf_band): a top-aligned table's short cells (6月 / 底前) run into the next row's
     序号 line just as well, with nothing to end them."""
-    figures = row_starts(body, grid)  # without the forced first row: a centred row's first line is above its 序号
-    if centred_header and is_centred(body, grid, figures):
-        return centred_cells(body, grid, centred_starts(body, grid))
+    if centred_header:
+        strip = body_strip(body, grid)
+        rows = row_figures(grid, strip)
+        if is_centred(grid, strip, rows):
+            return centred_cells(grid, strip, rows)
     starts = spanning_starts(grid, starts)
     grid.wraps = wrapping_columns(body, grid, starts)
     grid.merging = merging_columns(grid, starts)

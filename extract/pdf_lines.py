@@ -107,6 +107,13 @@ def begins_header_word(text: str) -> bool:
     return bool(key) and any(w.startswith(key) or key.startswith(w) for w in header_words())
 
 
+def ends_label(label: str, text: str) -> bool:
+    """A whole header word does not go on with a piece that begins another (目标内容 over 序号), unless the
+    two begin a longer header word together."""
+    return (is_header_word(label) and begins_header_word(text)
+            and not any(w.startswith(header_key(label + text)) for w in header_words()))
+
+
 def header_count(line: Line) -> int:
     return sum(is_header_word(w) for w in line.words)
 
