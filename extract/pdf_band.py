@@ -31,6 +31,7 @@ class Label:
     top: float
     bottom: float
     last: int  # index (into the band's lines) of the line of its last piece
+    size: float  # font size
 
     @property
     def centre(self) -> float:
@@ -64,7 +65,7 @@ def band_labels(lines: list[Line]) -> list[Label]:
                     and 0 < line.top - lines[lb.last].top < BAND_GAP * line.size]
             label = near[-1] if near else None
             if label is None or ends_label(label.text, run.text):
-                labels.append(Label(run.text, run.x0, run.x1, line.top, line.bottom, k))
+                labels.append(Label(run.text, run.x0, run.x1, line.top, line.bottom, k, line.size))
             else:
                 label.text += run.text
                 label.x0, label.x1 = min(label.x0, run.x0), max(label.x1, run.x1)
@@ -72,16 +73,25 @@ def band_labels(lines: list[Line]) -> list[Label]:
     return labels
 
 
+def centred_labels(words: list[Label]) -> bool:
+    """Labels set centred in their boxes: they begin at MIN_BAND_TOPS heights or more, or two that begin at
+    different heights share a centre (a one-row header whose long labels wrap: 序/号 around 考评项目). Set
+    top-aligned, labels begin at the top of each header row (one or two heights) and a wrapped label's
+    centre is below a one-line label's."""
+    tops = sorted(lb.top for lb in words)
+    if 1 + sum(b - a > SAME_TOP for a, b in zip(tops, tops[1:], strict=False)) >= MIN_BAND_TOPS:
+        return True
+    return any(abs(a.top - b.top) > SAME_TOP and abs(a.centre - b.centre) <= MIDDLE_TOL * a.size
+               for a in words for b in words)
+
+
 def band_header(lines: list[Line], i: int, min_words: int) -> int | None:
     """Index one past the centred header band beginning at ``lines[i]``: its labels hold ``min_words`` header
-    words, beginning at MIN_BAND_TOPS heights or more (a header set top-aligned begins its labels at the
-    top of each header row: one or two heights). The band ends at the last line of a header word (short
+    words and are set centred (centred_labels). The band ends at the last line of a header word (short
     body lines may follow it closely)."""
     end = band_end(lines, i)
     words = [lb for lb in band_labels(lines[i:end]) if is_header_word(lb.text)]
-    tops = sorted(lb.top for lb in words)
-    heights = 1 + sum(b - a > SAME_TOP for a, b in zip(tops, tops[1:], strict=False))
-    if len(words) < min_words or heights < MIN_BAND_TOPS:
+    if len(words) < min_words or not centred_labels(words):
         return None
     return i + 1 + max(lb.last for lb in words)
 

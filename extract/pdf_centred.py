@@ -20,12 +20,14 @@ its pages and cuts a row's cells where the page ends).
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from statistics import median
 
 from kaoping.extract.pdf_grid import (
     CODE_LINE,
     JOINERS,
+    SECTION,
     Grid,
     assign_lines,
     merging_columns,
@@ -113,12 +115,15 @@ def figure_lines(grid: Grid, strip: Strip, col: int | None, i: int) -> list[int]
 def row_figures(grid: Grid, strip: Strip) -> list[tuple[int, list[int], float]]:
     """(first line, lines, centre) of each row's 序号 (its weight when there is no 序号 column): centred, a
     row's figures sit on different lines, so one column alone says where rows are; a figure wrapped in a
-    narrow column goes on in the column's next line (the rest of it starts nothing)."""
+    narrow column goes on in the column's next line (the rest of it starts nothing). A section line (一、…
+    printed alone across columns) is a row of its own without a figure: (line, [], its centre)."""
     col = grid.code_col if grid.code_col is not None else grid.weight_col
     pattern = CODE_LINE if grid.code_col is not None else NUMBER
     out = []
     rest: set[int] = set()
     for i, piece in enumerate(grid.pieces):
+        if is_section_line(grid, i):
+            out.append((i, [], (strip.tops[i] + strip.bottoms[i]) / 2))
         if col not in piece or i in rest:
             continue
         lines = figure_lines(grid, strip, col, i)
@@ -128,31 +133,42 @@ def row_figures(grid: Grid, strip: Strip) -> list[tuple[int, list[int], float]]:
     return out
 
 
+def is_section_line(grid: Grid, i: int) -> bool:
+    """Line ``i`` prints one piece only, running over a column gutter, that begins a section (一、职能工作)."""
+    piece = grid.pieces[i]
+    if len(piece) != 1:
+        return False
+    (c, chars), = piece.items()
+    return grid.reach[i][c] > c and bool(SECTION.match(unicodedata.normalize("NFKC", piece_text(chars))))  # ⼀、
+
+
 def widest_column(grid: Grid) -> int | None:
+    """The column printing the most glyphs (the 二级指标 or 考评标准 text), 序号 and weight aside."""
     counts: dict[int, int] = {}
     for piece in grid.pieces:
-        for c in piece:
+        for c, chars in piece.items():
             if c not in (grid.code_col, grid.weight_col):
-                counts[c] = counts.get(c, 0) + 1
+                counts[c] = counts.get(c, 0) + len(chars)
     return max(counts, key=lambda c: (counts[c], -c)) if counts else None
 
 
 def is_centred(grid: Grid, strip: Strip, rows: list[tuple[int, list[int], float]]) -> bool:
-    """Cells are centred: at CENTRED_SHARE of the rows the widest column's text runs through the 序号's
-    line — its line above is close and does not end a sentence (top-aligned, the text of a row begins on
+    """Cells are centred: at CENTRED_SHARE of the rows the widest column's text runs through the line of the
+    row's 序号 (or weight) — its line above is close and does not end a sentence (top-aligned, the text of a row begins on
     its 序号's line and the line above ends the previous row's cell)."""
     wide = widest_column(grid)
-    if wide is None or grid.code_col is None:
+    if wide is None:
         return False
+    figures = [row for row in rows if row[1]]
     inside = 0
-    for i, _, _ in rows:
+    for i, _, _ in figures:
         above = next((p for p in range(i - 1, -1, -1) if wide in grid.pieces[p]), None)
         below = next((q for q in range(i, len(grid.pieces)) if wide in grid.pieces[q]), None)
         if above is None or below is None:
             continue
         close = strip.tops[below] - strip.tops[above] < ADJACENT * strip.pitch
         inside += close and not ENDED.search(piece_text(grid.pieces[above][wide]))
-    return len(rows) >= MIN_CENTRED_ROWS and inside >= CENTRED_SHARE * len(rows)
+    return len(figures) >= MIN_CENTRED_ROWS and inside >= CENTRED_SHARE * len(figures)
 
 
 def split_centred(run: list[int], strip: Strip, centres: list[float]) -> list[tuple[int, list[int]]] | None:
@@ -196,21 +212,24 @@ def row_at(bounds: list[tuple[float, float]], y: float) -> int:
     return next((r for r, (_, bottom) in enumerate(bounds) if y < bottom), len(bounds) - 1)
 
 
-def merged_span(run: list[int], strip: Strip, bounds: list[tuple[float, float]], after: int) -> tuple[int, int]:
-    """(first row, last row) of the merged cell printed as ``run``: it covers its text and is centred on it;
-    of such spans, the first beginning right after the column's previous cell (row ``after``), else the
-    best centred one."""
+def merged_span(run: list[int], strip: Strip, bounds: list[tuple[float, float]], after: int,
+                sections: list[int]) -> tuple[int, int]:
+    """(first row, last row) of the merged cell printed as ``run``: it covers its text, is centred on it and
+    crosses no section row (一、… runs across the table); of such spans, the first beginning right after the
+    column's previous cell (row ``after``), else the best centred one."""
     centre = (strip.tops[run[0]] + strip.bottoms[run[-1]]) / 2
     first, last = row_at(bounds, strip.tops[run[0]]), row_at(bounds, strip.bottoms[run[-1]])
+    after = max([after, *(r for r in sections if r < first)])
+    stop = min([len(bounds), *(r for r in sections if r > last)])
     spans = [(abs((bounds[s][0] + bounds[e][1]) / 2 - centre), s, e)
-             for s in range(min(after + 1, first), first + 1) for e in range(last, len(bounds))]
+             for s in range(min(after + 1, first), first + 1) for e in range(last, max(stop, last + 1))]
     good = [span for span in spans if span[0] <= CENTRE_TOL * strip.pitch]
     _, s, e = min(good, key=lambda span: (span[1], span[0])) if good else min(spans)
     return s, e
 
 
 def place_column(runs: list[list[int]], splits: list[list[tuple[int, list[int]]] | None], strip: Strip,
-                 bounds: list[tuple[float, float]]) -> dict[int, list[int]]:
+                 bounds: list[tuple[float, float]], sections: list[int]) -> dict[int, list[int]]:
     """Row -> lines of one column's cells, top-down: split runs as cut, merged runs by merged_span."""
     cells: dict[int, list[int]] = {}
     after = -1
@@ -219,7 +238,7 @@ def place_column(runs: list[list[int]], splits: list[list[tuple[int, list[int]]]
             cells.update(split)
             after = max(after, *(r for r, _ in split))
             continue
-        s, e = merged_span(run, strip, bounds, after)
+        s, e = merged_span(run, strip, bounds, after, sections)
         cells[s] = sorted(cells.get(s, []) + run)
         after = max(after, e)
     return cells
@@ -230,19 +249,27 @@ def centred_cells(grid: Grid, strip: Strip, rows: list[tuple[int, list[int], flo
     """Row of each body line and the lines of each (row, column) cell, for a table of centred cells whose
     rows are ``rows`` (row_figures)."""
     centres = [y for _, _, y in rows]
+    for first, lines, _ in rows:
+        if not lines:  # a section row spans the table: its text is the first column's, as a text export has it
+            (chars,) = grid.pieces[first].values()
+            grid.pieces[first], grid.reach[first] = {0: chars}, {0: len(grid.bounds) - 2}
     col = grid.code_col if grid.code_col is not None else grid.weight_col
-    cells: dict[tuple[int, int], list[int]] = {(r, col): lines for r, (_, lines, _) in enumerate(rows)}
+    cells: dict[tuple[int, int], list[int]] = {(r, col if lines else 0): lines or [first]
+                                               for r, (first, lines, _) in enumerate(rows)}
     columns = {c: column_runs(grid, strip, c) for c in range(len(grid.bounds) - 1) if c != col}
     splits = {c: [split_centred(run, strip, centres) for run in runs] for c, runs in columns.items()}
-    blocks = [(r, lines) for r, (_, lines, _) in enumerate(rows)]
+    blocks = [(r, lines) for r, (_, lines, _) in enumerate(rows) if lines]
     blocks += [b for col_splits in splits.values() for split in col_splits if split for b in split]
     extents: dict[int, tuple[float, float]] = {}
     for r, lines in blocks:
         top, bottom = extents.get(r, (float("inf"), float("-inf")))
         extents[r] = (min(top, strip.tops[lines[0]]), max(bottom, strip.bottoms[lines[-1]]))
+    for r, (_, _, y) in enumerate(rows):  # a section row whose line went to a merged cell: its own line
+        extents.setdefault(r, (y - strip.pitch / 2, y + strip.pitch / 2))
     bounds = row_bounds(extents, len(rows), strip)
+    sections = [r for r, (_, lines, _) in enumerate(rows) if not lines]
     for c, runs in columns.items():
-        cells.update({(r, c): lines for r, lines in place_column(runs, splits[c], strip, bounds).items()})
+        cells.update({(r, c): lines for r, lines in place_column(runs, splits[c], strip, bounds, sections).items()})
     return lines_to_rows(strip, bounds, rows), cells
 
 
