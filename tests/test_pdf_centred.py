@@ -96,3 +96,12 @@ def test_digits_of_a_fallback_font_stay_on_their_line_between_interleaved_lines(
     texts = ["".join(g[0] for g in ln) for ln in chars_to_lines(chars)]
     assert any("关于印发2022年市" in t for t in texts)
     assert not any("2022" in t and "监管" in t for t in texts)
+
+
+def test_a_one_row_header_centring_its_wrapped_labels_is_a_centred_band() -> None:
+    # 序/号, 分/值 wrapped in narrow columns around one-line labels that share their centre
+    lines = [line(("序", 40), ("分", 328), top=256.5), line(("考评项目", 77), ("考评内容", 210), ("考评标准", 396), top=264.0),
+             line(("号", 40), ("值", 328), top=271.5)]
+    assert band_header(lines, 0, 3) == 3
+    top_aligned = [line(("序", 40), ("考评项目", 77), ("考评内容", 210), top=256.5), line(("号", 40), top=264.0)]
+    assert band_header(top_aligned, 0, 3) is None  # the wrapped label's centre is below the others'
