@@ -74,15 +74,15 @@ def band_labels(lines: list[Line]) -> list[Label]:
 
 
 def centred_labels(words: list[Label]) -> bool:
-    """Labels set centred in their boxes: they begin at MIN_BAND_TOPS heights or more, or two that begin at
-    different heights share a centre (a one-row header whose long labels wrap: 序/号 around 考评项目). Set
-    top-aligned, labels begin at the top of each header row (one or two heights) and a wrapped label's
-    centre is below a one-line label's."""
+    """Labels set centred in their boxes: they begin at MIN_BAND_TOPS heights or more, or at two and all
+    share one centre (a one-row header whose long labels wrap: 序/号 around 考评项目). Set top-aligned, labels
+    begin at the top of each header row, and a wrapped label's centre is below a one-line label's (a
+    4-line 完成时限 and a 2-line 序号 of the next row may share one, the 1-line 项目 does not)."""
     tops = sorted(lb.top for lb in words)
-    if 1 + sum(b - a > SAME_TOP for a, b in zip(tops, tops[1:], strict=False)) >= MIN_BAND_TOPS:
-        return True
-    return any(abs(a.top - b.top) > SAME_TOP and abs(a.centre - b.centre) <= MIDDLE_TOL * a.size
-               for a in words for b in words)
+    heights = 1 + sum(b - a > SAME_TOP for a, b in zip(tops, tops[1:], strict=False))
+    centres = [lb.centre for lb in words]
+    return heights >= MIN_BAND_TOPS or (
+        heights == 2 and max(centres) - min(centres) <= MIDDLE_TOL * median(lb.size for lb in words))
 
 
 def band_header(lines: list[Line], i: int, min_words: int) -> int | None:

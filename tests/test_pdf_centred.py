@@ -105,3 +105,12 @@ def test_a_one_row_header_centring_its_wrapped_labels_is_a_centred_band() -> Non
     assert band_header(lines, 0, 3) == 3
     top_aligned = [line(("序", 40), ("考评项目", 77), ("考评内容", 210), top=256.5), line(("号", 40), top=264.0)]
     assert band_header(top_aligned, 0, 3) is None  # the wrapped label's centre is below the others'
+
+
+def test_top_aligned_wrapped_labels_sharing_a_centre_are_not_a_centred_band() -> None:
+    # LibreOffice's two-row header set top-aligned: 完/成/时/限 from the first row and 序/号 of the second
+    # share a centre by chance; 项目 and 文件依据 do not
+    lines = [line(("项目", 40), ("目标内容", 150), ("完", 400), top=100.0),
+             line(("序", 90), ("文件依据", 150), ("成", 400), top=110.0),
+             line(("号", 90), ("时", 400), top=120.0), line(("限", 400), top=130.0)]
+    assert band_header(lines, 0, 3) is None
