@@ -136,6 +136,7 @@ def test_radical_code_points_are_read_as_the_ideographs_they_stand_for() -> None
 
     assert radicals_to_ideographs("⾏政能⼒⽬标（25分）") == "行政能力目标（25分）"
     assert radicals_to_ideographs("⻩华明 ⻅习 第7⻚ 推进⻰头 人⺠") == "黄华明 见习 第7页 推进龙头 人民"  # the supplement's
+    assert radicals_to_ideographs("⻄华洋片区") == "西华洋片区"  # drawn so by the JP face (a page with no lang)
     assert radicals_to_ideographs("⺮") == "⺮"
     assert radicals_to_ideographs("门⼾网站") == "门户网站"  # the SC face draws ⼾ as 户 (NFKC would say 戶)
     raw = RawDocument(source=SourceInfo(format="pdf", file="x.pdf", sha256="0" * 64, size=1),
