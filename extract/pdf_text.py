@@ -322,12 +322,27 @@ def overflow_owner(line: list[Char], boxes: list[BBox], cell_lines: list[list[li
     return None
 
 
+def line_by_columns(line: list[Char], boxes: list[BBox], bottom: float) -> list[list[Char]] | None:
+    """``line`` cut into the parts lying under each open bottom cell of a table, left to right; None when a
+    glyph lies under none (a closed cell's column, or past the table: a paragraph, not an overflow). A
+    browser paints every cut cell's overflow on one baseline, so one line may hold several cells' text."""
+    parts: dict[int, list[Char]] = {}
+    for ch in line:
+        cx = (ch[1] + ch[2]) / 2
+        at = next((i for i, b in enumerate(boxes) if b[0] <= cx <= b[2] and abs(b[3] - bottom) <= ch[5]), None)
+        if at is None:
+            return None
+        parts.setdefault(at, []).append(ch)
+    return [parts[i] for i in sorted(parts, key=lambda i: boxes[i][0])]
+
+
 def absorb_overflow(tables: list[tuple[list[BBox], float]], cell_chars: list[list[list[Char]]],
                     free: list[Char]) -> list[Char]:
-    """Lines printed under a table (its cell boxes, its bottom) that go on with one of its bottom cells
-    (:func:`overflow_owner`) join that cell's glyphs — ``cell_chars`` is extended in place (the reader's own
-    working lists, built for this page); the glyphs left are returned. Cells are split into lines only for a
-    table with a free line right under it (most pages have none)."""
+    """Lines printed under a table (its cell boxes, its bottom) that go on with its bottom cells
+    (:func:`overflow_owner`, per cell under which part of the line lies) join those cells' glyphs —
+    ``cell_chars`` is extended in place (the reader's own working lists, built for this page); the glyphs
+    left are returned. A line joins only when every part of it finds its cell. Cells are split into lines
+    only for a table with a free line right under it (most pages have none)."""
     left: list[Char] = []
     cell_lines: dict[int, list[list[list[Char]]]] = {}
     for line in chars_to_lines(free):
@@ -335,12 +350,16 @@ def absorb_overflow(tables: list[tuple[list[BBox], float]], cell_chars: list[lis
         for ti, (boxes, bottom) in enumerate(tables):
             if not bottom <= top <= bottom + OVERFLOW_REACH * size:
                 continue
+            if (parts := line_by_columns(line, boxes, bottom)) is None:
+                continue
             lines = cell_lines.setdefault(ti, [chars_to_lines(chs) for chs in cell_chars[ti]])
-            owner = overflow_owner(line, boxes, lines, bottom)
-            if owner is not None:
-                cell_chars[ti][owner].extend(line)
+            owners = [overflow_owner(part, boxes, lines, bottom) for part in parts]
+            if None in owners or len(set(owners)) < len(owners):
+                continue
+            for owner, part in zip(owners, parts, strict=True):
+                cell_chars[ti][owner].extend(part)
                 lines[owner] = chars_to_lines(cell_chars[ti][owner])
-                break
+            break
         else:
             left.extend(line)
     return left
