@@ -121,6 +121,24 @@ def box_continues(above: RawCell, below: RawCell, above_room: float | None, col:
     return in_scope and is_cut(above, below, above_room) and (not ENDED.search(above.text.strip()) or below.rowspan > 1)
 
 
+def merging_columns(cells: list[RawCell], code_col: int | None, weight_col: int | None) -> set[int]:
+    """Columns where some box from the first 序号 (or weight) on is merged over rows, on its own page before
+    any break is rejoined; the header above, merged or not, says nothing of the body's cells."""
+    firsts = [c.row for c in cells if (c.col == code_col and CODE.match(c.text.strip()))
+              or (c.col == weight_col and NUMBER.match(c.text.strip()))]
+    first = min(firsts, default=0)
+    return {col for c in cells if c.rowspan > 1 and c.row >= first for col in range(c.col, c.col + c.colspan)}
+
+
+def one_box_per_row(above: RawCell, below: RawCell, new_row: bool, merging: set[int]) -> bool:
+    """A column that merges nowhere in the table, across a break whose row below is a new row (its own 序号 or
+    weight): two one-row boxes with text are each row's own cell (a blank box below keeps its own rules). A cell that fills its box may only have made its
+    row that tall (a browser's narrow 完成时限 column, 12/月/底/前 above 12/月/底/前; a 序号 ``3.`` above ``4.``),
+    which is no evidence of a cut."""
+    return (new_row and above.rowspan < 2 and below.rowspan < 2 and bool(below.text.strip())
+            and not merging.intersection(range(below.col, below.col + below.colspan)))
+
+
 def join_cut_figure(cells: list[RawCell], brk: PageBreak, col: int | None, joiners: str) -> None:
     """A 序号 or weight the break cut (``1-`` above, ``3-2`` below; ``1.`` / ``5``) is one figure, in the
     row above: the row below is then plainly the rest of that row."""
@@ -166,6 +184,7 @@ def rejoin_page_breaks(cells: list[RawCell], rooms: list[float | None], breaks: 
     cells = [c.model_copy() for c in cells]
     code_col = column_matching(cells, CODE, header_rows)
     weight_col = column_matching(cells, NUMBER, header_rows, skip=code_col)
+    merging = merging_columns(cells, code_col, weight_col)
     dropped: set[int] = set()
     for brk in breaks:
         join_cut_figure(cells, brk, code_col, CODE_JOINERS)
@@ -180,10 +199,13 @@ def rejoin_page_breaks(cells: list[RawCell], rooms: list[float | None], breaks: 
         parents = [parent_code(c) if CODE.match(c) else None for c in codes]
         # a row below with no 序号 at all (some notices leave a block's second code out) does not leave the block
         same_block = parents[0] is not None and (parents[0] == parents[1] or not codes[1])
+        new_row = bool(codes[1] or text_at(cells, brk.first_row, weight_col))
         for a, b in boxes_across(cells, brk, dropped):
             below = cells[b]
             if below.col in (code_col, weight_col) and below.rowspan < 2 and not below.text.strip():
                 continue  # a row's own 序号 or weight left blank is not "as above" (a blank merged box still is)
+            if one_box_per_row(cells[a], below, new_row, merging):
+                continue
             if box_continues(cells[a], below, rooms[a], below.col, code_col, same_block):
                 join_box(cells, a, b, dropped)
     return [c for i, c in enumerate(cells) if i not in dropped]

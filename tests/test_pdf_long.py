@@ -57,9 +57,24 @@ def test_blank_box_left_of_the_code_is_as_above() -> None:
     assert got[(0, 0)] == ("职能工作目标（75分）", 2)
 
 
+def merged_elsewhere(cs: list[RawCell], col: int) -> list[RawCell]:
+    """The same cells with a box of ``col`` merged over two rows further down (a column that merges)."""
+    return [*[c for c in cs if not (c.row == 2 and c.col == col)], RawCell(row=2, col=col, rowspan=2, text="另一个。3分")]
+
+
 def test_cut_text_of_a_full_box_joins_without_duplication() -> None:
-    got = rejoin(cells({2: "实施国企发展赶超计划，如期完成国企改革三年"}, {2: "行动目标。4分"}), open_cols={2})
+    cut = cells({2: "实施国企发展赶超计划，如期完成国企改革三年"}, {2: "行动目标。4分"})
+    got = rejoin(merged_elsewhere(cut, 2), open_cols={2})
     assert got[(0, 2)] == ("实施国企发展赶超计划，如期完成国企改革三年行动目标。4分", 2)
+
+
+def test_full_one_row_boxes_of_a_column_that_never_merges_stay_each_rows_own() -> None:
+    """A browser's narrow 完成时限 column: 12/月/底/前 fills its box above the break (it made the row that tall)
+    and the new row below has its own; the column merges nowhere, so nothing was cut."""
+    got = rejoin(cells({2: "12月底前"}, {2: "6月底前"}), open_cols={2})
+    assert got[(0, 2)] == ("12月底前", 1) and got[(1, 2)] == ("6月底前", 1)
+    joined = rejoin(merged_elsewhere(cells({2: "12月底前"}, {2: "6月底前"}), 2), open_cols={2})
+    assert joined[(0, 2)] == ("12月底前6月底前", 2)  # where the column does merge, a full box still goes on
 
 
 def test_text_below_a_cell_that_ended_is_a_new_cell() -> None:
