@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from kaoping.extract.pdf_borderless import borderless_tables, ruled_candidate
-from kaoping.extract.pdf_pages import PageBreak, rejoin_page_breaks
+from kaoping.extract.pdf_pages import PAST, SNUG, PageBreak, rejoin_page_breaks
 from kaoping.extract.pdf_stitch import (
     continues,
     nearest,
@@ -35,6 +35,7 @@ from kaoping.extract.pdf_text import (
     page_number_like,
     resolve_soft_wraps,
     room_left,
+    sized_to_text,
     split_at_gutters,
 )
 from kaoping.schema.errors import InputError
@@ -58,6 +59,7 @@ class Fragment:
     ys: list[float]
     cells: list[RawCell] = field(default_factory=list)
     rooms: dict[int, float] = field(default_factory=dict)  # cells whose text reaches the bottom: room left, em
+    fits: dict[int, str] = field(default_factory=dict)  # cells sized to their text (SNUG) or painted past it (PAST)
 
 
 class TextLine(NamedTuple):
@@ -235,13 +237,15 @@ def chars_to_cells(frags: list[Fragment], chars: list[Char]) -> tuple[list[list[
     return cell_chars, free
 
 
-def fill_cells(frag: Fragment, per_cell: list[list[Char]]) -> None:
+def fill_cells(frag: Fragment, per_cell: list[list[Char]], opened: list[tuple[float, float, float]]) -> None:
     """The fragment's cells get their text (wraps joined) and, where the text reaches the bottom, its room."""
     for i, (cell, chars) in enumerate(zip(frag.cells, per_cell, strict=True)):
         if chars and cell.bbox is not None:
             lines = chars_to_lines(chars)
             cell.text = join_wrapped_lines(lines, cell.bbox)
-            if (room := room_left(lines, cell.bbox)) is not None:
+            if sized_to_text(lines, cell.bbox):
+                frag.fits[i] = SNUG
+            if (room := room_left(lines, cell.bbox, open_bottom(cell.bbox, opened))) is not None:
                 frag.rooms[i] = room
 
 
@@ -254,10 +258,11 @@ def layout_to_items(layout: PageLayout) -> list[tuple[float, TextLine | Fragment
     frags = [boxes_to_fragment(boxes, layout.number) for boxes in layout.tables if boxes]
     cell_chars, free = chars_to_cells(frags, layout.chars)
     # only a cell whose bottom was open (its rule put back) can have text painted past it
-    free = absorb_overflow([([c.bbox if open_bottom(c.bbox, layout.opened) else NO_BOX for c in f.cells], f.ys[-1])
-                            for f in frags], cell_chars, free)
-    for frag, per_cell in zip(frags, cell_chars, strict=True):
-        fill_cells(frag, per_cell)
+    free, taken = absorb_overflow([([c.bbox if open_bottom(c.bbox, layout.opened) else NO_BOX for c in f.cells],
+                                    f.ys[-1]) for f in frags], cell_chars, free)
+    for frag, per_cell, cut in zip(frags, cell_chars, taken, strict=True):
+        fill_cells(frag, per_cell, layout.opened)
+        frag.fits.update(dict.fromkeys(cut, PAST))  # text past the rule: cut, however snug its box
     items: list[tuple[float, TextLine | Fragment]] = []
     for line in chars_to_lines(free):
         if text := line_to_text(line):
@@ -300,6 +305,7 @@ def fragments_to_table(frags: list[Fragment], index: int, paragraphs_before: int
     rows: list[RawRow] = []
     cells: list[RawCell] = []
     rooms: list[float | None] = []
+    fits: list[str | None] = []
     breaks: list[PageBreak] = []
     for j, (f, fcells) in enumerate(zip(frags, placed, strict=True)):
         offset = len(rows)
@@ -308,8 +314,9 @@ def fragments_to_table(frags: list[Fragment], index: int, paragraphs_before: int
         rows.extend(RawRow(index=offset + r, page=f.page, header=r < n_head, page_start=j > 0 and r == 0)
                     for r in range(n_rows[j]))
         cells.extend(c.model_copy(update={"row": c.row + offset}) for c in fcells)
+        fits.extend(f.fits.get(i) for i in range(len(fcells)))
         rooms.extend(f.rooms.get(i) for i in range(len(fcells)))
-    cells = rejoin_page_breaks(cells, rooms, breaks, header_rows={r.index for r in rows if r.header})
+    cells = rejoin_page_breaks(cells, rooms, breaks, header_rows={r.index for r in rows if r.header}, fits=fits)
     return RawTable(index=index, n_cols=len(ref) - 1, rows=rows, cells=cells,
                     paragraphs_before=paragraphs_before)
 

@@ -35,6 +35,7 @@ CODE_JOINERS = "-－—.．"  # a code cut next to one of these goes on across t
 CODE = re.compile(r"^\d+(?:\s*[-－—.．]\s*\d+)+$")  # 1-2-3, 4.1: a hierarchical 序号
 NUMBER = re.compile(r"^\d+(?:\.\d+)?$")  # a bare weight figure
 ENDED = re.compile(r"(\d分|[。；;！？!?）)」』】〕])$")  # text that ends a sentence or a points figure
+PAST, SNUG = "past", "snug"  # how a cell's text sat in its box (extract/pdf.py Fragment.fits)
 MIN_VOTES = 3  # a column is the 序号/weight column when at least this many of its cells say so ...
 MIN_SHARE = 0.5  # ... and they are at least half of its non-blank cells
 
@@ -106,6 +107,12 @@ def is_cut(above: RawCell, below: RawCell, room: float | None) -> bool:
     return room < max(EARLY_END, text_unit_ems(below.text) + 0.5)
 
 
+def in_block(col: int, code_col: int | None, same_block: bool) -> bool:
+    """A cell in ``col`` may go on over the break: a hierarchy column left of the 序号 always; right of it a
+    merged cell goes on only inside its own 一级指标 block (or when no 序号 column is known)."""
+    return code_col is None or col < code_col or same_block
+
+
 def box_continues(above: RawCell, below: RawCell, above_room: float | None, col: int, code_col: int | None,
                   same_block: bool) -> bool:
     """Is the box below the break the rest of the (merged) cell above it? See the module docstring."""
@@ -114,8 +121,7 @@ def box_continues(above: RawCell, below: RawCell, above_room: float | None, col:
     upper = code_col is not None and col < code_col  # a hierarchy column left of the 序号
     if not below.text.strip():
         return below.rowspan > 1 or upper or same_block
-    # a merged cell right of the 序号 can only go on inside its own 一级指标 block
-    in_scope = upper or same_block or code_col is None
+    in_scope = in_block(col, code_col, same_block)
     # a sentence that ends at the box's edge may still go on (a 一级指标 with its 属… note and points),
     # when the box below is itself merged over several rows of the same block
     return in_scope and is_cut(above, below, above_room) and (not ENDED.search(above.text.strip()) or below.rowspan > 1)
@@ -130,13 +136,13 @@ def merging_columns(cells: list[RawCell], code_col: int | None, weight_col: int 
     return {col for c in cells if c.rowspan > 1 and c.row >= first for col in range(c.col, c.col + c.colspan)}
 
 
-def one_box_per_row(above: RawCell, below: RawCell, new_row: bool, merging: set[int]) -> bool:
-    """A column that merges nowhere in the table, across a break whose row below is a new row (its own 序号 or
-    weight): two one-row boxes with text are each row's own cell (a blank box below keeps its own rules). A cell that fills its box may only have made its
-    row that tall (a browser's narrow 完成时限 column, 12/月/底/前 above 12/月/底/前; a 序号 ``3.`` above ``4.``),
-    which is no evidence of a cut."""
+def one_box_per_row(above: RawCell, below: RawCell, new_row: bool, merging: set[int], snug: bool) -> bool:
+    """Across a break whose row below is a new row (its own 序号 or weight), two one-row boxes with text are
+    each row's own cell when the box above is as tall as its text (``snug``: it made its row that tall, as
+    a browser's narrow 完成时限 or 责任部门 column does, 12/月/底/前 above 12/月/底/前) or its column merges
+    nowhere in the table (a 序号 ``3.`` above ``4.``). A full box is otherwise evidence of a cut."""
     return (new_row and above.rowspan < 2 and below.rowspan < 2 and bool(below.text.strip())
-            and not merging.intersection(range(below.col, below.col + below.colspan)))
+            and (snug or not merging.intersection(range(below.col, below.col + below.colspan))))
 
 
 def join_cut_figure(cells: list[RawCell], brk: PageBreak, col: int | None, joiners: str) -> None:
@@ -179,8 +185,12 @@ def join_merged_rest(cells: list[RawCell], brk: PageBreak, dropped: set[int]) ->
 
 
 def rejoin_page_breaks(cells: list[RawCell], rooms: list[float | None], breaks: list[PageBreak],
-                       header_rows: set[int]) -> list[RawCell]:
-    """Cells of a stitched table with every cut row and merged cell joined across its page break."""
+                       header_rows: set[int], fits: list[str | None] | None = None) -> list[RawCell]:
+    """Cells of a stitched table with every cut row and merged cell joined across its page break.
+    ``fits``, per cell: PAST — its text was painted past the page's last rule, so it was certainly cut and
+    the box below it in its block is its rest, whatever its text ends with; SNUG — its box is as tall as
+    its text (it made its row that tall), so above a new row it was not cut."""
+    fits = fits or [None] * len(cells)
     cells = [c.model_copy() for c in cells]
     code_col = column_matching(cells, CODE, header_rows)
     weight_col = column_matching(cells, NUMBER, header_rows, skip=code_col)
@@ -204,7 +214,10 @@ def rejoin_page_breaks(cells: list[RawCell], rooms: list[float | None], breaks: 
             below = cells[b]
             if below.col in (code_col, weight_col) and below.rowspan < 2 and not below.text.strip():
                 continue  # a row's own 序号 or weight left blank is not "as above" (a blank merged box still is)
-            if one_box_per_row(cells[a], below, new_row, merging):
+            if fits[a] == PAST and in_block(below.col, code_col, same_block):
+                join_box(cells, a, b, dropped)
+                continue
+            if one_box_per_row(cells[a], below, new_row, merging, fits[a] == SNUG):
                 continue
             if box_continues(cells[a], below, rooms[a], below.col, code_col, same_block):
                 join_box(cells, a, b, dropped)

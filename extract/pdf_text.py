@@ -22,6 +22,9 @@ EARLY_END = 0.8  # a line ending this many font sizes short of the cell edge end
 # Not the cell's own pitch: Chromium's 2-size pitch would take a short text centred in a two-row box (room
 # ~1.5 sizes) for a full one; a cut cell of a looser leading may be missed (none seen so far)
 LINE_ROOM = 1.2
+# at a page's cut, room left under a cell's last line that still held no line: Chromium's landscape print
+# (1.46-size pitch) left 1.96 sizes under 行政/能力/目标 and set （25分） on the next page
+OPEN_LINE_ROOM = 2.1
 OPENING = set("([{（［｛〔【〖《〈「『“‘")
 CLOSING = set(")]}）］｝〕】〗》〉」』”’，。、；：！？,.;:!?…%％")
 SOFT = "\ue000"  # private-use mark for an ambiguous wrap inside a space-separated list cell
@@ -207,12 +210,15 @@ def join_wrapped_lines(lines: list[list[Char]], box: BBox) -> str:
     return out
 
 
-def room_left(lines: list[list[Char]], box: BBox) -> float | None:
+def room_left(lines: list[list[Char]], box: BBox, open_end: bool = False) -> float | None:
     """When the cell's text reaches the bottom of its box (no more room below the last line than above
     the first, give or take 0.8 font sizes, and not room for one more line: a browser centres text
     vertically, so a short text in a tall box has equal room above and below): the room left after its
     last line, in font sizes, up to the right edge (less the padding its lines keep on the left). None when
-    the text ended higher up. Text that fills its box may go on past it (a cell cut by a page break)."""
+    the text ended higher up. Text that fills its box may go on past it (a cell cut by a page break).
+
+    A box whose bottom the page cut (``open_end``: no rule closed it) with text from its very top also
+    reaches the bottom when less than OPEN_LINE_ROOM is left: the page's last line box must fit whole."""
     ink = [[c for c in line if not c[0].isspace()] for line in lines]
     ink = [g for g in ink if g]
     if not ink:
@@ -222,9 +228,10 @@ def room_left(lines: list[list[Char]], box: BBox) -> float | None:
         return None
     room_above = min(c[3] for c in ink[0]) - box[1]
     room_below = box[3] - max(c[4] for c in ink[-1])
-    if room_below >= room_above + EARLY_END * last[5]:
+    cut_short = open_end and room_above < EARLY_END * last[5] and room_below < OPEN_LINE_ROOM * last[5]
+    if room_below >= room_above + EARLY_END * last[5] and not cut_short:
         return None
-    if room_below >= LINE_ROOM * last[5]:  # another line would have fitted: text centred in a tall box ended
+    if room_below >= LINE_ROOM * last[5] and not cut_short:  # another line would have fitted: text centred in a tall box ended
         return None
     pad = max(0.0, min(g[0][1] for g in ink) - box[0])
     return max(0.0, box[2] - pad - last[2]) / last[5]
@@ -289,6 +296,30 @@ SAME_SIZE = 0.15  # the overflow line is in the cell's own font size (as PROSE_S
 OVERFLOW_REACH = 3.0
 
 
+# a box as tall as its text (its row's tallest cell): room below the last line minus room above the first, in
+# font sizes. Chromium's prints leave 0.33-0.35 above and 0.46-0.50 below such a cell (the glyph boxes sit
+# high in their line); a merged cell cut by the page left 0.19 below 0.35 above, an item ended early 0.79
+SNUG_BELOW = (-0.05, 0.25)
+
+
+def sized_to_text(lines: list[list[Char]], box: BBox) -> bool:
+    """The box is as tall as its text with the padding it keeps above: its row was made that tall by this
+    cell, so its text ended with the box and was not cut by it."""
+    ink = [c for line in lines for c in line if not c[0].isspace()]
+    size = max((c[5] for c in ink), default=0.0)
+    if size <= 0:
+        return False
+    above, below = min(c[3] for c in ink) - box[1], box[3] - max(c[4] for c in ink)
+    return above < EARLY_END * size and SNUG_BELOW[0] * size <= below - above <= SNUG_BELOW[1] * size
+
+
+def below_table(top: float, bottom: float, size: float) -> bool:
+    """A line's top is where a cell's overflow under the table's last rule can start: at most half a size
+    above the rule (the glyph's centre is below it: Chromium's next line may begin at 0.4 pt above) and
+    within OVERFLOW_REACH sizes under it."""
+    return bottom - size / 2 <= top <= bottom + OVERFLOW_REACH * size
+
+
 def line_pitch(lines: list[list[Char]]) -> float | None:
     """The distance from one line's top to the next in a cell (the median; None for a single line)."""
     tops = sorted(min(c[3] for c in line) for line in lines)
@@ -307,7 +338,7 @@ def overflow_owner(line: list[Char], boxes: list[BBox], cell_lines: list[list[li
     bottom was open (a rule put back), so a closed cell's table never takes the text under it."""
     x0, x1, top = min(c[1] for c in line), max(c[2] for c in line), min(c[3] for c in line)
     size = max(c[5] for c in line)
-    if not bottom <= top <= bottom + OVERFLOW_REACH * size:
+    if not below_table(top, bottom, size):
         return None
     for i, box in enumerate(boxes):
         lines = cell_lines[i]
@@ -337,18 +368,20 @@ def line_by_columns(line: list[Char], boxes: list[BBox], bottom: float) -> list[
 
 
 def absorb_overflow(tables: list[tuple[list[BBox], float]], cell_chars: list[list[list[Char]]],
-                    free: list[Char]) -> list[Char]:
+                    free: list[Char]) -> tuple[list[Char], list[set[int]]]:
     """Lines printed under a table (its cell boxes, its bottom) that go on with its bottom cells
     (:func:`overflow_owner`, per cell under which part of the line lies) join those cells' glyphs —
-    ``cell_chars`` is extended in place (the reader's own working lists, built for this page); the glyphs
-    left are returned. A line joins only when every part of it finds its cell. Cells are split into lines
-    only for a table with a free line right under it (most pages have none)."""
+    ``cell_chars`` is extended in place (the reader's own working lists, built for this page). Returns the
+    glyphs left and, per table, the cells that took a line: their text went on past the page. A line joins
+    only when every part of it finds its cell. Cells are split into lines only for a table with a free
+    line right under it (most pages have none)."""
+    taken: list[set[int]] = [set() for _ in tables]
     left: list[Char] = []
     cell_lines: dict[int, list[list[list[Char]]]] = {}
     for line in chars_to_lines(free):
         top, size = min(c[3] for c in line), max(c[5] for c in line)
         for ti, (boxes, bottom) in enumerate(tables):
-            if not bottom <= top <= bottom + OVERFLOW_REACH * size:
+            if not below_table(top, bottom, size):
                 continue
             if (parts := line_by_columns(line, boxes, bottom)) is None:
                 continue
@@ -359,7 +392,8 @@ def absorb_overflow(tables: list[tuple[list[BBox], float]], cell_chars: list[lis
             for owner, part in zip(owners, parts, strict=True):
                 cell_chars[ti][owner].extend(part)
                 lines[owner] = chars_to_lines(cell_chars[ti][owner])
+                taken[ti].add(owner)
             break
         else:
             left.extend(line)
-    return left
+    return left, taken

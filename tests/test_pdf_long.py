@@ -145,7 +145,8 @@ def test_text_overflowing_a_merged_cell_under_the_table_goes_back_into_it() -> N
     boxes = [(234.0, 256.0, 288.0, 730.9), (288.0, 256.0, 344.0, 730.9)]
     cell_chars = [[line(246, 705.7, "第6-7页") + line(246, 723.7, "1、2、4"), line(300, 705.7, "作。")]]
     free = line(246, 741.7, "项）4分") + line(280, 790.0, "12") + line(100, 759.7, "此行跨过几个栏位的正文")
-    left = absorb_overflow([(boxes, 730.9)], cell_chars, free)
+    left, taken = absorb_overflow([(boxes, 730.9)], cell_chars, free)
+    assert taken == [{0}]
     assert [line_to_text(ln) for ln in chars_to_lines(cell_chars[0][0])][-1] == "项）4分"
     assert sorted(line_to_text(ln) for ln in chars_to_lines(left)) == ["12", "此行跨过几个栏位的正文"]
 
