@@ -21,6 +21,7 @@ from kaoping.schema.errors import InputError
 from kaoping.schema.models import NoticeDocument
 from kaoping.schema.raw import RawDocument, SourceInfo
 from support import EXPECTED, ROOT, SAMPLES, norm
+from support.browser import CHROMIUM, NO_CHROMIUM, print_page
 
 from kaoping.api import extract
 
@@ -277,28 +278,12 @@ def test_hidden_content_and_captions() -> None:
     assert [c.text for c in raw.tables[0].cells] == ["a", "b"]
 
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-LANDSCAPE = "<style>@page { size: A4 landscape; margin: 15mm }</style></head>"
 FIELDS = ("code", "category", "group", "level1", "item", "weight", "deadline", "leaders", "departments", "owners",
           "basis")
 
 
-def print_page(page: Path, pdf: Path, landscape: bool) -> None:
-    """Print ``page`` to ``pdf`` with headless Chromium (portrait A4 as the page has it, or landscape)."""
-    import subprocess
-
-    if landscape:
-        styled = page.with_name(f"{page.stem}_landscape.html")
-        styled.write_bytes(page.read_bytes().replace(b"</head>", LANDSCAPE.encode("ascii"), 1))
-        page = styled
-    subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
-                    f"--print-to-pdf={pdf}", page.as_uri()], check=True, capture_output=True, timeout=120)
-
-
 @pytest.mark.slow
-@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (Debian: apt-get install chromium)")
+@pytest.mark.skipif(CHROMIUM is None, reason=NO_CHROMIUM)
 @pytest.mark.parametrize(("page", "landscape", "exact"), [
     ("gov_utf8.html", False, 60), ("gov_utf8.html", True, 61), ("unseen.html", False, 60), ("split.html", True, 59)])
 def test_the_web_page_printed_to_pdf_by_a_browser(pages: Path, tmp_path: Path, page: str, landscape: bool,
@@ -331,7 +316,7 @@ NO_BORDERS = "<style>table, td, th, tr { border: none !important; border-collaps
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (Debian: apt-get install chromium)")
+@pytest.mark.skipif(CHROMIUM is None, reason=NO_CHROMIUM)
 def test_a_web_page_without_table_borders_printed_by_a_browser(pages: Path, tmp_path: Path) -> None:
     """A site whose stylesheet takes the borders off its tables, printed by Chromium: a borderless PDF whose
     cells are centred vertically (a <td>'s default), header labels at several heights, neighbouring cells'
@@ -354,7 +339,7 @@ def test_a_web_page_without_table_borders_printed_by_a_browser(pages: Path, tmp_
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (Debian: apt-get install chromium)")
+@pytest.mark.skipif(CHROMIUM is None, reason=NO_CHROMIUM)
 @pytest.mark.parametrize(("notice", "landscape"), [("samples/notice_2022", False), ("tests/fixtures/shapes/office7", False),
                                                    ("samples/notice_2022", True), ("tests/fixtures/shapes/reworded2022", True)])
 def test_a_plain_ruled_page_printed_by_a_browser_is_exact(tmp_path: Path, notice: str, landscape: bool) -> None:
@@ -384,7 +369,7 @@ def test_a_plain_ruled_page_printed_by_a_browser_is_exact(tmp_path: Path, notice
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (Debian: apt-get install chromium)")
+@pytest.mark.skipif(CHROMIUM is None, reason=NO_CHROMIUM)
 def test_another_office_shape_without_borders_printed_by_a_browser(tmp_path: Path) -> None:
     """Another office's 考评表 (考评标准, no leaders, codes 1. restarting per group, section rows 一、…) as a
     plain page without borders, printed: its one-row header centres wrapped labels (序/号 around 考评项目),

@@ -96,6 +96,26 @@ def test_a_column_narrower_than_the_rule_kernel_keeps_its_rows_and_its_table() -
     assert len(boxes) == 12
 
 
+def test_a_text_stroke_as_long_as_the_kernel_is_no_row_rule() -> None:
+    """At 150 dpi a run of glyph strokes (城/建) can be as long as the rule kernel: a 60-px stroke inside a
+    500-px cell made a grid line, and where a narrow column's glyph had a stroke at that height (一 in a
+    30-px 完成时限 column) the short rules filled the slot and cut its cell into two rows. A rule runs from
+    one column rule to the next; the stroke covers a fraction of its cell, so it is no grid line."""
+    from kaoping.extract.ocr_rules import page_to_tables
+
+    page = np.full((1100, 1600), 255, np.uint8)
+    xs, ys = [100, 600, 900, 930, 1300], [200, 400, 600, 800]
+    for x in xs:
+        cv2.line(page, (x, ys[0]), (x, ys[-1]), 0, 2)
+    for y in ys:
+        cv2.line(page, (xs[0], y), (xs[-1], y), 0, 2)
+    page[499:502, 200:260] = 0  # the long stroke, in the first column's middle cell
+    page[499:502, 905:926] = 0  # a glyph's stroke across the narrow column, at the same height
+    [boxes] = page_to_tables(page)[0]
+    assert len(boxes) == 12  # 3 rows of 4 cells, none cut at y 500
+    assert not any(abs(b[1] - 500) < 10 or abs(b[3] - 500) < 10 for b in boxes)
+
+
 def test_bands_of_one_table_that_touch_are_one_table() -> None:
     """A faint rule scanned breaks where two cells' border pieces meet: the table falls into bands of rows that
     touch without a pixel in common. Regions within a few pixels of each other are one table."""
@@ -127,6 +147,8 @@ def test_year_brackets_are_repaired() -> None:
 
     assert repair_text("泉政办[2022]2号；泉委办［ 2021 ］5号") == "泉政办〔2022〕2号；泉委办〔2021〕5号"
     assert repair_text("附件[2]第3项") == "附件[2]第3项"
+    assert repair_text("泉政办〔2022）2号；泉委办〔2022]5号；泉政文（2022〕7号") == "泉政办〔2022〕2号；泉委办〔2022〕5号；泉政文〔2022〕7号"
+    assert repair_text("泉委办（2022）第5号；2022）年") == "泉委办（2022）第5号；2022）年"  # a pair as printed stays
 
 
 def test_without_the_ocr_extra_a_scan_names_the_install(monkeypatch, tmp_path) -> None:
