@@ -42,8 +42,9 @@ FULL_PAGE = 0.9  # an image covering 90% of the page is the page's scan (scanner
 A4_LONG_INCHES = 11.69  # an image without a resolution is taken as an A4 page (GB/T 9704 notices are A4)
 PLAUSIBLE_DPI = (72, 1200)  # a resolution tag outside this is a placeholder, not the scanner's
 #: the year of a document number is printed in 〔〕 (GB/T 9704); the recogniser reads those thin hexagonal
-#: brackets as square ones at low confidence, and a square bracket never encloses a bare year in a notice
-YEAR_BRACKETS = re.compile(r"[\[［【]\s*((?:19|20)\d\d)\s*[\]］】]")
+#: brackets as square ones at low confidence, and a square bracket never encloses a bare year in a notice;
+#: at 150-200 dpi it also reads one of the pair as ） or ] (〔2022）2号, 〔2022]5号), and no print mixes two pairs
+YEAR_BRACKETS = re.compile(r"[\[［【〔]\s*((?:19|20)\d\d)\s*[\]］】〕)）]|[\[［【(（]\s*((?:19|20)\d\d)\s*〕")
 #: glyphs left out of a cell's confidence: the square brackets that repair_text turns back into 〔〕 come at
 #: 0.5–0.7 however clean the scan, and would mark every cell that cites a document number
 SQUARE_BRACKETS = set("[]［］【】")
@@ -247,7 +248,7 @@ def to_pixels(box: BBox, page: OcrPage) -> BBox:
 
 
 def repair_text(text: str) -> str:
-    return YEAR_BRACKETS.sub(r"〔\1〕", text)
+    return YEAR_BRACKETS.sub(lambda m: f"〔{m[1] or m[2]}〕", text)
 
 
 def attach_ocr_facts(doc: RawDocument, pages: list[OcrPage]) -> RawDocument:

@@ -13,7 +13,8 @@ from kaoping.normalize.facts import data_rows
 from kaoping.normalize.ordinals import strip_ordinal
 from kaoping.normalize.textfold import fold_text
 
-_POINTS = re.compile(r"[（(]\s*(\d+(?:\.\d+)?)\s*分\s*[）)]|(?<![\d.])(\d+(?:\.\d+)?)\s*分")
+# points in brackets (the closing one may be missing at the end of the text: a scan's OCR drops a small ）), or bare
+_POINTS = re.compile(r"[（(]\s*(\d+(?:\.\d+)?)\s*分\s*(?:[）)]|$)|(?<![\d.])(\d+(?:\.\d+)?)\s*分")
 _POINTS_TAIL = re.compile(r"(?:[（(【]?\s*(\d+(?:\.\d+)?)\s*分\s*[）)】]?|分值\s*[:：]?\s*(\d+(?:\.\d+)?)\s*分?)\s*$")
 _OPENERS, _CLOSERS = "（(【[", "）)】]"
 _NOTE_OPEN = re.compile(

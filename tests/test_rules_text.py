@@ -200,3 +200,5 @@ def test_project_labels_keep_inner_brackets_and_read_bare_points() -> None:
     assert text_to_labels(["职 能 工 作 目 标 (75分)", "重点 工 作 目 标"]) == [
         ("职能工作目标", 75.0, 0), ("重点工作目标", None, 1)]
     assert text_to_labels(["重点工作目标（75分） 重点工作目标"]) == [("重点工作目标", 75.0, None)]
+    # OCR dropped the small closing bracket at the end of the cell (a 150-dpi scan): no stray ( in the label
+    assert text_to_labels(["职能工作目标(75分"]) == [("职能工作目标", 75.0, None)]
