@@ -20,6 +20,7 @@ its pages and cuts a row's cells where the page ends).
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from statistics import median
@@ -44,6 +45,7 @@ CENTRE_TOL = 0.5  # pitches: a block is centred on a row when the two centres di
 CENTRED_SHARE = 0.4  # share of rows whose 序号 sits inside a running text block of the widest column: 0 when
 # cells are set top-aligned (a row's text starts on its 序号's line), most rows when centred (0.6–0.9 seen)
 MIN_CENTRED_ROWS = 3  # rows needed before the layout is called centred
+SERIAL = re.compile(r"^\d{1,3}[.．、]?$")  # a 序号 numbering rows one level: 1. 2. 3. (or 1 2 3)
 
 
 # ---------------------------------------------------------------- the body
@@ -112,13 +114,21 @@ def figure_lines(grid: Grid, strip: Strip, col: int | None, i: int) -> list[int]
     return lines
 
 
+def serial_codes(grid: Grid) -> bool:
+    """The 序号 column numbers its rows 1. 2. 3. (restarting per group), not 1-1 1-2: more of its pieces are
+    serials than hierarchical codes. A serial's dot ends it (1. then 2. on the next line is two rows)."""
+    texts = [piece_text(p[grid.code_col]) for p in grid.pieces if grid.code_col in p]
+    return sum(bool(SERIAL.match(t)) for t in texts) > sum(bool(CODE_LINE.match(t)) for t in texts)
+
+
 def row_figures(grid: Grid, strip: Strip) -> list[tuple[int, list[int], float]]:
     """(first line, lines, centre) of each row's 序号 (its weight when there is no 序号 column): centred, a
     row's figures sit on different lines, so one column alone says where rows are; a figure wrapped in a
     narrow column goes on in the column's next line (the rest of it starts nothing). A section line (一、…
     printed alone across columns) is a row of its own without a figure: (line, [], its centre)."""
     col = grid.code_col if grid.code_col is not None else grid.weight_col
-    pattern = CODE_LINE if grid.code_col is not None else NUMBER
+    serial = grid.code_col is not None and serial_codes(grid)
+    pattern = SERIAL if serial else CODE_LINE if grid.code_col is not None else NUMBER
     out = []
     rest: set[int] = set()
     for i, piece in enumerate(grid.pieces):
@@ -126,10 +136,28 @@ def row_figures(grid: Grid, strip: Strip) -> list[tuple[int, list[int], float]]:
             out.append((i, [], (strip.tops[i] + strip.bottoms[i]) / 2))
         if col not in piece or i in rest:
             continue
-        lines = figure_lines(grid, strip, col, i)
+        lines = [i] if serial else figure_lines(grid, strip, col, i)
         if pattern.match("".join(piece_text(grid.pieces[k][col]) for k in lines)):
             out.append((i, lines, (strip.tops[i] + strip.bottoms[lines[-1]]) / 2))
             rest.update(lines[1:])
+    if col == grid.code_col and grid.weight_col is not None:
+        out = sorted(out + closing_rows(grid, strip, out), key=lambda row: row[0])
+    return out
+
+
+def closing_rows(grid: Grid, strip: Strip, rows: list[tuple[int, list[int], float]]) -> list[tuple[int, list[int], float]]:
+    """Rows without a 序号 that close a block: a weight-column figure below the block's last 序号 row (off its
+    line) with no 序号 row after it before the next section line or the table's end — a 合计 row. A weight
+    merged over rows is centred between 序号 rows, never after the last. (line, [], centre), as sections."""
+    out = []
+    for i, piece in enumerate(grid.pieces):
+        if grid.weight_col not in piece or not NUMBER.match(piece_text(piece[grid.weight_col])):
+            continue
+        centre = (strip.tops[i] + strip.bottoms[i]) / 2
+        before = [y for first, lines, y in rows if lines and first <= i]
+        after = [(first, bool(lines)) for first, lines, _ in rows if first > i]
+        if before and centre - before[-1] > CENTRE_TOL * strip.pitch and (not after or not after[0][1]):
+            out.append((i, [], centre))
     return out
 
 
@@ -152,23 +180,40 @@ def widest_column(grid: Grid) -> int | None:
     return max(counts, key=lambda c: (counts[c], -c)) if counts else None
 
 
+def runs_through(grid: Grid, strip: Strip, col: int, i: int) -> bool:
+    """Column ``col`` prints consecutive lines of one cell above and below line ``i`` (strictly): the line
+    of a 序号 centred between the two lines of a 2-line cell. Set top-aligned, every cell of a row begins
+    on its 序号's line, so no cell's lines straddle it."""
+    above = next((p for p in range(i - 1, -1, -1) if col in grid.pieces[p]), None)
+    below = next((q for q in range(i + 1, len(grid.pieces)) if col in grid.pieces[q]), None)
+    return (above is not None and below is not None
+            and strip.tops[below] - strip.tops[above] < ADJACENT * strip.pitch)
+
+
+def widest_runs_on(grid: Grid, strip: Strip, wide: int, i: int) -> bool:
+    """The widest column's text runs through the line of the row's 序号: its line above is close and does
+    not end a sentence (top-aligned, the line above ends the previous row's cell)."""
+    above = next((p for p in range(i - 1, -1, -1) if wide in grid.pieces[p]), None)
+    below = next((q for q in range(i, len(grid.pieces)) if wide in grid.pieces[q]), None)
+    if above is None or below is None:
+        return False
+    close = strip.tops[below] - strip.tops[above] < ADJACENT * strip.pitch
+    return close and not ENDED.search(piece_text(grid.pieces[above][wide]))
+
+
 def is_centred(grid: Grid, strip: Strip, rows: list[tuple[int, list[int], float]]) -> bool:
     """Cells are centred: at CENTRED_SHARE of the rows the widest column's text runs through the line of the
-    row's 序号 (or weight) — its line above is close and does not end a sentence (top-aligned, the text of a row begins on
-    its 序号's line and the line above ends the previous row's cell)."""
+    row's 序号 (or weight), or at MIN_CENTRED_ROWS rows a cell's lines straddle that line (runs_through: a
+    landscape print sets most cells on one line, and only its few 2-line cells show how cells sit)."""
     wide = widest_column(grid)
     if wide is None:
         return False
-    figures = [row for row in rows if row[1]]
-    inside = 0
-    for i, _, _ in figures:
-        above = next((p for p in range(i - 1, -1, -1) if wide in grid.pieces[p]), None)
-        below = next((q for q in range(i, len(grid.pieces)) if wide in grid.pieces[q]), None)
-        if above is None or below is None:
-            continue
-        close = strip.tops[below] - strip.tops[above] < ADJACENT * strip.pitch
-        inside += close and not ENDED.search(piece_text(grid.pieces[above][wide]))
-    return len(figures) >= MIN_CENTRED_ROWS and inside >= CENTRED_SHARE * len(figures)
+    cols = [c for c in range(len(grid.bounds) - 1) if c not in (grid.code_col, grid.weight_col)]
+    figures = [i for i, lines, _ in rows if lines]
+    inside = sum(widest_runs_on(grid, strip, wide, i) for i in figures)
+    straddled = sum(any(runs_through(grid, strip, c, i) for c in cols) for i in figures)
+    return len(figures) >= MIN_CENTRED_ROWS and (inside >= CENTRED_SHARE * len(figures)
+                                                 or straddled >= MIN_CENTRED_ROWS)
 
 
 def split_centred(run: list[int], strip: Strip, centres: list[float]) -> list[tuple[int, list[int]]] | None:
@@ -250,12 +295,17 @@ def centred_cells(grid: Grid, strip: Strip, rows: list[tuple[int, list[int], flo
     rows are ``rows`` (row_figures)."""
     centres = [y for _, _, y in rows]
     for first, lines, _ in rows:
-        if not lines:  # a section row spans the table: its text is the first column's, as a text export has it
+        if not lines and is_section_line(grid, first):
+            # a section row spans the table: its text is the first column's, as a text export has it
             (chars,) = grid.pieces[first].values()
             grid.pieces[first], grid.reach[first] = {0: chars}, {0: len(grid.bounds) - 2}
     col = grid.code_col if grid.code_col is not None else grid.weight_col
-    cells: dict[tuple[int, int], list[int]] = {(r, col if lines else 0): lines or [first]
-                                               for r, (first, lines, _) in enumerate(rows)}
+    cells: dict[tuple[int, int], list[int]] = {}
+    for r, (first, lines, _) in enumerate(rows):
+        if lines or col in grid.pieces[first]:  # a 序号 (or what a closing row prints in its column)
+            cells[(r, col)] = lines or [first]
+        elif 0 in grid.pieces[first]:  # a section row, its text moved to the first column
+            cells[(r, 0)] = [first]
     columns = {c: column_runs(grid, strip, c) for c in range(len(grid.bounds) - 1) if c != col}
     splits = {c: [split_centred(run, strip, centres) for run in runs] for c, runs in columns.items()}
     blocks = [(r, lines) for r, (_, lines, _) in enumerate(rows) if lines]
