@@ -39,6 +39,7 @@ from kaoping.extract.pdf_grid import (
 )
 from kaoping.extract.pdf_lines import Line
 from kaoping.extract.pdf_pages import ENDED, NUMBER
+from kaoping.extract.pdf_text import Char
 
 ADJACENT = 1.6  # pitches: lines of one cell follow at most this far apart in one column (pdf_grid.ADJACENT)
 CENTRE_TOL = 0.5  # pitches: a block is centred on a row when the two centres differ by less than half a line
@@ -161,13 +162,35 @@ def closing_rows(grid: Grid, strip: Strip, rows: list[tuple[int, list[int], floa
     return out
 
 
+def sections_to_first_column(grid: Grid) -> None:
+    """A section line printed across the table (centred, its text falls in some middle column) is the first
+    column's text spanning the table, as a ruled table or a text export has it: the reader's grid is
+    rewritten so (its own working state, built for this table), and both cell readers see it so."""
+    for i in range(len(grid.pieces)):
+        if is_section_line(grid, i):
+            (chars,) = grid.pieces[i].values()
+            grid.pieces[i], grid.reach[i] = {0: chars}, {0: len(grid.bounds) - 2}
+
+
 def is_section_line(grid: Grid, i: int) -> bool:
-    """Line ``i`` prints one piece only, running over a column gutter, that begins a section (一、职能工作)."""
+    """Line ``i`` prints one piece only that begins a section (一、职能工作) and spans the table: it runs over a
+    column gutter, or it fits one wide column but is centred on the table and not on that column."""
     piece = grid.pieces[i]
     if len(piece) != 1:
         return False
     (c, chars), = piece.items()
-    return grid.reach[i][c] > c and bool(SECTION.match(unicodedata.normalize("NFKC", piece_text(chars))))  # ⼀、
+    if not SECTION.match(unicodedata.normalize("NFKC", piece_text(chars))):  # ⼀、 is 一、
+        return False
+    return grid.reach[i][c] > c or centred_on_table(grid, chars, c)
+
+
+def centred_on_table(grid: Grid, chars: list[Char], c: int) -> bool:
+    """The glyphs are centred on the table (within a font size) and their column is not: a cell spanning
+    every column, its text centred, lying inside the widest column."""
+    size = max(ch[5] for ch in chars)
+    middle = (min(ch[1] for ch in chars) + max(ch[2] for ch in chars)) / 2
+    table, column = (grid.bounds[0] + grid.bounds[-1]) / 2, (grid.bounds[c] + grid.bounds[c + 1]) / 2
+    return abs(middle - table) <= size < abs(column - table)
 
 
 def widest_column(grid: Grid) -> int | None:
@@ -294,11 +317,6 @@ def centred_cells(grid: Grid, strip: Strip, rows: list[tuple[int, list[int], flo
     """Row of each body line and the lines of each (row, column) cell, for a table of centred cells whose
     rows are ``rows`` (row_figures)."""
     centres = [y for _, _, y in rows]
-    for first, lines, _ in rows:
-        if not lines and is_section_line(grid, first):
-            # a section row spans the table: its text is the first column's, as a text export has it
-            (chars,) = grid.pieces[first].values()
-            grid.pieces[first], grid.reach[first] = {0: chars}, {0: len(grid.bounds) - 2}
     col = grid.code_col if grid.code_col is not None else grid.weight_col
     cells: dict[tuple[int, int], list[int]] = {}
     for r, (first, lines, _) in enumerate(rows):
@@ -329,6 +347,7 @@ def table_cells(body: list[Line], grid: Grid, starts: list[bool], centred_header
     line by line (pdf_grid; ``starts`` as pdf_borderless forced them). Cells are taken for centred only under
     a centred header (pdf_band): a top-aligned table's short cells (6月 / 底前) run into the next row's
     序号 line just as well, with nothing to end them."""
+    sections_to_first_column(grid)
     if centred_header:
         strip = body_strip(body, grid)
         rows = row_figures(grid, strip)
