@@ -338,6 +338,19 @@ def test_a_web_page_without_table_borders_printed_by_a_browser(pages: Path, tmp_
     assert "职能工作目标" in {i.category for i in doc.indicators}
 
 
+def printed_records(tmp_path: Path, notice: Path, landscape: bool, rule: str = "none") -> tuple[list[dict], list[dict]]:
+    """(records read, records expected) of ``notice`` (.docx and .expected.json beside it) as the plain page of
+    make_web.borderless_page with cell borders ``rule``, printed by Chromium."""
+    from fixtures.make_web import borderless_page
+
+    page = tmp_path / f"{notice.name}.html"
+    page.write_text(borderless_page(notice.with_suffix(".docx"), rule=rule), encoding="utf-8")
+    pdf = tmp_path / "printed.pdf"
+    print_page(page, pdf, landscape=landscape)
+    got = extract(pdf).model_dump(mode="json")["indicators"]
+    return got, json.loads(notice.with_suffix(".expected.json").read_text(encoding="utf-8"))
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(CHROMIUM is None, reason=NO_CHROMIUM)
 @pytest.mark.parametrize(("notice", "landscape"), [("samples/notice_2022", False), ("tests/fixtures/shapes/office7", False),
@@ -354,15 +367,7 @@ def test_a_plain_ruled_page_printed_by_a_browser_is_exact(tmp_path: Path, notice
     its row looked cut above the next row's own list. Before: the sample 0.8987, reworded2022 0.9375.
     Compared as the shared scorer compares (no whitespace): a line wrapped at ``方案, 按时``'s space prints
     no trace of it."""
-    from fixtures.make_web import borderless_page
-
-    source = ROOT / notice
-    page = tmp_path / "ruled.html"
-    page.write_text(borderless_page(source.with_suffix(".docx"), rule="1px solid #000"), encoding="utf-8")
-    pdf = tmp_path / "printed.pdf"
-    print_page(page, pdf, landscape=landscape)
-    got = extract(pdf).model_dump(mode="json")["indicators"]
-    expected = json.loads(source.with_suffix(".expected.json").read_text(encoding="utf-8"))
+    got, expected = printed_records(tmp_path, ROOT / notice, landscape, rule="1px solid #000")
     assert len(got) == len(expected)
     for g, e in zip(got, expected, strict=True):  # as the shared scorer compares: a space a wrap ate is no miss
         assert {k: norm(g[k]) for k in e if k != "source"} == {k: norm(v) for k, v in e.items() if k != "source"}
@@ -377,15 +382,7 @@ def test_a_two_level_shape_without_borders_printed_by_a_browser_is_exact(tmp_pat
     centred across the table falls inside a middle column. A section line — one piece beginning 一、, over a
     gutter or centred on the table and not on its column — is the first column's text spanning the table.
     Before: portrait 0.6199 (11 records for 9), landscape 0.8889 (no category); now every field."""
-    from fixtures.make_web import borderless_page
-
-    shape = ROOT / "tests" / "fixtures" / "shapes" / "twolevel"
-    page = tmp_path / "twolevel.html"
-    page.write_text(borderless_page(shape.with_suffix(".docx")), encoding="utf-8")
-    pdf = tmp_path / "printed.pdf"
-    print_page(page, pdf, landscape=landscape)
-    got = extract(pdf).model_dump(mode="json")["indicators"]
-    expected = json.loads(shape.with_suffix(".expected.json").read_text(encoding="utf-8"))
+    got, expected = printed_records(tmp_path, ROOT / "tests" / "fixtures" / "shapes" / "twolevel", landscape)
     assert len(got) == len(expected)
     for g, e in zip(got, expected, strict=True):
         assert {k: norm(g[k]) for k in e if k != "source"} == {k: norm(v) for k, v in e.items() if k != "source"}
@@ -403,15 +400,7 @@ def test_another_office_shape_without_borders_printed_by_a_browser(tmp_path: Pat
     cells fit one line, so only a few 2-line cells show they are centred (their lines straddle the 序号's), the
     序号 numbers 1. 2. 3. (a serial's dot ends it), and the 合计 row closing the table has no 序号 but a weight:
     before, 0.5421 (read line by line: the section line ran into the first item); now 560 too."""
-    from fixtures.make_web import borderless_page
-
-    shape = ROOT / "tests" / "fixtures" / "shapes" / "office7"
-    page = tmp_path / "office7.html"
-    page.write_text(borderless_page(shape.with_suffix(".docx")), encoding="utf-8")
-    pdf = tmp_path / "printed.pdf"
-    print_page(page, pdf, landscape=landscape)
-    got = extract(pdf).model_dump(mode="json")["indicators"]
-    expected = json.loads(shape.with_suffix(".expected.json").read_text(encoding="utf-8"))
+    got, expected = printed_records(tmp_path, ROOT / "tests" / "fixtures" / "shapes" / "office7", landscape)
     assert [g["code"] for g in got] == [e["code"] for e in expected]
     assert [g["weight"] for g in got] == [e["weight"] for e in expected]
     assert [g["item"] for g in got] == [e["item"] for e in expected]
