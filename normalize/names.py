@@ -153,6 +153,29 @@ def _made_of(token: str, entries: frozenset[str] | set[str]) -> bool:
     return len(token) in reach
 
 
+def _broken_ends(entries: set[str]) -> tuple[set[str], set[str]]:
+    """(heads, tails): the proper starts and ends of the entries, where a wrap can break a name."""
+    return ({e[:k] for e in entries for k in range(1, len(e))}, {e[k:] for e in entries for k in range(1, len(e))})
+
+
+def _wrapped_run(token: str, entries: set[str], heads: set[str], tails: set[str]) -> bool:
+    """``token`` is whole entries with a piece of one at an end: the end of an entry, entries, the start of
+    an entry (苏颖慧黄华 = 苏颖慧 + 黄华·明; 明陈建新 = 黄华·明 + 陈建新) — names a narrow column ran together and
+    then broke inside a name. At least one whole entry and one broken end (``heads``/``tails``:
+    :func:`_broken_ends` of the entries)."""
+    for a in range(len(token)):  # a broken tail token[:a] (or none), then entries to b, then a head token[b:]
+        if a and token[:a] not in tails:
+            continue
+        reach = {a}
+        for j in range(a + 1, len(token) + 1):
+            if any(i in reach and token[i:j] != token and token[i:j] in entries
+                   for i in range(max(a, j - MAX_ENTRY_CHARS), j)):
+                reach.add(j)
+        if any(b > a and (b < len(token) or a) and (b == len(token) or token[b:] in heads) for b in reach):
+            return True
+    return False
+
+
 def _parts(token: str, entries: frozenset[str] | set[str]) -> list[str]:
     """One way to write ``token`` as two or more other entries, fewest parts first; [] when there is none."""
     best: dict[int, list[str]] = {0: []}
@@ -191,7 +214,8 @@ def cells_to_vocabulary(cells: Iterable[str | None], compounds: bool = True) -> 
     several rows) and stays out, unless the notice prints it as a word among separated words
     (机关支部 beside 党建科): then it is a word, even when its parts (机关, 支部) are printed alone elsewhere —
     for units only (``compounds``): a person's name is never two other people's names run together, however
-    often a narrow column prints them so (陈建新李昀 on ten rows of a browser print).
+    often a narrow column prints them so (陈建新李昀 on ten rows of a browser print), nor, when longer than a
+    usual entry, whole names with a name broken by a wrap at an end (苏颖慧黄华, 明陈建新: :func:`_wrapped_run`).
     """
     cells = list(cells)
     per_cell = [split_names(cell) for cell in cells]
@@ -205,5 +229,8 @@ def cells_to_vocabulary(cells: Iterable[str | None], compounds: bool = True) -> 
     alone = {cell[0] for cell in per_cell if len(cell) == 1}
     candidates = {t for t in seen_in if MIN_ENTRY_CHARS <= len(t) <= cap
                   and (seen_in[t] >= 2 or t in words or (t in alone and len(t) <= usual))}
+    if not compounds:  # names run together and broken inside a name by a wrap, longer than a usual name
+        heads, tails = _broken_ends({t for t in candidates if len(t) <= usual})
+        candidates -= {t for t in candidates if len(t) > usual and _wrapped_run(t, candidates, heads, tails)}
     return frozenset(t for t in candidates if not _made_of(t, candidates)
                      or (compounds and t in words and _printed_as_word(t, candidates, seen_in)))

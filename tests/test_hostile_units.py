@@ -28,6 +28,18 @@ def test_two_names_run_together_are_never_a_name_however_often() -> None:
     assert "陈建新李昀" in cells_to_vocabulary(cells)  # the units' rule, unchanged
 
 
+def test_names_run_together_and_broken_by_a_wrap_are_the_names() -> None:
+    # a browser's narrow 责任人 column on US Letter: 苏颖慧 黄华明 陈建新 wrapped as 苏颖慧黄华 / 明陈建新 on the
+    # ten rows of a merged cell, the names printed whole on fewer rows: a run of whole names with a name broken
+    # at an end is no name (it made 苏颖慧黄华 and 明陈建新 two people), and the cell splits into the names
+    cells = ["陈瑞典 苏颖慧黄华 明陈建新 陈天铃"] * 10 + ["苏颖慧", "黄华明", "陈建新", "陈天铃", "陈瑞典"]
+    people = cells_to_vocabulary(cells, compounds=False)
+    assert {"苏颖慧黄华", "明陈建新"}.isdisjoint(people) and {"苏颖慧", "黄华明", "陈建新"} <= people
+    assert split_names(cells[0], people) == ["陈瑞典", "苏颖慧", "黄华明", "陈建新", "陈天铃"]
+    three = cells_to_vocabulary(["王伟华"] * 3 + ["王伟", "华明", "李强"], compounds=False)
+    assert "王伟华" in three  # a name of usual length that reads as a name plus a broken one stays a name
+
+
 def test_parts_printed_alone_and_never_the_whole_are_split() -> None:
     units = cells_to_vocabulary(["机关", "支部", "综合科", "机关支部"])  # the whole only run together, once
     assert "机关支部" not in units
