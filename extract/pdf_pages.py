@@ -137,12 +137,14 @@ def merging_columns(cells: list[RawCell], code_col: int | None, weight_col: int 
 
 
 def one_box_per_row(above: RawCell, below: RawCell, new_row: bool, merging: set[int], snug: bool) -> bool:
-    """Across a break whose row below is a new row (its own 序号 or weight), two one-row boxes with text are
-    each row's own cell when the box above is as tall as its text (``snug``: it made its row that tall, as
-    a browser's narrow 完成时限 or 责任部门 column does, 12/月/底/前 above 12/月/底/前) or its column merges
-    nowhere in the table (a 序号 ``3.`` above ``4.``). A full box is otherwise evidence of a cut."""
-    return (new_row and above.rowspan < 2 and below.rowspan < 2 and bool(below.text.strip())
-            and (snug or not merging.intersection(range(below.col, below.col + below.colspan))))
+    """Across a break whose row below is a new row (its own 序号 or weight), a one-row box with text below is
+    its row's own cell when the box above is as tall as its text (``snug``: it made its rows that tall, as a
+    browser's narrow 完成时限 or 责任部门 column does, 12/月/底/前 above 12/月/底/前; a 14-line 分管领导 merged
+    over three rows) or, one row itself, its column merges nowhere in the table (a 序号 ``3.`` above ``4.``).
+    A full box is otherwise evidence of a cut."""
+    if not (new_row and below.rowspan < 2 and below.text.strip()):
+        return False
+    return snug or (above.rowspan < 2 and not merging.intersection(range(below.col, below.col + below.colspan)))
 
 
 def join_cut_figure(cells: list[RawCell], brk: PageBreak, col: int | None, joiners: str) -> None:

@@ -117,6 +117,25 @@ def test_text_centred_in_a_tall_box_did_not_run_out_of_room() -> None:
     assert room_left([line(2, "12月底前，"), line(50, "完成")], box) == pytest.approx((140 - 2 - 116) / 8)
 
 
+def test_a_box_as_tall_as_its_text_is_not_cut_above_a_new_row() -> None:
+    """A 分管领导 box whose 14 lines made the rows above the break as tall as they are (SNUG: as much room below
+    its last line as above its first; one name per line, so no spaces), in a column that merges elsewhere,
+    and the new row below with its own 序号 and its own 汪亚彬: each is its own cell. Not known to be snug,
+    the full box is taken for a cut, and the two join."""
+    from kaoping.extract.pdf_pages import SNUG
+
+    cs = merged_elsewhere(cells({2: "刘海祥汪亚彬李维芳林鹏周俊杰"}, {2: "汪亚彬"}), 2)
+    rooms = [0.0 if (c.row, c.col) == (0, 2) else None for c in cs]
+    brk = [PageBreak(last_row=0, first_row=1)]
+
+    def texts(fits: list[str | None] | None) -> dict[tuple[int, int], str]:
+        return {(c.row, c.col): c.text for c in rejoin_page_breaks(cs, rooms, brk, header_rows=set(), fits=fits)}
+
+    own = texts([SNUG if (c.row, c.col) == (0, 2) else None for c in cs])
+    assert own[(0, 2)] == "刘海祥汪亚彬李维芳林鹏周俊杰" and own[(1, 2)] == "汪亚彬"
+    assert texts(None)[(0, 2)] == "刘海祥汪亚彬李维芳林鹏周俊杰汪亚彬"
+
+
 def test_row_without_a_code_below_the_break_stays_in_the_block_and_its_own_row() -> None:
     """Some notices print a block's second 序号 blank (1-15-1, then a row with none): below a break that row
     still belongs to the block — its blank 一级指标 box is "as above" — but its blank 序号 box is not the
