@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from dataclasses import dataclass
 from statistics import median
 
@@ -107,7 +108,7 @@ def figure_lines(grid: Grid, strip: Strip, col: int | None, i: int) -> list[int]
     lines = [i]
     text = piece_text(grid.pieces[i].get(col, [])) if col is not None else ""
     while text[-1:] in JOINERS and text:
-        k = next((k for k in range(lines[-1] + 1, len(grid.pieces)) if col in grid.pieces[k]), None)
+        k = first_line(grid, col, range(lines[-1] + 1, len(grid.pieces)))
         if k is None or strip.tops[k] - strip.tops[lines[-1]] >= ADJACENT * strip.pitch:
             break
         text += piece_text(grid.pieces[k][col])
@@ -150,14 +151,15 @@ def closing_rows(grid: Grid, strip: Strip, rows: list[tuple[int, list[int], floa
     """Rows without a 序号 that close a block: a weight-column figure below the block's last 序号 row (off its
     line) with no 序号 row after it before the next section line or the table's end — a 合计 row. A weight
     merged over rows is centred between 序号 rows, never after the last. (line, [], centre), as sections."""
+    firsts = [first for first, _, _ in rows]  # rows come in line order
     out = []
     for i, piece in enumerate(grid.pieces):
         if grid.weight_col not in piece or not NUMBER.match(piece_text(piece[grid.weight_col])):
             continue
         centre = (strip.tops[i] + strip.bottoms[i]) / 2
-        before = [y for first, lines, y in rows if lines and first <= i]
-        after = [(first, bool(lines)) for first, lines, _ in rows if first > i]
-        if before and centre - before[-1] > CENTRE_TOL * strip.pitch and (not after or not after[0][1]):
+        k = bisect_right(firsts, i)  # rows[:k] begin at or above line i
+        last = next((y for _, lines, y in reversed(rows[:k]) if lines), None)
+        if last is not None and centre - last > CENTRE_TOL * strip.pitch and (k == len(rows) or not rows[k][1]):
             out.append((i, [], centre))
     return out
 
@@ -203,25 +205,32 @@ def widest_column(grid: Grid) -> int | None:
     return max(counts, key=lambda c: (counts[c], -c)) if counts else None
 
 
+def first_line(grid: Grid, col: int | None, lines: range) -> int | None:
+    """The first of ``lines`` (in their order) with text in column ``col``."""
+    return next((k for k in lines if col in grid.pieces[k]), None)
+
+
+def close_around(grid: Grid, strip: Strip, col: int, i: int, from_own: bool) -> int | None:
+    """The line of ``col`` above line ``i`` when the column's next line (from ``i`` itself, or strictly
+    after it) follows it within ADJACENT pitches, as lines of one cell do; else None."""
+    above = first_line(grid, col, range(i - 1, -1, -1))
+    below = first_line(grid, col, range(i if from_own else i + 1, len(grid.pieces)))
+    close = above is not None and below is not None and strip.tops[below] - strip.tops[above] < ADJACENT * strip.pitch
+    return above if close else None
+
+
 def runs_through(grid: Grid, strip: Strip, col: int, i: int) -> bool:
     """Column ``col`` prints consecutive lines of one cell above and below line ``i`` (strictly): the line
     of a 序号 centred between the two lines of a 2-line cell. Set top-aligned, every cell of a row begins
     on its 序号's line, so no cell's lines straddle it."""
-    above = next((p for p in range(i - 1, -1, -1) if col in grid.pieces[p]), None)
-    below = next((q for q in range(i + 1, len(grid.pieces)) if col in grid.pieces[q]), None)
-    return (above is not None and below is not None
-            and strip.tops[below] - strip.tops[above] < ADJACENT * strip.pitch)
+    return close_around(grid, strip, col, i, from_own=False) is not None
 
 
 def widest_runs_on(grid: Grid, strip: Strip, wide: int, i: int) -> bool:
     """The widest column's text runs through the line of the row's 序号: its line above is close and does
     not end a sentence (top-aligned, the line above ends the previous row's cell)."""
-    above = next((p for p in range(i - 1, -1, -1) if wide in grid.pieces[p]), None)
-    below = next((q for q in range(i, len(grid.pieces)) if wide in grid.pieces[q]), None)
-    if above is None or below is None:
-        return False
-    close = strip.tops[below] - strip.tops[above] < ADJACENT * strip.pitch
-    return close and not ENDED.search(piece_text(grid.pieces[above][wide]))
+    above = close_around(grid, strip, wide, i, from_own=True)
+    return above is not None and not ENDED.search(piece_text(grid.pieces[above][wide]))
 
 
 def is_centred(grid: Grid, strip: Strip, rows: list[tuple[int, list[int], float]]) -> bool:

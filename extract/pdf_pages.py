@@ -127,7 +127,7 @@ def box_continues(above: RawCell, below: RawCell, above_room: float | None, col:
     return in_scope and is_cut(above, below, above_room) and (not ENDED.search(above.text.strip()) or below.rowspan > 1)
 
 
-def merging_columns(cells: list[RawCell], code_col: int | None, weight_col: int | None) -> set[int]:
+def merged_body_columns(cells: list[RawCell], code_col: int | None, weight_col: int | None) -> set[int]:
     """Columns where some box from the first 序号 (or weight) on is merged over rows, on its own page before
     any break is rejoined; the header above, merged or not, says nothing of the body's cells."""
     firsts = [c.row for c in cells if (c.col == code_col and CODE.match(c.text.strip()))
@@ -196,7 +196,7 @@ def rejoin_page_breaks(cells: list[RawCell], rooms: list[float | None], breaks: 
     cells = [c.model_copy() for c in cells]
     code_col = column_matching(cells, CODE, header_rows)
     weight_col = column_matching(cells, NUMBER, header_rows, skip=code_col)
-    merging = merging_columns(cells, code_col, weight_col)
+    merging = merged_body_columns(cells, code_col, weight_col)
     dropped: set[int] = set()
     for brk in breaks:
         join_cut_figure(cells, brk, code_col, CODE_JOINERS)

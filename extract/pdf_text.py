@@ -210,6 +210,16 @@ def join_wrapped_lines(lines: list[list[Char]], box: BBox) -> str:
     return out
 
 
+def ink_lines(lines: list[list[Char]]) -> list[list[Char]]:
+    """The lines' inked glyphs (spaces out), lines with none left out."""
+    return [g for g in ([c for c in line if not c[0].isspace()] for line in lines) if g]
+
+
+def vertical_room(ink: list[list[Char]], box: BBox) -> tuple[float, float]:
+    """(room above the first inked line, room below the last) in the box, in points."""
+    return min(c[3] for c in ink[0]) - box[1], box[3] - max(c[4] for c in ink[-1])
+
+
 def room_left(lines: list[list[Char]], box: BBox, open_end: bool = False) -> float | None:
     """When the cell's text reaches the bottom of its box (no more room below the last line than above
     the first, give or take 0.8 font sizes, and not room for one more line: a browser centres text
@@ -219,15 +229,11 @@ def room_left(lines: list[list[Char]], box: BBox, open_end: bool = False) -> flo
 
     A box whose bottom the page cut (``open_end``: no rule closed it) with text from its very top also
     reaches the bottom when less than OPEN_LINE_ROOM is left: the page's last line box must fit whole."""
-    ink = [[c for c in line if not c[0].isspace()] for line in lines]
-    ink = [g for g in ink if g]
-    if not ink:
+    ink = ink_lines(lines)
+    if not ink or ink[-1][-1][5] <= 0:  # a glyph of no size (a zero font matrix, an OCR box of no height)
         return None
     last = ink[-1][-1]
-    if last[5] <= 0:  # a glyph of no size (a zero font matrix, an OCR box of no height): no evidence
-        return None
-    room_above = min(c[3] for c in ink[0]) - box[1]
-    room_below = box[3] - max(c[4] for c in ink[-1])
+    room_above, room_below = vertical_room(ink, box)
     cut_short = open_end and room_above < EARLY_END * last[5] and room_below < OPEN_LINE_ROOM * last[5]
     if room_below >= room_above + EARLY_END * last[5] and not cut_short:
         return None
@@ -305,11 +311,11 @@ SNUG_BELOW = (-0.05, 0.25)
 def sized_to_text(lines: list[list[Char]], box: BBox) -> bool:
     """The box is as tall as its text with the padding it keeps above: its row was made that tall by this
     cell, so its text ended with the box and was not cut by it."""
-    ink = [c for line in lines for c in line if not c[0].isspace()]
-    size = max((c[5] for c in ink), default=0.0)
+    ink = ink_lines(lines)
+    size = max((c[5] for line in ink for c in line), default=0.0)
     if size <= 0:
         return False
-    above, below = min(c[3] for c in ink) - box[1], box[3] - max(c[4] for c in ink)
+    above, below = vertical_room(ink, box)
     return above < EARLY_END * size and SNUG_BELOW[0] * size <= below - above <= SNUG_BELOW[1] * size
 
 

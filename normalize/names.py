@@ -144,13 +144,20 @@ def break_after_suffixes(text: str | None, suffixes: Iterable[str], longest: int
     return " ".join(out)
 
 
-def _made_of(token: str, entries: frozenset[str] | set[str]) -> bool:
-    """``token`` is a concatenation of two or more other entries (bounded: entries are short)."""
-    reach = {0}
-    for j in range(1, len(token) + 1):
-        if any(i in reach and token[i:j] != token and token[i:j] in entries for i in range(max(0, j - MAX_ENTRY_CHARS), j)):
+def _reach(token: str, entries: frozenset[str] | set[str], start: int = 0) -> set[int]:
+    """Positions of ``token`` that other entries, one after another from ``start``, end at (with ``start``);
+    bounded: entries are short."""
+    reach = {start}
+    for j in range(start + 1, len(token) + 1):
+        if any(i in reach and token[i:j] != token and token[i:j] in entries
+               for i in range(max(start, j - MAX_ENTRY_CHARS), j)):
             reach.add(j)
-    return len(token) in reach
+    return reach
+
+
+def _made_of(token: str, entries: frozenset[str] | set[str]) -> bool:
+    """``token`` is a concatenation of two or more other entries."""
+    return len(token) in _reach(token, entries)
 
 
 def _broken_ends(entries: set[str]) -> tuple[set[str], set[str]]:
@@ -166,12 +173,8 @@ def _wrapped_run(token: str, entries: set[str], heads: set[str], tails: set[str]
     for a in range(len(token)):  # a broken tail token[:a] (or none), then entries to b, then a head token[b:]
         if a and token[:a] not in tails:
             continue
-        reach = {a}
-        for j in range(a + 1, len(token) + 1):
-            if any(i in reach and token[i:j] != token and token[i:j] in entries
-                   for i in range(max(a, j - MAX_ENTRY_CHARS), j)):
-                reach.add(j)
-        if any(b > a and (b < len(token) or a) and (b == len(token) or token[b:] in heads) for b in reach):
+        ends = _reach(token, entries, a)
+        if any(b > a and (b < len(token) or a) and (b == len(token) or token[b:] in heads) for b in ends):
             return True
     return False
 
