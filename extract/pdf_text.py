@@ -341,11 +341,10 @@ def overflow_owner(line: list[Char], boxes: list[BBox], cell_lines: list[list[li
     cell's rules stop with the row; its text does not). Such a line lies inside one column, right under the
     table, in the cell's font size, exactly where the cell's next line would be (its own line pitch); a page
     number or a paragraph after the table does not keep that rhythm. The caller passes only cells whose
-    bottom was open (a rule put back), so a closed cell's table never takes the text under it."""
+    bottom was open (a rule put back), so a closed cell's table never takes the text under it, and only
+    lines within reach of the rule or of the overflow line it took last (:func:`below_table`)."""
     x0, x1, top = min(c[1] for c in line), max(c[2] for c in line), min(c[3] for c in line)
     size = max(c[5] for c in line)
-    if not below_table(top, bottom, size):
-        return None
     for i, box in enumerate(boxes):
         lines = cell_lines[i]
         if abs(box[3] - bottom) > size or not (box[0] <= x0 and x1 <= box[2]) or len(lines) < 2:
@@ -379,15 +378,17 @@ def absorb_overflow(tables: list[tuple[list[BBox], float]], cell_chars: list[lis
     (:func:`overflow_owner`, per cell under which part of the line lies) join those cells' glyphs —
     ``cell_chars`` is extended in place (the reader's own working lists, built for this page). Returns the
     glyphs left and, per table, the cells that took a line: their text went on past the page. A line joins
-    only when every part of it finds its cell. Cells are split into lines only for a table with a free
-    line right under it (most pages have none)."""
+    only when every part of it finds its cell; an overflow of several lines is followed line by line (each
+    within reach of the last taken). Cells are split into lines only for a table with a free line right
+    under it (most pages have none)."""
     taken: list[set[int]] = [set() for _ in tables]
     left: list[Char] = []
     cell_lines: dict[int, list[list[list[Char]]]] = {}
+    reached = [bottom for _, bottom in tables]  # the table's rule, then its last overflow line taken
     for line in chars_to_lines(free):
         top, size = min(c[3] for c in line), max(c[5] for c in line)
         for ti, (boxes, bottom) in enumerate(tables):
-            if not below_table(top, bottom, size):
+            if not below_table(top, reached[ti], size):  # a long overflow goes on line after line
                 continue
             if (parts := line_by_columns(line, boxes, bottom)) is None:
                 continue
@@ -399,6 +400,7 @@ def absorb_overflow(tables: list[tuple[list[BBox], float]], cell_chars: list[lis
                 cell_chars[ti][owner].extend(part)
                 lines[owner] = chars_to_lines(cell_chars[ti][owner])
                 taken[ti].add(owner)
+            reached[ti] = max(reached[ti], top)
             break
         else:
             left.extend(line)

@@ -170,6 +170,24 @@ def test_text_overflowing_a_merged_cell_under_the_table_goes_back_into_it() -> N
     assert sorted(line_to_text(ln) for ln in chars_to_lines(left)) == ["12", "此行跨过几个栏位的正文"]
 
 
+def test_an_overflow_of_many_lines_is_followed_line_by_line() -> None:
+    """A merged cell cut by the page with five lines left to print: Chromium paints them all under the last
+    rule, one pitch apart, the last ones far past the first's reach. Each line within reach of the one
+    taken before it goes back into the cell; a line further down is not."""
+    from kaoping.extract.pdf_text import absorb_overflow, chars_to_lines, line_to_text
+
+    def line(x: float, top: float, text: str) -> list[tuple]:
+        return [(ch, x + 9 * i, x + 9 * (i + 1), top, top + 9, 9.0) for i, ch in enumerate(text)]
+
+    boxes = [(234.0, 256.0, 288.0, 730.9)]
+    cell_chars = [[line(246, 700.0, "关于印发") + line(246, 715.0, "年市《政")]]
+    rest = ["府工作报", "告》目标", "任务责任", "分解表的", "通知。"]
+    free = [ch for k, text in enumerate(rest) for ch in line(246, 730.0 + 15 * k, text)] + line(246, 850.0, "附件")
+    left, taken = absorb_overflow([(boxes, 730.9)], cell_chars, free)
+    assert taken == [{0}] and [line_to_text(ln) for ln in chars_to_lines(cell_chars[0][0])][2:] == rest
+    assert [line_to_text(ln) for ln in chars_to_lines(left)] == ["附件"]
+
+
 # ---------------------------------------------------------------- the long notices (LibreOffice)
 
 
