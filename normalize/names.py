@@ -198,13 +198,31 @@ def _printed_as_word(token: str, candidates: set[str], seen_in: Counter[str]) ->
     return not parts or seen_in[token] >= min(seen_in[p] for p in parts)
 
 
-def separated_words(cells: Iterable[str | None]) -> set[str]:
+def _straddles(tokens: list[str], firm: frozenset[str] | set[str]) -> bool:
+    """An entry printed whole elsewhere runs across a separator of ``tokens``: the separator is a wrap or a
+    page break inside that entry (苏颖 / 慧李响 where 苏颖慧 is printed whole on other rows), not 'next entry'."""
+    joined = "".join(tokens)
+    cuts, at = set(), 0
+    for t in tokens[:-1]:
+        at += len(t)
+        cuts.add(at)
+    for entry in firm:
+        i = joined.find(entry)
+        while i >= 0:
+            if any(i < c < i + len(entry) for c in cuts):
+                return True
+            i = joined.find(entry, i + 1)
+    return False
+
+
+def separated_words(cells: Iterable[str | None], firm: frozenset[str] | set[str] = frozenset()) -> set[str]:
     """Tokens of cells that print two or more entries, every one at least two characters long: there the
-    separators mean 'next entry', not a wrap or an export's stray space (机关支\n部 党 建科 is fragments)."""
+    separators mean 'next entry', not a wrap or an export's stray space (机关支\n部 党 建科 is fragments) —
+    unless one of the ``firm`` entries runs across a separator (:func:`_straddles`)."""
     words: set[str] = set()
     for cell in cells:
         printed = _tokens(cell)
-        if len(printed) >= 2 and all(len(t) >= MIN_ENTRY_CHARS for t in printed):
+        if len(printed) >= 2 and all(len(t) >= MIN_ENTRY_CHARS for t in printed) and not _straddles(printed, firm):
             words.update(printed)
     return words
 
@@ -228,7 +246,8 @@ def cells_to_vocabulary(cells: Iterable[str | None], compounds: bool = True) -> 
     usual = Counter(len(t) for t in tokens).most_common(1)[0][0]  # runs-together are rarer than entries
     cap = min(MAX_ENTRY_CHARS, max(4, 2 * usual - 1))
     seen_in = Counter(t for cell in per_cell for t in set(cell))
-    words = separated_words(cells)
+    firm = {t for t in seen_in if MIN_ENTRY_CHARS <= len(t) <= cap and seen_in[t] >= 2}
+    words = separated_words(cells, firm)
     alone = {cell[0] for cell in per_cell if len(cell) == 1}
     candidates = {t for t in seen_in if MIN_ENTRY_CHARS <= len(t) <= cap
                   and (seen_in[t] >= 2 or t in words or (t in alone and len(t) <= usual))}

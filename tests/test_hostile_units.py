@@ -40,6 +40,19 @@ def test_names_run_together_and_broken_by_a_wrap_are_the_names() -> None:
     assert "王伟华" in three  # a name of usual length that reads as a name plus a broken one stays a name
 
 
+def test_a_name_a_page_break_cut_is_no_two_names() -> None:
+    # a page break cut one row inside a name: 王建 at the foot of one page, 国李强 at the head of the next,
+    # joined as one cell's two lines. Both pieces are two characters or more, so the cell read as two
+    # separated entries, and each piece became a person; a name printed whole on other rows (王建国) runs
+    # across the separator, so the separator is a cut, not 'next entry'
+    cells = ["王建国", "王建国 张伟", "张伟", "王建\n国李强", "陈明"]
+    people = cells_to_vocabulary(cells, compounds=False)
+    assert {"王建", "国李强"}.isdisjoint(people) and {"王建国", "张伟"} <= people
+    assert split_names(cells[3], people) == ["王建国", "李强"]
+    # two names on two lines stay two entries: no name printed elsewhere runs across the line
+    assert {"李强", "赵敏"} <= cells_to_vocabulary(["李强\n赵敏", "王建国"], compounds=False)
+
+
 def test_parts_printed_alone_and_never_the_whole_are_split() -> None:
     units = cells_to_vocabulary(["机关", "支部", "综合科", "机关支部"])  # the whole only run together, once
     assert "机关支部" not in units

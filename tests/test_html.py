@@ -398,14 +398,14 @@ def test_a_long_overflow_at_a_break_of_a_ruled_browser_print_stays_in_its_cell(t
     """The sample as a plain page in serif 14 px with 2-px rules and 20 mm margins (made in the review, after
     the rules): a cut 一级指标 painted five lines under the page's last rule, the last ones past the first's
     reach, stayed paragraphs and split the table in two (64 records, 0.7811). Now each line within reach of
-    the one taken before goes back: 61 records, every field but one — a row the break cut inside a name
-    (苏颖 / 慧李响, each printed alone and so taken for names: left open)."""
+    the one taken before goes back: 61 records. The break also cut a row inside a name (苏颖 / 慧李响): both
+    pieces became names until a name printed whole elsewhere running across a separator made it a cut
+    (0.9990 -> every field)."""
     got, expected = printed_records(tmp_path, ROOT / "samples" / "notice_2022", False, rule="2px solid #000",
                                     style="large")
     assert len(got) == len(expected)
-    misses = [(e["code"], k) for g, e in zip(got, expected, strict=True) for k in e
-              if k != "source" and norm(g[k]) != norm(e[k])]
-    assert len(misses) <= 1 and all(k == "owners" for _, k in misses)
+    for g, e in zip(got, expected, strict=True):
+        assert {k: norm(g[k]) for k in e if k != "source"} == {k: norm(v) for k, v in e.items() if k != "source"}
 
 
 @pytest.mark.slow
