@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from statistics import median
 
 from kaoping.extract.pdf_grid import (
@@ -46,6 +46,12 @@ ADJACENT = 1.6  # pitches: lines of one cell follow at most this far apart in on
 CENTRE_TOL = 0.5  # pitches: a block is centred on a row when the two centres differ by less than half a line
 CENTRED_SHARE = 0.4  # share of rows whose 序号 sits inside a running text block of the widest column: 0 when
 # cells are set top-aligned (a row's text starts on its 序号's line), most rows when centred (0.6–0.9 seen)
+SKIP_INSIDE = 4.0  # pitches: the cost of a row inside a run taking no block — more than a block a line or two
+# off its centre costs (a page break shifts a column's lines by up to a line), so it is only chosen when needed
+IN_CELL_CUT = 0.25  # pitches: the cost of a cut where lines follow at a cell's pitch (a tie-breaker: a quarter
+# line is less than any centring a line off costs, half a line)
+CELL_GAP = 1.08  # pitches: lines further apart are in two cells (Chromium's 2-px paddings: 1.2 pitches; one
+# cell's lines: the pitch itself, ±2 % for rounding)
 MIN_CENTRED_ROWS = 3  # rows needed before the layout is called centred
 SERIAL = re.compile(r"^\d{1,3}[.．、]?$")  # a 序号 numbering rows one level: 1. 2. 3. (or 1 2 3)
 
@@ -60,6 +66,7 @@ class Strip:
     tops: list[float]
     bottoms: list[float]
     pitch: float
+    pages: list[int] = field(default_factory=list)
 
 
 def body_strip(body: list[Line], grid: Grid) -> Strip:
@@ -72,7 +79,7 @@ def body_strip(body: list[Line], grid: Grid) -> Strip:
             offset = tops[i - 1] + pitch - first
         tops.append(line.top + offset)
         bottoms.append(line.bottom + offset)
-    return Strip(tops, bottoms, pitch)
+    return Strip(tops, bottoms, pitch, [line.page for line in body])
 
 
 def column_pitch(body: list[Line], grid: Grid) -> float:
@@ -143,8 +150,59 @@ def row_figures(grid: Grid, strip: Strip) -> list[tuple[int, list[int], float]]:
             out.append((i, lines, (strip.tops[i] + strip.bottoms[lines[-1]]) / 2))
             rest.update(lines[1:])
     if col == grid.code_col and grid.weight_col is not None:
-        out = sorted(out + closing_rows(grid, strip, out), key=lambda row: row[0])
+        out = sorted(out + unnumbered_rows(grid, strip, out), key=lambda row: row[0])
     return out
+
+
+def weight_lines(grid: Grid) -> list[int]:
+    return [i for i, piece in enumerate(grid.pieces)
+            if grid.weight_col in piece and NUMBER.match(piece_text(piece[grid.weight_col]))]
+
+
+def unnumbered_rows(grid: Grid, strip: Strip, rows: list[tuple[int, list[int], float]]
+                    ) -> list[tuple[int, list[int], float]]:
+    """Rows printed without a 序号: a weight-column figure off every 序号 row's centre that closes a block
+    (:func:`closing_rows`) or on which the widest column's text sits as on a row of its own
+    (:func:`sitting_rows`, tried with all such figures at once, then each alone). A weight merged over rows
+    is centred between them, and no per-row text is."""
+    tol = CENTRE_TOL * strip.pitch
+    centres = sorted(y for _, lines, y in rows if lines)
+    out = closing_rows(grid, strip, rows)
+    taken = {i for i, _, _ in out} | {k for first, lines, _ in rows for k in (first, *lines)}
+    candidates = []
+    for i in weight_lines(grid):  # a weight on a 序号's own line is that row's (a cut row's, set from the top)
+        centre = (strip.tops[i] + strip.bottoms[i]) / 2
+        k = bisect_right(centres, centre)
+        if i not in taken and all(abs(centre - y) > tol for y in centres[max(0, k - 1):k + 1]):
+            candidates.append((i, [], centre))
+    wide = widest_column(grid)
+    runs = {c: column_runs(grid, strip, c) for c in range(len(grid.bounds) - 1)
+            if c not in (grid.code_col, grid.weight_col)}
+    found = sitting_rows(strip, runs, wide, rows, candidates)
+    for row in candidates:
+        if row not in found and sitting_rows(strip, runs, wide, rows, [row]):
+            found.append(row)
+    return out + found
+
+
+def sitting_rows(strip: Strip, runs: dict[int, list[list[int]]], wide: int | None,
+                 rows: list[tuple[int, list[int], float]], candidates: list[tuple[int, list[int], float]]
+                 ) -> list[tuple[int, list[int], float]]:
+    """The ``candidates`` (rows on a weight's line) that, added to ``rows``, get a block of their own when the
+    widest column's text is cut into blocks sitting on the rows (:func:`split_centred`); or, where the widest
+    column prints nothing, beside which another column prints a run of one line on that line itself (a 合计
+    label beside its figure)."""
+    trial = sorted([*rows, *candidates])
+    centres = [y for _, _, y in trial]
+    anchors = page_end_rows(strip, [first for first, _, _ in trial])
+    index = {first: r for r, (first, _, _) in enumerate(trial)}
+    own = set()
+    for run in runs.get(wide, []):
+        own.update(r for r, _ in split_centred(run, strip, centres, anchors) or [])
+    lone = {run[0] for c, col_runs in runs.items() if c != wide for run in col_runs if len(run) == 1}
+    covered = [(strip.tops[run[0]], strip.bottoms[run[-1]]) for run in runs.get(wide, [])]
+    return [row for row in candidates if index[row[0]] in own
+            or (row[0] in lone and not any(top <= row[2] <= bottom for top, bottom in covered))]
 
 
 def closing_rows(grid: Grid, strip: Strip, rows: list[tuple[int, list[int], float]]) -> list[tuple[int, list[int], float]]:
@@ -248,32 +306,78 @@ def is_centred(grid: Grid, strip: Strip, rows: list[tuple[int, list[int], float]
                                                  or straddled >= MIN_CENTRED_ROWS)
 
 
-def split_centred(run: list[int], strip: Strip, centres: list[float]) -> list[tuple[int, list[int]]] | None:
-    """Cut a column's run of lines into blocks, one per row whose centre it covers, each ending where it
-    is best centred on its row; None when the cut blocks are not centred (a merged cell: centred on no
-    row, or on the middle of several)."""
+def split_centred(run: list[int], strip: Strip, centres: list[float], anchors: dict[int, float] | None = None
+                  ) -> list[tuple[int, list[int]]] | None:
+    """Cut a column's run of lines into blocks, one per row whose centre it covers, the cuts chosen together
+    so the blocks are best centred on their rows (:func:`best_cuts`; a row a page break may have cut, in
+    ``anchors``, may instead begin at its 序号's top); None when the cut blocks are not centred (a merged
+    cell: centred on no row, or on the middle of several)."""
     tol = CENTRE_TOL * strip.pitch
+    anchors = anchors or {}
     top, bottom = strip.tops[run[0]], strip.bottoms[run[-1]]
     rows = [r for r, y in enumerate(centres) if top - tol <= y <= bottom + tol]
-    out: list[tuple[int, list[int]]] = []
-    k = 0
-    for n, r in enumerate(rows):
-        if k == len(run):
-            break
-        if strip.tops[run[k]] > centres[r] + tol:
-            continue  # this row prints nothing here
-        if n == len(rows) - 1:
-            j = len(run)
-        else:
-            reach = 2 * centres[r] - strip.tops[run[k]]
-            j = min(range(k + 1, len(run) + 1), key=lambda j: abs(strip.bottoms[run[j - 1]] - reach))
-        out.append((r, run[k:j]))
-        k = j
-    centred = sum(abs((strip.tops[b[0]] + strip.bottoms[b[-1]]) / 2 - centres[r]) <= tol for r, b in out)
+    out = best_cuts(run, strip, [(r, centres[r], anchors.get(r)) for r in rows])
+    centred = sum(block_miss(strip, b, centres[r], anchors.get(r)) <= tol for r, b in out)
     # one block off centre is forgiven in a long run (a line misjudged at a page break), none in two or one:
     # a merged cell over two rows cut in two has its second half off centre
     needed = len(out) - 1 if len(out) > 2 else len(out)
     return out if out and centred >= needed else None
+
+
+def block_miss(strip: Strip, block: list[int], centre: float, anchor: float | None) -> float:
+    """How far ``block`` is from sitting as a cell of its row: centred on the row's centre, or, for a row a
+    page break cut (``anchor``: its 序号's top), beginning at the row's top — a browser sets the cells of a
+    row it splits across pages from the top, not centred."""
+    miss = abs((strip.tops[block[0]] + strip.bottoms[block[-1]]) / 2 - centre)
+    return miss if anchor is None else min(miss, abs(strip.tops[block[0]] - anchor))
+
+
+def cut_cost(strip: Strip, run: list[int], j: int) -> float:
+    """What cutting ``run`` before its line ``j`` costs: nothing at the run's end or where the lines are
+    further apart than a cell's pitch (two cells' paddings between them), IN_CELL_CUT pitches inside a
+    cell's pitch — cuts a line either side of the true ones centre a block as well, and only the gap
+    tells them apart (where a page prints no padding every gap is a pitch and the cost is the same for all)."""
+    if j >= len(run):
+        return 0.0
+    gap = strip.tops[run[j]] - strip.tops[run[j - 1]]
+    return IN_CELL_CUT * strip.pitch if gap <= CELL_GAP * strip.pitch else 0.0
+
+
+def best_cuts(run: list[int], strip: Strip, rows: list[tuple[int, float, float | None]]
+              ) -> list[tuple[int, list[int]]]:
+    """The blocks of ``run`` (consecutive, covering it) for ``rows`` (row, centre, anchor), in order, a row
+    taking none when it prints nothing here, that least miss their rows (:func:`block_miss`) in sum. Chosen
+    cut by cut, a long run of cells that fill their rows drifts: one block a line short is still 'centred'
+    and pushes every later block a line off until a row goes missing (seen over 30 rows of a browser print).
+    Dynamic programming over (row, lines taken). A row centred within the run's reach cannot print nothing
+    here (the cells of its neighbours stay in their own rows: a run never crosses an empty cell, and a row
+    centred half a line above a run's top ends above it), so skipping it costs SKIP_INSIDE pitches — a
+    merged cell over three equal rows, centred on the middle one, then fails the centring and stays merged."""
+    tol = CENTRE_TOL * strip.pitch
+    n = len(run)
+    states: dict[int, tuple[float, list[tuple[int, list[int]]]]] = {0: (0.0, [])}  # lines taken -> best
+    for p, (r, y, anchor) in enumerate(rows):
+        limit = rows[p + 1][1] + tol if p + 1 < len(rows) else float("inf")  # a block ends above the next centre
+        skip = SKIP_INSIDE * strip.pitch
+        new = {k: (cost + skip, blocks) for k, (cost, blocks) in states.items()}
+        for k, (cost, blocks) in states.items():
+            if k == n or strip.tops[run[k]] > y + tol:
+                continue  # nothing left, or this row's cell would start below its own centre
+            for j in range(k + 1, n + 1):
+                if strip.bottoms[run[j - 1]] > limit and j > k + 1 and anchor is None:
+                    break
+                total = cost + block_miss(strip, run[k:j], y, anchor) + cut_cost(strip, run, j)
+                if j not in new or total < new[j][0]:
+                    new[j] = (total, [*blocks, (r, run[k:j])])
+        states = new
+    return states[n][1] if n in states else []
+
+
+def page_end_rows(strip: Strip, firsts: list[int]) -> dict[int, float]:
+    """Row -> the top of its first line, for the rows a page break may have cut: a page's last row, the next
+    row beginning on a later page (``firsts``: each row's first line, in order)."""
+    return {r: strip.tops[a] for r, (a, b) in enumerate(zip(firsts, firsts[1:], strict=False))
+            if strip.pages and strip.pages[b] > strip.pages[a]}
 
 
 def row_bounds(extents: dict[int, tuple[float, float]], n: int, strip: Strip) -> list[tuple[float, float]]:
@@ -334,7 +438,8 @@ def centred_cells(grid: Grid, strip: Strip, rows: list[tuple[int, list[int], flo
         elif 0 in grid.pieces[first]:  # a section row, its text moved to the first column
             cells[(r, 0)] = [first]
     columns = {c: column_runs(grid, strip, c) for c in range(len(grid.bounds) - 1) if c != col}
-    splits = {c: [split_centred(run, strip, centres) for run in runs] for c, runs in columns.items()}
+    anchors = page_end_rows(strip, [first for first, _, _ in rows])
+    splits = {c: [split_centred(run, strip, centres, anchors) for run in runs] for c, runs in columns.items()}
     blocks = [(r, lines) for r, (_, lines, _) in enumerate(rows) if lines]
     blocks += [b for col_splits in splits.values() for split in col_splits if split for b in split]
     extents: dict[int, tuple[float, float]] = {}
