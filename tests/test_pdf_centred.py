@@ -5,7 +5,7 @@ fallback font put back on their line. The geometry is that of Chromium's prints 
 from __future__ import annotations
 
 from kaoping.extract.pdf_band import band_header, band_labels, centred_header_matrix
-from kaoping.extract.pdf_centred import Strip, split_centred
+from kaoping.extract.pdf_centred_cuts import Strip, split_centred
 from kaoping.extract.pdf_lines import Line, begins_header_word, cut_at_bounds, is_header_word
 from kaoping.extract.pdf_text import chars_to_lines
 

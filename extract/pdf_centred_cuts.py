@@ -1,0 +1,153 @@
+"""Centred cells, the geometry: a borderless table's body lines on one strip (pages joined end to end), each
+column's runs of lines, and the cutting of a run into the blocks of the rows it covers.
+
+A run of lines in one column (lines no more than ADJACENT pitches apart) is one cell, or the cells of several
+rows that fill their rows and so touch. It is cut where each part sits on its row: centred on the row's 序号,
+or, for a row a page break cut, from the row's top (a browser sets a row it splits across pages from the
+top). The cuts are chosen together (:func:`best_cuts`), not one after another.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from statistics import median
+
+from kaoping.extract.pdf_grid import Grid
+from kaoping.extract.pdf_lines import Line
+
+ADJACENT = 1.6  # pitches: lines of one cell follow at most this far apart in one column (pdf_grid.ADJACENT)
+CENTRE_TOL = 0.5  # pitches: a block is centred on a row when the two centres differ by less than half a line
+SKIP_INSIDE = 4.0  # pitches: the cost of a row inside a run taking no block — more than a block a line or two
+# off its centre costs (a page break shifts a column's lines by up to a line), so it is only chosen when needed
+IN_CELL_CUT = 0.25  # pitches: the cost of a cut where lines follow at a cell's pitch (a tie-breaker: a quarter
+# line is less than any centring a line off costs, half a line)
+CELL_GAP = 1.08  # pitches: lines further apart are in two cells (Chromium's 2-px paddings: 1.2 pitches; one
+# cell's lines: the pitch itself, ±2 % for rounding)
+
+
+@dataclass
+class Strip:
+    """Body lines on one continuous strip: ``tops``/``bottoms`` per line, pages joined end to end."""
+
+    tops: list[float]
+    bottoms: list[float]
+    pitch: float
+    pages: list[int] = field(default_factory=list)
+
+
+def body_strip(body: list[Line], grid: Grid) -> Strip:
+    pitch = column_pitch(body, grid)
+    tops, bottoms = [], []
+    offset = 0.0
+    for i, line in enumerate(body):
+        if i and line.page != body[i - 1].page:
+            first = min(ln.top for ln in body[i:] if ln.page == line.page)
+            offset = tops[i - 1] + pitch - first
+        tops.append(line.top + offset)
+        bottoms.append(line.bottom + offset)
+    return Strip(tops, bottoms, pitch, [line.page for line in body])
+
+
+def column_pitch(body: list[Line], grid: Grid) -> float:
+    """The line pitch inside one cell: consecutive lines of one column on one page (the lines of a centred
+    table's neighbouring cells interleave, so consecutive body lines are often half a pitch apart)."""
+    steps = []
+    last: dict[int, int] = {}
+    for i, piece in enumerate(grid.pieces):
+        for c in piece:
+            p = last.get(c)
+            if p is not None and body[p].page == body[i].page and 0 < body[i].top - body[p].top < 3 * body[i].size:
+                steps.append(body[i].top - body[p].top)
+            last[c] = i
+    return median(steps) if steps else 1.3 * median(ln.size for ln in body)
+
+
+def column_runs(grid: Grid, strip: Strip, c: int) -> list[list[int]]:
+    """Column ``c``'s lines in runs of lines no more than ADJACENT pitches apart."""
+    runs: list[list[int]] = []
+    for i, piece in enumerate(grid.pieces):
+        if c not in piece:
+            continue
+        if runs and strip.tops[i] - strip.tops[runs[-1][-1]] < ADJACENT * strip.pitch:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return runs
+
+
+def split_centred(run: list[int], strip: Strip, centres: list[float], anchors: dict[int, float] | None = None
+                  ) -> list[tuple[int, list[int]]] | None:
+    """Cut a column's run of lines into blocks, one per row whose centre it covers, the cuts chosen together
+    so the blocks are best centred on their rows (:func:`best_cuts`; a row a page break may have cut, in
+    ``anchors``, may instead begin at its 序号's top); None when the cut blocks are not centred (a merged
+    cell: centred on no row, or on the middle of several)."""
+    tol = CENTRE_TOL * strip.pitch
+    anchors = anchors or {}
+    top, bottom = strip.tops[run[0]], strip.bottoms[run[-1]]
+    rows = [r for r, y in enumerate(centres) if top - tol <= y <= bottom + tol]
+    out = best_cuts(run, strip, [(r, centres[r], anchors.get(r)) for r in rows])
+    centred = sum(block_miss(strip, b, centres[r], anchors.get(r)) <= tol for r, b in out)
+    # one block off centre is forgiven in a long run (a line misjudged at a page break), none in two or one:
+    # a merged cell over two rows cut in two has its second half off centre
+    needed = len(out) - 1 if len(out) > 2 else len(out)
+    return out if out and centred >= needed else None
+
+
+def block_miss(strip: Strip, block: list[int], centre: float, anchor: float | None) -> float:
+    """How far ``block`` is from sitting as a cell of its row: centred on the row's centre, or, for a row a
+    page break cut (``anchor``: its 序号's top), beginning at the row's top — a browser sets the cells of a
+    row it splits across pages from the top, not centred."""
+    miss = abs((strip.tops[block[0]] + strip.bottoms[block[-1]]) / 2 - centre)
+    return miss if anchor is None else min(miss, abs(strip.tops[block[0]] - anchor))
+
+
+def cut_cost(strip: Strip, run: list[int], j: int) -> float:
+    """What cutting ``run`` before its line ``j`` costs: nothing at the run's end or where the lines are
+    further apart than a cell's pitch (two cells' paddings between them), IN_CELL_CUT pitches inside a
+    cell's pitch — cuts a line either side of the true ones centre a block as well, and only the gap
+    tells them apart (where a page prints no padding every gap is a pitch and the cost is the same for all)."""
+    if j >= len(run):
+        return 0.0
+    gap = strip.tops[run[j]] - strip.tops[run[j - 1]]
+    return IN_CELL_CUT * strip.pitch if gap <= CELL_GAP * strip.pitch else 0.0
+
+
+def best_cuts(run: list[int], strip: Strip, rows: list[tuple[int, float, float | None]]
+              ) -> list[tuple[int, list[int]]]:
+    """The blocks of ``run`` (consecutive, covering it) for ``rows`` (row, centre, anchor), in order, a row
+    taking none when it prints nothing here, that least miss their rows (:func:`block_miss`) in sum. Chosen
+    cut by cut, a long run of cells that fill their rows drifts: one block a line short is still 'centred'
+    and pushes every later block a line off until a row goes missing (seen over 30 rows of a browser print).
+    Dynamic programming over (row, lines taken). A row centred within the run's reach cannot print nothing
+    here (the cells of its neighbours stay in their own rows: a run never crosses an empty cell, and a row
+    centred half a line above a run's top ends above it), so skipping it costs SKIP_INSIDE pitches — a
+    merged cell over three equal rows, centred on the middle one, then fails the centring and stays merged."""
+    tol = CENTRE_TOL * strip.pitch
+    n = len(run)
+    states: dict[int, tuple[float, list[tuple[int, list[int]]]]] = {0: (0.0, [])}  # lines taken -> best
+    for p, (r, y, anchor) in enumerate(rows):
+        limit = rows[p + 1][1] + tol if p + 1 < len(rows) else float("inf")  # a block ends above the next centre
+        skip = SKIP_INSIDE * strip.pitch
+        new = {k: (cost + skip, blocks) for k, (cost, blocks) in states.items()}
+        for k, (cost, blocks) in states.items():
+            if k == n or strip.tops[run[k]] > y + tol:
+                continue  # nothing left, or this row's cell would start below its own centre
+            for j in range(k + 1, n + 1):
+                if strip.bottoms[run[j - 1]] > limit and j > k + 1 and anchor is None:
+                    break
+                total = cost + block_miss(strip, run[k:j], y, anchor) + cut_cost(strip, run, j)
+                if j not in new or total < new[j][0]:
+                    new[j] = (total, [*blocks, (r, run[k:j])])
+        states = new
+    return states[n][1] if n in states else []
+
+
+def page_end_rows(strip: Strip, firsts: list[int]) -> dict[int, float]:
+    """Row -> the top of its first line, for the rows a page break may have cut: a page's last row, the next
+    row beginning on a later page (``firsts``: each row's first line, in order)."""
+    return {r: strip.tops[a] for r, (a, b) in enumerate(zip(firsts, firsts[1:], strict=False))
+            if strip.pages and strip.pages[b] > strip.pages[a]}
+
+
+__all__ = ["ADJACENT", "CENTRE_TOL", "Strip", "best_cuts", "body_strip", "column_runs", "page_end_rows",
+           "split_centred"]
