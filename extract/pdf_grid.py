@@ -26,6 +26,8 @@ JOINERS = "-－.．"
 POINTS_END = re.compile(r"\d分[）)]?$")  # a text ending with its points: 4分, （75分）
 MIN_POINTS = 3  # lines ending so that make a column of texts ending with their points
 SECTION = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[）)])")  # 一、 （一）: a section
+SAME_LINE = 0.5  # font sizes: glyphs of one printed line overlap vertically by most of a glyph (a digit set
+# 1-2 pt below its CJK neighbours); two lines of a cell never overlap (they are a pitch, 1.2+ sizes, apart)
 MERGE_BLANKS = 0.1  # share of rows a column must leave blank to hold merged cells (合计 rows leave
 # every per-row column blank too: 2 of 160 rows in a 160-indicator notice; a merged 一级指标 leaves
 # most rows of its block blank)
@@ -51,6 +53,33 @@ class Grid:
     page_tops: dict[int, tuple[float, float]] = field(default_factory=dict)  # page: first, last line top
 
 
+def rejoin_split_pieces(body: list[Line], pieces: list[dict[int, list[Char]]], reach: list[dict[int, int]]
+                        ) -> tuple[list[dict[int, list[Char]]], list[dict[int, int]]]:
+    """A column's piece on the next line that shares its printed line with the piece above — their glyphs
+    overlap vertically by SAME_LINE of a glyph and none lies on another — is that line's rest: where the lines of
+    neighbouring columns interleave (cells centred), a line's digits, set a point lower than its CJK, fall
+    into the next body line (〔 〕 then 2022 below: '〔〕2022号'). New lists; the inputs are not changed."""
+    pieces = [dict(p) for p in pieces]
+    reach = [dict(r) for r in reach]
+    last: dict[int, int] = {}
+    for j, piece in enumerate(pieces):
+        for c in list(piece):
+            i = last.get(c)
+            if i is not None and body[i].page == body[j].page and same_printed_line(pieces[i][c], piece[c]):
+                pieces[i][c] = sorted(pieces[i][c] + piece.pop(c), key=lambda g: g[1])
+                reach[i][c] = max(reach[i][c], reach[j].pop(c))
+            else:
+                last[c] = j
+    return pieces, reach
+
+
+def same_printed_line(a: list[Char], b: list[Char]) -> bool:
+    overlap = min(max(g[4] for g in a), max(g[4] for g in b)) - max(min(g[3] for g in a), min(g[3] for g in b))
+    if overlap < SAME_LINE * min(a[0][5], b[0][5]):
+        return False
+    return all(g[2] <= h[1] + 0.1 * g[5] or h[2] <= g[1] + 0.1 * g[5] for g in a for h in b)  # none on another
+
+
 def piece_text(chars: list[Char]) -> str:
     return re.sub(r"\s+", "", "".join(ch[0] for ch in chars))
 
@@ -62,7 +91,7 @@ def body_to_grid(body: list[Line], header_lines: list[Line], header_rows: list[l
     rows = [ln.runs for ln in header_lines] if header_rows is None else header_rows
     bounds = gutters_to_bounds(body, rows, left - 1, right + 1)
     split = [split_line(ln, bounds) for ln in body]
-    pieces, reach = [p for p, _ in split], [r for _, r in split]
+    pieces, reach = rejoin_split_pieces(body, [p for p, _ in split], [r for _, r in split])
     edges_r: dict[int, float] = {}
     edges_l: dict[int, float] = {}
     for piece, ends in zip(pieces, reach, strict=True):

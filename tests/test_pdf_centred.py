@@ -114,3 +114,40 @@ def test_top_aligned_wrapped_labels_sharing_a_centre_are_not_a_centred_band() ->
              line(("序", 90), ("文件依据", 150), ("成", 400), top=110.0),
              line(("号", 90), ("时", 400), top=120.0), line(("限", 400), top=130.0)]
     assert band_header(lines, 0, 3) is None
+
+
+def test_a_run_of_cells_filling_their_rows_is_cut_where_all_blocks_sit() -> None:
+    # row 0 prints 4 lines (10..46.86), row 1 two (52..68.86), a 12-pt gap between the cells, a 10-pt pitch
+    # inside one; row 0's 序号 measures 4 pt high (24 for 28.43). Cut row by row, row 0 ends a line early
+    # (still 'centred' on 24) and row 1's block, given that line, is off: no split. Chosen together, and a
+    # cut inside a cell's pitch costing more than one at a gap, each block sits on its row
+    tops = [10.0, 20.0, 30.0, 40.0, 52.0, 62.0]
+    strip = Strip(tops, [t + SIZE for t in tops], 10.0)
+    assert split_centred(list(range(6)), strip, [24.0, (52 + 68.86) / 2]) == [(0, [0, 1, 2, 3]), (1, [4, 5])]
+
+
+def test_a_row_a_page_break_cut_may_begin_at_its_top() -> None:
+    # row 0 centred at 25 (lines 10..36.86); row 1 is the page's last row, cut by the break: its cells are set
+    # from its top (its 序号 at 42), its text running on past its centre (47) to the next page
+    tops = [10.0, 20.0, 30.0, 42.0, 52.0, 62.0, 72.0, 82.0]
+    strip = Strip(tops, [t + SIZE for t in tops], 10.0, pages=[1] * 6 + [2] * 2)
+    centres = [(10 + 36.86) / 2, 42 + SIZE / 2]
+    assert split_centred(list(range(8)), strip, centres) is None  # centred only, the long block is off
+    assert split_centred(list(range(8)), strip, centres, {1: 42.0}) == [(0, [0, 1, 2]), (1, [3, 4, 5, 6, 7])]
+
+
+def test_a_printed_line_split_in_two_body_lines_is_one_piece_again() -> None:
+    # 6月30日 where the digits sit 1.5 pt below the CJK: line clustering put them on the next body line;
+    # in the column they overlap the CJK by most of a glyph and lie between its glyphs
+    from types import SimpleNamespace
+
+    from kaoping.extract.pdf_grid import piece_text, rejoin_split_pieces
+
+    cjk = [("月", 20.0, 27.0, 100.0, 107.0, 7.0), ("日", 37.0, 44.0, 100.0, 107.0, 7.0)]
+    digits = [("6", 16.0, 20.0, 101.5, 108.5, 7.0), ("3", 27.0, 31.0, 101.5, 108.5, 7.0),
+              ("0", 31.0, 35.0, 101.5, 108.5, 7.0)]
+    below = [("前", 20.0, 27.0, 110.0, 117.0, 7.0)]
+    body = [SimpleNamespace(page=1)] * 3
+    pieces, reach = rejoin_split_pieces(body, [{2: cjk}, {2: digits, 3: below}, {2: below}], [{2: 2}, {2: 2, 3: 3}, {2: 2}])
+    assert piece_text(pieces[0][2]) == "6月30日" and 2 not in pieces[1] and pieces[1][3] == below
+    assert piece_text(pieces[2][2]) == "前"  # the next line of the cell stays a line
