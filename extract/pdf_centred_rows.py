@@ -105,19 +105,21 @@ def sitting_rows(strip: Strip, runs: dict[int, list[list[int]]], wide: int | Non
                  ) -> list[tuple[int, list[int], float]]:
     """The ``candidates`` (rows on a weight's line) that, added to ``rows``, get a block of their own when the
     widest column's text is cut into blocks sitting on the rows (:func:`split_centred`); or, where the widest
-    column prints nothing, beside which another column prints a run of one line on that line itself (a 合计
-    label beside its figure)."""
+    column prints nothing, a one-line row: another column's text on the figure's own line is a block of its
+    own, alone in its run or cut from the next row's cell it touches (a 合计 label beside its figure, then
+    the next block's first item)."""
     trial = sorted([*rows, *candidates])
     centres = [y for _, _, y in trial]
     anchors = page_end_rows(strip, [first for first, _, _ in trial])
     index = {first: r for r, (first, _, _) in enumerate(trial)}
-    own = set()
-    for run in runs.get(wide, []):
-        own.update(r for r, _ in split_centred(run, strip, centres, anchors) or [])
-    lone = {run[0] for c, col_runs in runs.items() if c != wide for run in col_runs if len(run) == 1}
+    blocks = {c: [b for run in col_runs for b in split_centred(run, strip, centres, anchors) or []]
+              for c, col_runs in runs.items()}
+    own = {r for r, _ in blocks.get(wide, [])}
+    lone = {(r, lines[0]) for c, col_blocks in blocks.items() if c != wide for r, lines in col_blocks
+            if len(lines) == 1}
     covered = [(strip.tops[run[0]], strip.bottoms[run[-1]]) for run in runs.get(wide, [])]
     return [row for row in candidates if index[row[0]] in own
-            or (row[0] in lone and not any(top <= row[2] <= bottom for top, bottom in covered))]
+            or ((index[row[0]], row[0]) in lone and not any(top <= row[2] <= bottom for top, bottom in covered))]
 
 
 def closing_rows(grid: Grid, strip: Strip, rows: list[tuple[int, list[int], float]]) -> list[tuple[int, list[int], float]]:
