@@ -9,6 +9,7 @@ top). The cuts are chosen together (:func:`best_cuts`), not one after another.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from statistics import median
 
@@ -21,6 +22,10 @@ SKIP_INSIDE = 4.0  # pitches: the cost of a row inside a run taking no block —
 # off its centre costs (a page break shifts a column's lines by up to a line), so it is only chosen when needed
 IN_CELL_CUT = 0.25  # pitches: the cost of a cut where lines follow at a cell's pitch (a tie-breaker: a quarter
 # line is less than any centring a line off costs, half a line)
+GAPPED_SHARE = 0.05  # share of a column's steps longer than CELL_GAP pitches when cells are padded apart
+# (0.14 and 0.25 in Chromium prints with 2-px paddings; none in a table set without)
+CELL_PITCH_SHARE = 0.1  # share of column steps that must repeat a step for it to be a cell's pitch (0.10 seen
+# for the 2-line cells of a landscape print, 0.62 portrait)
 CELL_GAP = 1.08  # pitches: lines further apart are in two cells (Chromium's 2-px paddings: 1.2 pitches; one
 # cell's lines: the pitch itself, ±2 % for rounding)
 
@@ -33,10 +38,15 @@ class Strip:
     bottoms: list[float]
     pitch: float
     pages: list[int] = field(default_factory=list)
+    gapped: bool = False  # cells are set apart by paddings: lines of two cells are further apart than a pitch
+    cell_pitch: float = 0.0  # the pitch of lines inside one cell (0: as ``pitch``)
 
 
 def body_strip(body: list[Line], grid: Grid) -> Strip:
-    pitch = column_pitch(body, grid)
+    steps = column_steps(body, grid)
+    pitch = median(steps) if steps else 1.3 * median(ln.size for ln in body)
+    inside = cell_pitch(steps) or pitch
+    gapped = sum(CELL_GAP * inside < s < ADJACENT * pitch for s in steps) >= GAPPED_SHARE * len(steps)
     tops, bottoms = [], []
     offset = 0.0
     for i, line in enumerate(body):
@@ -45,12 +55,24 @@ def body_strip(body: list[Line], grid: Grid) -> Strip:
             offset = tops[i - 1] + pitch - first
         tops.append(line.top + offset)
         bottoms.append(line.bottom + offset)
-    return Strip(tops, bottoms, pitch, [line.page for line in body])
+    return Strip(tops, bottoms, pitch, [line.page for line in body], gapped and bool(steps), inside)
 
 
-def column_pitch(body: list[Line], grid: Grid) -> float:
-    """The line pitch inside one cell: consecutive lines of one column on one page (the lines of a centred
-    table's neighbouring cells interleave, so consecutive body lines are often half a pitch apart)."""
+def cell_pitch(steps: list[float]) -> float:
+    """The pitch of lines inside one cell: the shortest step that a tenth of the steps repeat (within 3 %).
+    Not the median: where most cells print one line (a landscape print), most steps are from one row's
+    cell to the next row's, a padding longer; shorter steps than the pitch (a glyph set alone) are rare."""
+    ordered = sorted(steps)
+    for k, step in enumerate(ordered):
+        if bisect_right(ordered, step * 1.03) - k >= CELL_PITCH_SHARE * len(ordered):
+            return median(ordered[k:bisect_right(ordered, step * 1.03)])
+    return 0.0
+
+
+def column_steps(body: list[Line], grid: Grid) -> list[float]:
+    """Steps between consecutive lines of one column on one page: their median is the line pitch inside one
+    cell (the lines of a centred table's neighbouring cells interleave, so consecutive body lines are often
+    half a pitch apart); the longer steps are between cells."""
     steps = []
     last: dict[int, int] = {}
     for i, piece in enumerate(grid.pieces):
@@ -59,7 +81,7 @@ def column_pitch(body: list[Line], grid: Grid) -> float:
             if p is not None and body[p].page == body[i].page and 0 < body[i].top - body[p].top < 3 * body[i].size:
                 steps.append(body[i].top - body[p].top)
             last[c] = i
-    return median(steps) if steps else 1.3 * median(ln.size for ln in body)
+    return steps
 
 
 def column_runs(grid: Grid, strip: Strip, c: int) -> list[list[int]]:
@@ -90,7 +112,18 @@ def split_centred(run: list[int], strip: Strip, centres: list[float], anchors: d
     # one block off centre is forgiven in a long run (a line misjudged at a page break), none in two or one:
     # a merged cell over two rows cut in two has its second half off centre
     needed = len(out) - 1 if len(out) > 2 else len(out)
-    return out if out and centred >= needed else None
+    return out if out and centred >= needed and not one_cell(strip, run, out) else None
+
+
+def one_cell(strip: Strip, run: list[int], blocks: list[tuple[int, list[int]]]) -> bool:
+    """Where cells are set apart by paddings (``strip.gapped``), blocks every cut between which falls inside
+    a cell's pitch are one cell's lines: a merged cell over rows of equal height can be cut into blocks each
+    centred on its row as well as cells can, and only the missing gaps tell (names merged over five rows).
+    A cut at a page break says nothing (the strip joins pages a pitch apart)."""
+    cuts = [(b[-1], c[0]) for (_, b), (_, c) in zip(blocks, blocks[1:], strict=False)]
+    return (strip.gapped and bool(cuts)
+            and all(strip.pages[i] == strip.pages[j] and strip.tops[j] - strip.tops[i] <= CELL_GAP * (strip.cell_pitch or strip.pitch)
+                    for i, j in cuts))
 
 
 def block_miss(strip: Strip, block: list[int], centre: float, anchor: float | None) -> float:
@@ -109,7 +142,7 @@ def cut_cost(strip: Strip, run: list[int], j: int) -> float:
     if j >= len(run):
         return 0.0
     gap = strip.tops[run[j]] - strip.tops[run[j - 1]]
-    return IN_CELL_CUT * strip.pitch if gap <= CELL_GAP * strip.pitch else 0.0
+    return IN_CELL_CUT * strip.pitch if gap <= CELL_GAP * (strip.cell_pitch or strip.pitch) else 0.0
 
 
 def best_cuts(run: list[int], strip: Strip, rows: list[tuple[int, float, float | None]]

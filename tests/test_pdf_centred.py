@@ -151,3 +151,19 @@ def test_a_printed_line_split_in_two_body_lines_is_one_piece_again() -> None:
     pieces, reach = rejoin_split_pieces(body, [{2: cjk}, {2: digits, 3: below}, {2: below}], [{2: 2}, {2: 2, 3: 3}, {2: 2}])
     assert piece_text(pieces[0][2]) == "6月30日" and 2 not in pieces[1] and pieces[1][3] == below
     assert piece_text(pieces[2][2]) == "前"  # the next line of the cell stays a line
+
+
+def test_blocks_cut_only_inside_a_cells_pitch_are_one_merged_cell_where_cells_are_padded() -> None:
+    # six lines a pitch apart over two rows of equal height (centres 25 and 55): cut 3 + 3, each half is
+    # centred on its row as well as two cells would be. Where the page pads its cells apart (gapped), two
+    # cells would show a longer step between them: none here, so it is one cell merged over both rows
+    tops = [10.0, 20.0, 30.0, 40.0, 50.0, 60.0]
+    centres = [(10 + 36.86) / 2, (40 + 66.86) / 2]
+    padded = Strip(tops, [t + SIZE for t in tops], 10.0, pages=[1] * 6, gapped=True, cell_pitch=10.0)
+    assert split_centred(list(range(6)), padded, centres) is None
+    assert split_centred(list(range(6)), Strip(tops, [t + SIZE for t in tops], 10.0, pages=[1] * 6),
+                         centres) == [(0, [0, 1, 2]), (1, [3, 4, 5])]  # no paddings anywhere: no sign
+    apart = [10.0, 20.0, 30.0, 42.0, 52.0, 62.0]  # the same with a 12-pt step between the halves: two cells
+    strip = Strip(apart, [t + SIZE for t in apart], 10.0, pages=[1] * 6, gapped=True, cell_pitch=10.0)
+    assert split_centred(list(range(6)), strip, [(10 + 36.86) / 2, (42 + 68.86) / 2]) == [(0, [0, 1, 2]),
+                                                                                         (1, [3, 4, 5])]
