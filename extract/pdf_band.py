@@ -120,6 +120,16 @@ def parent_of(child: Label, parents: list[Label], spanning: list[Label]) -> Labe
     return min(parents, key=lambda p: (apart(p), abs(p.centre_x - child.centre_x)))
 
 
+def spanned_column(bounds: list[float], x: float, labelled: set[int]) -> int:
+    """The first column of a label centred at ``x`` spanning both header rows: its own column, or the one to
+    its left when ``x`` is nearer the gutter between them than its column's centre and nothing else labels
+    that column (项目 over the category and group columns, centred on their gutter, printed inside the wider
+    group column: the category column had no header). header_to_cells spans it over the blank after."""
+    c = column_of(bounds, x)
+    nearer_gutter = abs(x - bounds[c]) < abs(x - (bounds[c] + bounds[c + 1]) / 2)
+    return c - 1 if c > 0 and nearer_gutter and c - 1 not in labelled else c
+
+
 def centred_header_matrix(block: list[Line], bounds: list[float]) -> list[list[str]]:
     """Header lines of a centred band -> one or two header rows (see the module docstring). A parent
     goes to the first column of the run of columns left blank in the first row around its centre, so that
@@ -127,8 +137,9 @@ def centred_header_matrix(block: list[Line], bounds: list[float]) -> list[list[s
     parents, spanning, children = band_rows(band_labels(block), median(ln.size for ln in block))
     n = len(bounds) - 1
     top = [""] * n
+    labelled = {column_of(bounds, lb.centre_x) for lb in parents + children}
     for lb in spanning:
-        top[column_of(bounds, (lb.x0 + lb.x1) / 2)] += lb.text
+        top[spanned_column(bounds, (lb.x0 + lb.x1) / 2, labelled)] += lb.text
     for lb in parents:  # at its first child's column (header_to_cells spans it over the blanks after it)
         mine = [ch for ch in children if parent_of(ch, parents, spanning) is lb]
         top[min(column_of(bounds, ch.centre_x) for ch in mine) if mine else column_of(bounds, lb.centre_x)] += lb.text

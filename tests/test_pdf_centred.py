@@ -167,3 +167,13 @@ def test_blocks_cut_only_inside_a_cells_pitch_are_one_merged_cell_where_cells_ar
     strip = Strip(apart, [t + SIZE for t in apart], 10.0, pages=[1] * 6, gapped=True, cell_pitch=10.0)
     assert split_centred(list(range(6)), strip, [(10 + 36.86) / 2, (42 + 68.86) / 2]) == [(0, [0, 1, 2]),
                                                                                          (1, [3, 4, 5])]
+
+
+def test_a_label_centred_on_a_gutter_begins_at_the_unlabelled_column_left_of_it() -> None:
+    from kaoping.extract.pdf_band import spanned_column
+
+    bounds = [40.0, 60.0, 100.0, 130.0]  # a narrow category column, a wide group column, 序号
+    # 项目 centred over both (at 68), its glyphs inside the group column: the category column's header
+    assert spanned_column(bounds, 68.0, labelled={2}) == 0
+    assert spanned_column(bounds, 80.0, labelled={2}) == 1  # centred on its own column
+    assert spanned_column(bounds, 68.0, labelled={0, 2}) == 1  # the column left of it has its own label
