@@ -85,12 +85,15 @@ def column_steps(body: list[Line], grid: Grid) -> list[float]:
 
 
 def column_runs(grid: Grid, strip: Strip, c: int) -> list[list[int]]:
-    """Column ``c``'s lines in runs of lines no more than ADJACENT pitches apart."""
+    """Column ``c``'s lines in runs of lines no more than ADJACENT pitches apart — a pitch more across a page
+    break: the strip joins pages at their last line, and a column's next line may not have fitted where a
+    neighbour's, set half a line higher, did (a cut category cell's 目标 / page / （25分） fell in two)."""
     runs: list[list[int]] = []
     for i, piece in enumerate(grid.pieces):
         if c not in piece:
             continue
-        if runs and strip.tops[i] - strip.tops[runs[-1][-1]] < ADJACENT * strip.pitch:
+        reach = ADJACENT + (1 if runs and strip.pages and strip.pages[i] != strip.pages[runs[-1][-1]] else 0)
+        if runs and strip.tops[i] - strip.tops[runs[-1][-1]] < reach * strip.pitch:
             runs[-1].append(i)
         else:
             runs.append([i])

@@ -177,3 +177,19 @@ def test_a_label_centred_on_a_gutter_begins_at_the_unlabelled_column_left_of_it(
     assert spanned_column(bounds, 68.0, labelled={2}) == 0
     assert spanned_column(bounds, 80.0, labelled={2}) == 1  # centred on its own column
     assert spanned_column(bounds, 68.0, labelled={0, 2}) == 1  # the column left of it has its own label
+
+
+def test_a_cell_cut_by_a_page_break_a_line_above_the_pages_last_line_stays_one_run() -> None:
+    from kaoping.extract.pdf_centred_cuts import column_runs
+    from kaoping.extract.pdf_grid import Grid
+
+    # column 0 prints 目标 a line above the page's last line (column 1's), then （25 at the next page's top:
+    # the strip puts that a pitch under the page's last line, two under 目标 — one cell all the same
+    tops = [10.0, 20.0, 30.0, 40.0, 50.0]
+    pieces = [{0: glyphs("行政", 0, 10)}, {0: glyphs("目标", 0, 20)}, {1: glyphs("分）", 20, 30)},
+              {0: glyphs("（25", 0, 40)}, {0: glyphs("分）", 0, 50)}]
+    grid = Grid([0.0, 20.0, 40.0], pieces, [dict.fromkeys(p, min(p)) for p in pieces], {}, {}, 10.0, None, None)
+    strip = Strip(tops, [t + SIZE for t in tops], 10.0, pages=[1, 1, 1, 2, 2])
+    assert column_runs(grid, strip, 0) == [[0, 1, 3, 4]]
+    same_page = Strip(tops, [t + SIZE for t in tops], 10.0, pages=[1] * 5)
+    assert column_runs(grid, same_page, 0) == [[0, 1], [3, 4]]  # on one page two lines' gap parts cells
