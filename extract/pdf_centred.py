@@ -23,7 +23,6 @@ from __future__ import annotations
 
 from kaoping.extract.pdf_centred_cuts import (
     ADJACENT,
-    CENTRE_TOL,
     Strip,
     body_strip,
     column_runs,
@@ -102,16 +101,17 @@ def row_at(bounds: list[tuple[float, float]], y: float) -> int:
 def merged_span(run: list[int], strip: Strip, bounds: list[tuple[float, float]], after: int,
                 sections: list[int]) -> tuple[int, int]:
     """(first row, last row) of the merged cell printed as ``run``: it covers its text, is centred on it and
-    crosses no section row (一、… runs across the table); of such spans, the first beginning right after the
-    column's previous cell (row ``after``), else the best centred one."""
+    crosses no section row (一、… runs across the table), begins after the column's previous cell (row
+    ``after``) and no lower than its text's top; of such spans, the best centred. (The first well enough
+    centred, as this took before, began a row early wherever the row above was short — a row a page break
+    cut — and put 1-14's 一级指标 on 1-13-2.)"""
     centre = (strip.tops[run[0]] + strip.bottoms[run[-1]]) / 2
     first, last = row_at(bounds, strip.tops[run[0]]), row_at(bounds, strip.bottoms[run[-1]])
     after = max([after, *(r for r in sections if r < first)])
     stop = min([len(bounds), *(r for r in sections if r > last)])
     spans = [(abs((bounds[s][0] + bounds[e][1]) / 2 - centre), s, e)
              for s in range(min(after + 1, first), first + 1) for e in range(last, max(stop, last + 1))]
-    good = [span for span in spans if span[0] <= CENTRE_TOL * strip.pitch]
-    _, s, e = min(good, key=lambda span: (span[1], span[0])) if good else min(spans)
+    _, s, e = min(spans)
     return s, e
 
 
