@@ -21,6 +21,9 @@ from kaoping.extract.pdf_grid import CODE_LINE, JOINERS, SECTION, Grid, piece_te
 from kaoping.extract.pdf_pages import NUMBER
 from kaoping.extract.pdf_text import Char
 
+SAME_ROW = 1.05  # pitches: a weight this near a 序号's line is on that row's lines (rows' lines are a pitch and
+# two paddings apart: 1.16 pitches between a 合计 and the next 序号 in a browser print; exactly 1.0 when a
+# row set from the top wrapped its 序号, the weight on the line above the 序号's last)
 SERIAL = re.compile(r"^\d{1,3}[.．、]?$")  # a 序号 numbering rows one level: 1. 2. 3. (or 1 2 3)
 
 
@@ -79,16 +82,20 @@ def unnumbered_rows(grid: Grid, strip: Strip, rows: list[tuple[int, list[int], f
     """Rows printed without a 序号: a weight-column figure off every 序号 row's centre that closes a block
     (:func:`closing_rows`) or on which the widest column's text sits as on a row of its own
     (:func:`sitting_rows`, tried with all such figures at once, then each alone). A weight merged over rows
-    is centred between them, and no per-row text is."""
+    is centred between them, and no per-row text is. Nor is a weight within a pitch of a 序号's line: two rows'
+    lines are a pitch and two paddings apart, so it is on that row's lines (a row set from the top whose 序号
+    wrapped: the weight on its first line, the 序号's centre a line lower)."""
     tol = CENTRE_TOL * strip.pitch
     centres = sorted(y for _, lines, y in rows if lines)
+    figure_lines = sorted((strip.tops[k] + strip.bottoms[k]) / 2 for _, lines, _ in rows for k in lines)
     out = closing_rows(grid, strip, rows)
     taken = {i for i, _, _ in out} | {k for first, lines, _ in rows for k in (first, *lines)}
     candidates = []
     for i in weight_lines(grid):  # a weight on a 序号's own line is that row's (a cut row's, set from the top)
         centre = (strip.tops[i] + strip.bottoms[i]) / 2
-        k = bisect_right(centres, centre)
-        if i not in taken and all(abs(centre - y) > tol for y in centres[max(0, k - 1):k + 1]):
+        k, f = bisect_right(centres, centre), bisect_right(figure_lines, centre)
+        if (i not in taken and all(abs(centre - y) > tol for y in centres[max(0, k - 1):k + 1])
+                and all(abs(centre - y) > SAME_ROW * strip.pitch for y in figure_lines[max(0, f - 1):f + 1])):
             candidates.append((i, [], centre))
     wide = widest_column(grid)
     runs = {c: column_runs(grid, strip, c) for c in range(len(grid.bounds) - 1)
