@@ -29,7 +29,13 @@ from kaoping.extract.pdf_centred_cuts import (
     page_end_rows,
     split_centred,
 )
-from kaoping.extract.pdf_centred_rows import first_line, row_figures, sections_to_first_column, widest_column
+from kaoping.extract.pdf_centred_rows import (
+    first_line,
+    is_section_line,
+    row_figures,
+    sections_to_first_column,
+    widest_column,
+)
 from kaoping.extract.pdf_grid import (
     Grid,
     assign_lines,
@@ -44,6 +50,8 @@ from kaoping.extract.pdf_pages import ENDED
 
 CENTRED_SHARE = 0.4  # share of rows whose 序号 sits inside a running text block of the widest column: 0 when
 # cells are set top-aligned (a row's text starts on its 序号's line), most rows when centred (0.6–0.9 seen)
+TOP_TOL = 0.25  # pitches: a merged cell's text beginning this near a row's text top begins at that row (the same
+# line: tops differ by a glyph's ascent at most)
 MIN_CENTRED_ROWS = 3  # rows needed before the layout is called centred
 
 
@@ -98,37 +106,64 @@ def row_at(bounds: list[tuple[float, float]], y: float) -> int:
     return next((r for r, (_, bottom) in enumerate(bounds) if y < bottom), len(bounds) - 1)
 
 
-def merged_span(run: list[int], strip: Strip, bounds: list[tuple[float, float]], after: int,
-                sections: list[int]) -> tuple[int, int]:
-    """(first row, last row) of the merged cell printed as ``run``: it covers its text, is centred on it and
-    crosses no section row (一、… runs across the table), begins after the column's previous cell (row
-    ``after``) and no lower than its text's top; of such spans, the best centred. (The first well enough
-    centred, as this took before, began a row early wherever the row above was short — a row a page break
-    cut — and put 1-14's 一级指标 on 1-13-2.)"""
+def merged_span(run: list[int], strip: Strip, bounds: list[tuple[float, float]], fence: tuple[int, int],
+                facts: tuple[list[float], list[int]]) -> tuple[int, int]:
+    """(first row, last row) of the merged cell printed as ``run``: it covers its text and stays inside
+    ``fence`` (rows it may not leave: after the column's previous cell, within a section and within the
+    cell of the column it is nested in); of such spans, the best centred on the text. But a browser sets a
+    cell a page break cuts from its top, not centred: when the text begins where a row's text begins
+    (``facts``: each row's text top and page) and the cell may run from that row over a page break (to the
+    column's next text, or the fence), it begins at that row (a category merged over 24 rows and three pages
+    prints at its first row's top, and spans centred on it run from anywhere)."""
+    tops, pages = facts
     centre = (strip.tops[run[0]] + strip.bottoms[run[-1]]) / 2
     first, last = row_at(bounds, strip.tops[run[0]]), row_at(bounds, strip.bottoms[run[-1]])
-    after = max([after, *(r for r in sections if r < first)])
-    stop = min([len(bounds), *(r for r in sections if r > last)])
+    low, stop = fence
+    starts = range(min(low, first), first + 1)
     spans = [(abs((bounds[s][0] + bounds[e][1]) / 2 - centre), s, e)
-             for s in range(min(after + 1, first), first + 1) for e in range(last, max(stop, last + 1))]
+             for s in starts for e in range(last, max(stop, last + 1))]
     _, s, e = min(spans)
+    level = [r for r in starts if abs(tops[r] - strip.tops[run[0]]) <= TOP_TOL * strip.pitch]
+    if level and pages[level[-1]] != pages[max(stop, last + 1) - 1]:
+        return level[-1], max(level[-1], last)
     return s, e
 
 
 def place_column(runs: list[list[int]], splits: list[list[tuple[int, list[int]]] | None], strip: Strip,
-                 bounds: list[tuple[float, float]], sections: list[int]) -> dict[int, list[int]]:
-    """Row -> lines of one column's cells, top-down: split runs as cut, merged runs by merged_span."""
+                 bounds: list[tuple[float, float]], fences: tuple[list[int], list[int]],
+                 facts: tuple[list[float], list[int]]) -> dict[int, list[int]]:
+    """Row -> lines of one column's cells, top-down: split runs as cut, merged runs by merged_span, fenced
+    by ``fences``: section rows (a cell begins after one) and the starts of the cells of the column it is
+    nested in (a cell begins at one or after it); a merged cell also ends before the row where the column's
+    next text begins."""
+    sections, parent = fences
     cells: dict[int, list[int]] = {}
     after = -1
-    for run, split in zip(runs, splits, strict=True):
+    firsts = [row_at(bounds, strip.tops[run[0]]) for run in runs]
+    for k, (run, split) in enumerate(zip(runs, splits, strict=True)):
         if split is not None:
             cells.update(split)
             after = max(after, *(r for r, _ in split))
             continue
-        s, e = merged_span(run, strip, bounds, after, sections)
+        top = firsts[k]
+        low = max([after + 1, *(r + 1 for r in sections if r <= top), *(r for r in parent if r <= top)])
+        stop = min([len(bounds), *(r for r in sections + parent + firsts[k + 1:] if r > top)])
+        s, e = merged_span(run, strip, bounds, (low, stop), facts)
         cells[s] = sorted(cells.get(s, []) + run)
         after = max(after, e)
     return cells
+
+
+def begin_with_parent(placed: dict[int, list[int]], parent: list[int], n_rows: int) -> dict[int, list[int]]:
+    """A nested column's first cell inside each cell of its parent column begins with it: a group's label
+    names the group from its first row (a 4-line 思想建设 over five 4-line rows is centred on the middle row,
+    just as a cell of that row alone would be). New dict."""
+    out = dict(placed)
+    for p, end in zip(parent, [*parent[1:], n_rows], strict=False):
+        inside = sorted(r for r in out if p <= r < end)
+        if inside and inside[0] > p:
+            out[p] = out.pop(inside[0])
+    return out
 
 
 def centred_cells(grid: Grid, strip: Strip, rows: list[tuple[int, list[int], float]]
@@ -155,9 +190,13 @@ def centred_cells(grid: Grid, strip: Strip, rows: list[tuple[int, list[int], flo
     for r, (_, _, y) in enumerate(rows):  # a section row whose line went to a merged cell: its own line
         extents.setdefault(r, (y - strip.pitch / 2, y + strip.pitch / 2))
     bounds = row_bounds(extents, len(rows), strip)
-    sections = [r for r, (_, lines, _) in enumerate(rows) if not lines]
-    for c, runs in columns.items():
-        cells.update({(r, c): lines for r, lines in place_column(runs, splits[c], strip, bounds, sections).items()})
+    facts = ([extents[r][0] for r in range(len(rows))], [strip.pages[first] for first, _, _ in rows])
+    sections = [r for r, (first, lines, _) in enumerate(rows) if not lines and is_section_line(grid, first)]
+    for c, runs in columns.items():  # left to right: a column left of the 序号 nests in the one left of it
+        code = grid.code_col
+        parent = [r for (r, k) in cells if k == c - 1] if code is not None and 0 < c < code else []
+        placed = place_column(runs, splits[c], strip, bounds, (sections, parent), facts)
+        cells.update({(r, c): lines for r, lines in begin_with_parent(placed, sorted(parent), len(rows)).items()})
     return lines_to_rows(strip, bounds, rows), cells
 
 

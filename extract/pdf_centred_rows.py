@@ -192,4 +192,4 @@ def first_line(grid: Grid, col: int | None, lines: range) -> int | None:
     return next((k for k in lines if col in grid.pieces[k]), None)
 
 
-__all__ = ["first_line", "row_figures", "sections_to_first_column", "widest_column"]
+__all__ = ["first_line", "is_section_line", "row_figures", "sections_to_first_column", "widest_column"]

@@ -193,3 +193,34 @@ def test_a_cell_cut_by_a_page_break_a_line_above_the_pages_last_line_stays_one_r
     assert column_runs(grid, strip, 0) == [[0, 1, 3, 4]]
     same_page = Strip(tops, [t + SIZE for t in tops], 10.0, pages=[1] * 5)
     assert column_runs(grid, same_page, 0) == [[0, 1], [3, 4]]  # on one page two lines' gap parts cells
+
+
+def test_a_nested_columns_first_cell_in_its_parents_cell_begins_with_it() -> None:
+    from kaoping.extract.pdf_centred import begin_with_parent
+
+    # category cells begin at rows 0 and 5; the group label of the second is centred on row 7 of 5..9
+    assert begin_with_parent({0: [1], 7: [40, 41]}, [0, 5], 10) == {0: [1], 5: [40, 41]}
+    assert begin_with_parent({0: [1], 5: [40]}, [0, 5], 10) == {0: [1], 5: [40]}  # already there
+    assert begin_with_parent({3: [9]}, [], 10) == {3: [9]}  # nothing to nest in
+
+
+def _span(tops: list[float], pages: list[int], text: tuple[float, float], fence: tuple[int, int]) -> tuple[int, int]:
+    from kaoping.extract.pdf_centred import merged_span
+
+    # rows 20 pt tall from 0; the run is one line per 10 pt of ``text``
+    bounds = [(20.0 * r, 20.0 * r + 20) for r in range(len(tops))]
+    lines = [text[0] + 10 * k for k in range(int((text[1] - text[0]) / 10))]
+    strip = Strip(lines, [t + 8 for t in lines], 10.0, pages=[1] * len(lines))
+    return merged_span(list(range(len(lines))), strip, bounds, fence, (tops, pages))
+
+
+def test_a_merged_cell_is_the_best_centred_span_or_begins_at_its_rows_top_when_a_page_break_cuts_it() -> None:
+    tops = [20.0 * r + 6 for r in range(8)]  # rows 20 pt tall; each row's text begins 6 pt under its top
+    # a 2-line label (38..56, centre 47) in rows 1..: the best centred span is rows 1..3 (20..80, centre 50)
+    assert _span(tops, [1] * 8, (38.0, 58.0), (1, 8)) == (1, 3)
+    # a label at 51..69 (centre 60) beginning where row 2's text begins (51): on one page it is centred over
+    # rows 1..4 (and 2..3 as well: the first to begin); where rows 2.. run onto the next page, a browser set
+    # it from the top of its first row, so it begins at row 2
+    tops[2] = 51.0
+    assert _span(tops, [1] * 8, (51.0, 71.0), (1, 5)) == (1, 4)
+    assert _span(tops, [1, 1, 1, 1, 2, 2, 2, 2], (51.0, 71.0), (1, 5))[0] == 2
