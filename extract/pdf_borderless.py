@@ -51,6 +51,8 @@ MIN_MORE_HEADER_WORDS = 2  # ... and a second header row below it this many
 HEADER_REACH = 8  # lines below the first header line that may still belong to the header
 HEADER_PIECE = 6  # glyphs: the most a header label wrapped in a narrow column puts on one line
 ADJACENT_LINES = 2.0  # font sizes: lines of one wrapped label follow at most this far apart (~1.4)
+IN_FLOW = 2.0  # font sizes, top to top: a line this near its neighbour is in the text's flow (body lines: 1.2-1.6; a
+# page number sits a margin away, 3+)
 CANDIDATE_ROWS = 8  # a ruled table this long and ... (a metadata table of a web page or a cover
 CANDIDATE_COLS = 4  # ... this wide may be the 考评表 without a known header word; has 3-5 rows)
 COPY_TOL = 1.0  # points: a repeated header's glyph sits where the first header's did, shifted down
@@ -172,6 +174,14 @@ def at_page_edge(lines: list[Line], i: int, marginal: Callable[[str], bool]) -> 
     return all(marginal(ln.text) for ln in above) or all(marginal(ln.text) for ln in below)
 
 
+def in_flow(lines: list[Line], i: int) -> bool:
+    """``lines[i]`` is set in the flow of the lines next to it on its page (the next or the one before within
+    IN_FLOW sizes, top to top): a cell's last glyphs carried to the next page's top (the 1 of 1-15- / 1), not
+    a page number, which a page's margin keeps apart from the text."""
+    near = [ln for ln in lines[max(0, i - 1):i + 2] if ln is not lines[i] and ln.page == lines[i].page]
+    return any(abs(ln.top - lines[i].top) <= IN_FLOW * lines[i].size for ln in near)
+
+
 def header_at(lines: list[Line], i: int, centred: bool) -> int | None:
     """Index past the header beginning at ``lines[i]``, or None: with ``centred`` a band of labels centred
     at several heights (pdf_centred), else a line of header words (wrapped labels stacked under it)."""
@@ -217,7 +227,7 @@ def find_table(lines: list[Line], marginal: Callable[[str], bool]) -> Found | No
             used |= {id(ln) for ln in lines[i:stop]}
             i = stop
             continue
-        if marginal(line.text) and at_page_edge(lines, i, marginal):
+        if marginal(line.text) and at_page_edge(lines, i, marginal) and not in_flow(lines, i):
             i += 1
             continue
         if is_prose(line, body_size(body, size), left, width):

@@ -224,3 +224,13 @@ def test_a_merged_cell_is_the_best_centred_span_or_begins_at_its_rows_top_when_a
     tops[2] = 51.0
     assert _span(tops, [1] * 8, (51.0, 71.0), (1, 5)) == (1, 4)
     assert _span(tops, [1, 1, 1, 1, 2, 2, 2, 2], (51.0, 71.0), (1, 5))[0] == 2
+
+
+def test_a_cells_last_glyph_carried_to_the_next_pages_top_is_no_page_number() -> None:
+    from kaoping.extract.pdf_borderless import in_flow
+
+    # the 1 of a 序号 1-15- / 1 cut by a page break heads the next page, a line's pitch above the text (9.6 pt
+    # for 6.86-pt glyphs); a page number sits a margin away
+    carried = [line(("1", 120), top=40.0), line(("年度重中之重工作）4", 200), top=49.6)]
+    page_number = [line(("1", 300), top=20.0), line(("年度重中之重工作）4", 200), top=49.6)]
+    assert in_flow(carried, 0) and not in_flow(page_number, 0)
