@@ -62,7 +62,9 @@ MIN_BODY_LINES = 3  # body lines from which the table's own size is taken (befor
 SIZE_SAMPLE = 50  # ... of at most its first this many lines: the size is settled by then, and the check stays
 #                   linear on a hostile file of a hundred thousand lines
 PROSE_WIDTH = 0.7  # one run of text wider than this share of the table is prose (a cell spanning the
-# three text columns of a row without 一级指标 reaches 0.45 in the 2022 layout)
+# three text columns of a row without 一级指标 reaches 0.45 in the 2022 layout) ...
+PROSE_INDENT = 3.0  # ... when it begins within this many sizes of the body's left edge (a paragraph's first
+# line is indented two characters; a spanning cell begins at an inner column, 8+ sizes in)
 
 
 # ---------------------------------------------------------------- locating the table
@@ -153,10 +155,15 @@ def repeated_header(lines: list[Line], i: int, first: list[Line]) -> int | None:
     return i + len(head)
 
 
-def is_prose(line: Line, size: float, left: float, width: float) -> bool:
-    widest = max((r.x1 - r.x0 for r in line.runs), default=0.0)
-    return (abs(line.size - size) > PROSE_SIZE * size or widest > PROSE_WIDTH * width
-            or line.x0 < left - line.size)
+def is_prose(line: Line, size: float, left: float, width: float, inner: float = float("-inf")) -> bool:
+    """A line in another size, or left of the table (``left``), or with a run wider than PROSE_WIDTH of the
+    table beginning at the table's left edge (a paragraph under it; ``inner``: the body's leftmost glyph so
+    far) — a wide run beginning further in is a cell spanning the text columns (a landscape print's
+    行政能力 rows: 0.71 of the table)."""
+    widest = max(line.runs, key=lambda r: r.x1 - r.x0, default=None)
+    wide = widest is not None and widest.x1 - widest.x0 > PROSE_WIDTH * width
+    return (abs(line.size - size) > PROSE_SIZE * size or line.x0 < left - line.size
+            or (wide and widest.x0 < inner + PROSE_INDENT * line.size))
 
 
 def body_size(body: list[Line], header_size: float) -> float:
@@ -230,7 +237,7 @@ def find_table(lines: list[Line], marginal: Callable[[str], bool]) -> Found | No
         if marginal(line.text) and at_page_edge(lines, i, marginal) and not in_flow(lines, i):
             i += 1
             continue
-        if is_prose(line, body_size(body, size), left, width):
+        if is_prose(line, body_size(body, size), left, width, min((ln.x0 for ln in body), default=float("inf"))):
             break
         body.append(line)
         used.add(id(line))

@@ -234,3 +234,14 @@ def test_a_cells_last_glyph_carried_to_the_next_pages_top_is_no_page_number() ->
     carried = [line(("1", 120), top=40.0), line(("年度重中之重工作）4", 200), top=49.6)]
     page_number = [line(("1", 300), top=20.0), line(("年度重中之重工作）4", 200), top=49.6)]
     assert in_flow(carried, 0) and not in_flow(page_number, 0)
+
+
+def test_a_wide_run_beginning_at_an_inner_column_is_a_spanning_cell_not_prose() -> None:
+    from kaoping.extract.pdf_borderless import is_prose
+
+    # a table 56..790 wide (734 pt); 80 glyphs of 6.86 pt = 549 pt, 0.75 of it, in one run
+    text = "推进治理理念创新" * 10
+    spanning = line((text, 140), ("月", 700), top=100.0)  # begins at the 文件依据 column, 12 sizes in
+    paragraph = line((text, 70), top=100.0)  # begins two characters in from the table's left edge
+    assert not is_prose(spanning, SIZE, float("-inf"), 734.0, 56.0)
+    assert is_prose(paragraph, SIZE, float("-inf"), 734.0, 56.0)
