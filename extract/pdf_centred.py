@@ -21,8 +21,11 @@ its pages and cuts a row's cells where the page ends, and sets the cells of a ro
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
 from kaoping.extract.pdf_centred_cuts import (
     ADJACENT,
+    CENTRE_TOL,
     Strip,
     body_strip,
     column_runs,
@@ -50,6 +53,9 @@ from kaoping.extract.pdf_pages import ENDED
 
 CENTRED_SHARE = 0.4  # share of rows whose 序号 sits inside a running text block of the widest column: 0 when
 # cells are set top-aligned (a row's text starts on its 序号's line), most rows when centred (0.6–0.9 seen)
+Split = list[tuple[int, list[int]]] | None  # a run cut into rows' blocks (row, lines), or None: merged
+MERGING_SHARE = 0.5  # a column with cells in no more than this share of the rows is mostly merged cells (group
+# labels: 9 cells in 33 rows; the 一级指标 of the 2022 layout: 31 in 61)
 TOP_TOL = 0.25  # pitches: a merged cell's text beginning this near a row's text top begins at that row (the same
 # line: tops differ by a glyph's ascent at most)
 MIN_CENTRED_ROWS = 3  # rows needed before the layout is called centred
@@ -107,14 +113,16 @@ def row_at(bounds: list[tuple[float, float]], y: float) -> int:
 
 
 def merged_span(run: list[int], strip: Strip, bounds: list[tuple[float, float]], fence: tuple[int, int],
-                facts: tuple[list[float], list[int]]) -> tuple[int, int]:
+                facts: tuple[list[float], list[int]], widest: bool = False) -> tuple[int, int]:
     """(first row, last row) of the merged cell printed as ``run``: it covers its text and stays inside
     ``fence`` (rows it may not leave: after the column's previous cell, within a section and within the
     cell of the column it is nested in); of such spans, the best centred on the text. But a browser sets a
     cell a page break cuts from its top, not centred: when the text begins where a row's text begins
     (``facts``: each row's text top and page) and the cell may run from that row over a page break (to the
     column's next text, or the fence), it begins at that row (a category merged over 24 rows and three pages
-    prints at its first row's top, and spans centred on it run from anywhere)."""
+    prints at its first row's top, and spans centred on it run from anywhere). In a column mostly left blank
+    (``widest``) of the spans centred on the text the widest: a 2-line group label over three 1-line rows
+    fits the middle row alone as well, and a blank cell between two labels is the rarer reading."""
     tops, pages = facts
     centre = (strip.tops[run[0]] + strip.bottoms[run[-1]]) / 2
     first, last = row_at(bounds, strip.tops[run[0]]), row_at(bounds, strip.bottoms[run[-1]])
@@ -122,7 +130,8 @@ def merged_span(run: list[int], strip: Strip, bounds: list[tuple[float, float]],
     starts = range(min(low, first), first + 1)
     spans = [(abs((bounds[s][0] + bounds[e][1]) / 2 - centre), s, e)
              for s in starts for e in range(last, max(stop, last + 1))]
-    _, s, e = min(spans)
+    centred = [span for span in spans if span[0] <= CENTRE_TOL * strip.pitch]
+    _, s, e = max(centred, key=lambda span: (span[2] - span[1], -span[0])) if widest and centred else min(spans)
     level = [r for r in starts if abs(tops[r] - strip.tops[run[0]]) <= TOP_TOL * strip.pitch]
     if level and pages[level[-1]] != pages[max(stop, last + 1) - 1]:
         return level[-1], max(level[-1], last)
@@ -131,7 +140,7 @@ def merged_span(run: list[int], strip: Strip, bounds: list[tuple[float, float]],
 
 def place_column(runs: list[list[int]], splits: list[list[tuple[int, list[int]]] | None], strip: Strip,
                  bounds: list[tuple[float, float]], fences: tuple[list[int], list[int]],
-                 facts: tuple[list[float], list[int]]) -> dict[int, list[int]]:
+                 facts: tuple[list[float], list[int]], widest: bool = False) -> dict[int, list[int]]:
     """Row -> lines of one column's cells, top-down: split runs as cut, merged runs by merged_span, fenced
     by ``fences``: section rows (a cell begins after one) and the starts of the cells of the column it is
     nested in (a cell begins at one or after it); a merged cell also ends before the row where the column's
@@ -148,7 +157,7 @@ def place_column(runs: list[list[int]], splits: list[list[tuple[int, list[int]]]
         top = firsts[k]
         low = max([after + 1, *(r + 1 for r in sections if r <= top), *(r for r in parent if r <= top)])
         stop = min([len(bounds), *(r for r in sections + parent + firsts[k + 1:] if r > top)])
-        s, e = merged_span(run, strip, bounds, (low, stop), facts)
+        s, e = merged_span(run, strip, bounds, (low, stop), facts, widest)
         cells[s] = sorted(cells.get(s, []) + run)
         after = max(after, e)
     return cells
@@ -166,36 +175,77 @@ def begin_with_parent(placed: dict[int, list[int]], parent: list[int], n_rows: i
     return out
 
 
-def centred_cells(grid: Grid, strip: Strip, rows: list[tuple[int, list[int], float]]
-                  ) -> tuple[list[int], dict[tuple[int, int], list[int]]]:
-    """Row of each body line and the lines of each (row, column) cell, for a table of centred cells whose
-    rows are ``rows`` (row_figures)."""
-    centres = [y for _, _, y in rows]
-    col = grid.code_col if grid.code_col is not None else grid.weight_col
+def covered_rows(strip: Strip, runs: list[list[int]], centres: list[float]) -> int:
+    """How many rows have a line of the column (its runs) within half a line of their centre."""
+    tol = CENTRE_TOL * strip.pitch
+    mids = sorted((strip.tops[i] + strip.bottoms[i]) / 2 for run in runs for i in run)
+    return sum(bisect_right(mids, y + tol) > bisect_right(mids, y - tol) for y in centres)
+
+
+def figure_cells(grid: Grid, rows: list[tuple[int, list[int], float]], col: int | None
+                 ) -> dict[tuple[int, int], list[int]]:
+    """The 序号 cell of each row (or what a closing row prints in that column), and a section row's text in
+    the first column."""
     cells: dict[tuple[int, int], list[int]] = {}
     for r, (first, lines, _) in enumerate(rows):
-        if lines or col in grid.pieces[first]:  # a 序号 (or what a closing row prints in its column)
+        if lines or col in grid.pieces[first]:
             cells[(r, col)] = lines or [first]
-        elif 0 in grid.pieces[first]:  # a section row, its text moved to the first column
+        elif 0 in grid.pieces[first]:
             cells[(r, 0)] = [first]
-    columns = {c: column_runs(grid, strip, c) for c in range(len(grid.bounds) - 1) if c != col}
-    anchors = page_end_rows(strip, [first for first, _, _ in rows])
-    splits = {c: [split_centred(run, strip, centres, anchors) for run in runs] for c, runs in columns.items()}
+    return cells
+
+
+def fence_rows(grid: Grid, rows: list[tuple[int, list[int], float]], splits: dict[int, list[Split]]) -> list[int]:
+    """Rows no merged cell crosses: section lines, and rows without a 序号 that print nothing in the widest
+    column (合计; a row the notice left unnumbered prints its item there)."""
+    texts = {r for split in splits.get(widest_column(grid), []) if split for r, _ in split}
+    return [r for r, (first, lines, _) in enumerate(rows)
+            if not lines and (is_section_line(grid, first) or r not in texts)]
+
+
+def as_merged(splits: list[Split], fences: list[int]) -> list[Split]:
+    """A column mostly left blank: a lone block is a label merged over rows around it, and blocks of a line
+    each are one label's lines (a pitch apart where rows of one line are a row's step) — unless one sits on
+    a fence (the 合计 labels of two closing rows). New list."""
+    return [None if split is not None and not any(r in fences for r, _ in split)
+            and (len(split) == 1 or all(len(b) == 1 for _, b in split)) else split for split in splits]
+
+
+def row_extents(strip: Strip, rows: list[tuple[int, list[int], float]], splits: dict[int, list[Split]]
+                ) -> dict[int, tuple[float, float]]:
+    """Each row's text extent: its 序号 and the blocks cut for it (a row whose line went to a merged cell, a
+    section's: its own line)."""
     blocks = [(r, lines) for r, (_, lines, _) in enumerate(rows) if lines]
     blocks += [b for col_splits in splits.values() for split in col_splits if split for b in split]
     extents: dict[int, tuple[float, float]] = {}
     for r, lines in blocks:
         top, bottom = extents.get(r, (float("inf"), float("-inf")))
         extents[r] = (min(top, strip.tops[lines[0]]), max(bottom, strip.bottoms[lines[-1]]))
-    for r, (_, _, y) in enumerate(rows):  # a section row whose line went to a merged cell: its own line
+    for r, (_, _, y) in enumerate(rows):
         extents.setdefault(r, (y - strip.pitch / 2, y + strip.pitch / 2))
+    return extents
+
+
+def centred_cells(grid: Grid, strip: Strip, rows: list[tuple[int, list[int], float]]
+                  ) -> tuple[list[int], dict[tuple[int, int], list[int]]]:
+    """Row of each body line and the lines of each (row, column) cell, for a table of centred cells whose
+    rows are ``rows`` (row_figures)."""
+    centres = [y for _, _, y in rows]
+    col = grid.code_col if grid.code_col is not None else grid.weight_col
+    cells = figure_cells(grid, rows, col)
+    columns = {c: column_runs(grid, strip, c) for c in range(len(grid.bounds) - 1) if c != col}
+    anchors = page_end_rows(strip, [first for first, _, _ in rows])
+    splits = {c: [split_centred(run, strip, centres, anchors) for run in runs] for c, runs in columns.items()}
+    merging = {c for c, runs in columns.items() if covered_rows(strip, runs, centres) <= MERGING_SHARE * len(rows)}
+    fences = fence_rows(grid, rows, splits)
+    splits.update({c: as_merged(splits[c], fences) for c in merging})
+    extents = row_extents(strip, rows, splits)
     bounds = row_bounds(extents, len(rows), strip)
     facts = ([extents[r][0] for r in range(len(rows))], [strip.pages[first] for first, _, _ in rows])
-    sections = [r for r, (first, lines, _) in enumerate(rows) if not lines and is_section_line(grid, first)]
     for c, runs in columns.items():  # left to right: a column left of the 序号 nests in the one left of it
         code = grid.code_col
         parent = [r for (r, k) in cells if k == c - 1] if code is not None and 0 < c < code else []
-        placed = place_column(runs, splits[c], strip, bounds, (sections, parent), facts)
+        placed = place_column(runs, splits[c], strip, bounds, (fences, parent), facts, c in merging)
         cells.update({(r, c): lines for r, lines in begin_with_parent(placed, sorted(parent), len(rows)).items()})
     return lines_to_rows(strip, bounds, rows), cells
 

@@ -122,9 +122,11 @@ def one_cell(strip: Strip, run: list[int], blocks: list[tuple[int, list[int]]]) 
     """Where cells are set apart by paddings (``strip.gapped``), blocks every cut between which falls inside
     a cell's pitch are one cell's lines: a merged cell over rows of equal height can be cut into blocks each
     centred on its row as well as cells can, and only the missing gaps tell (names merged over five rows).
-    A cut at a page break says nothing (the strip joins pages a pitch apart)."""
+    A cut at a page break says nothing (the strip joins pages a pitch apart), nor do blocks of one line each
+    (rows of one line follow at a row's step, which a landscape print's few 2-line cells may not outnumber
+    enough to be taken for the cell's pitch)."""
     cuts = [(b[-1], c[0]) for (_, b), (_, c) in zip(blocks, blocks[1:], strict=False)]
-    return (strip.gapped and bool(cuts)
+    return (strip.gapped and bool(cuts) and any(len(b) > 1 for _, b in blocks)
             and all(strip.pages[i] == strip.pages[j] and strip.tops[j] - strip.tops[i] <= CELL_GAP * (strip.cell_pitch or strip.pitch)
                     for i, j in cuts))
 

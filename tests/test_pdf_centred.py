@@ -245,3 +245,14 @@ def test_a_wide_run_beginning_at_an_inner_column_is_a_spanning_cell_not_prose() 
     paragraph = line((text, 70), top=100.0)  # begins two characters in from the table's left edge
     assert not is_prose(spanning, SIZE, float("-inf"), 734.0, 56.0)
     assert is_prose(paragraph, SIZE, float("-inf"), 734.0, 56.0)
+
+
+def test_in_a_column_mostly_blank_a_lone_block_or_lines_cut_one_by_one_are_a_merged_label() -> None:
+    from kaoping.extract.pdf_centred import as_merged, covered_rows
+
+    splits = [[(6, [16, 17])], [(8, [15]), (9, [16])], [(3, [4, 5]), (4, [6, 7])], [(19, [50]), (20, [51])]]
+    # a 2-line label centred on the middle of three rows; a label's two lines each on a row of one line;
+    # two cells of two lines (kept); the 合计 labels of two closing rows (19, 20 are fences: kept)
+    assert as_merged(splits, fences=[19, 20]) == [None, None, splits[2], splits[3]]
+    strip = Strip([10.0, 50.0, 90.0], [18.0, 58.0, 98.0], 10.0)
+    assert covered_rows(strip, [[0], [2]], [14.0, 34.0, 54.0, 74.0, 94.0]) == 2  # rows 0 and 4 have a line
