@@ -434,10 +434,31 @@ def test_another_office_shape_without_borders_printed_by_a_browser(tmp_path: Pat
     found"; now 560 of the 570 fields of the hand-checked records, in order (misses: 7 groups). Landscape, most
     cells fit one line, so only a few 2-line cells show they are centred (their lines straddle the 序号's), the
     序号 numbers 1. 2. 3. (a serial's dot ends it), and the 合计 row closing the table has no 序号 but a weight:
-    before, 0.5421 (read line by line: the section line ran into the first item); now 560 too."""
+    before, 0.5421 (read line by line: the section line ran into the first item); now 560 too. Since the
+    sixth session's merged-cell rules (a group label in a column mostly blank is merged over the widest span
+    centred on it): portrait every field, landscape all but 3 (one group's label cut line by line)."""
     got, expected = printed_records(tmp_path, ROOT / "tests" / "fixtures" / "shapes" / "office7", landscape)
     assert [g["code"] for g in got] == [e["code"] for e in expected]
     assert [g["weight"] for g in got] == [e["weight"] for e in expected]
     assert [g["item"] for g in got] == [e["item"] for e in expected]
-    same = sum(g[k] == e[k] for g, e in zip(got, expected, strict=True) for k in e if k != "source")
-    assert same >= 555
+    misses = sum(norm(g[k]) != norm(e[k]) for g, e in zip(got, expected, strict=True) for k in e if k != "source")
+    assert misses <= (3 if landscape else 0)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(CHROMIUM is None, reason=NO_CHROMIUM)
+@pytest.mark.parametrize(("notice", "landscape", "most"), [
+    ("samples/notice_2022", False, 21), ("samples/notice_2022", True, 16),
+    ("tests/fixtures/shapes/reworded2022", False, 21), ("tests/fixtures/shapes/reworded2022", True, 18)])
+def test_the_2022_layout_without_borders_printed_by_a_browser(tmp_path: Path, notice: str, landscape: bool,
+                                                               most: int) -> None:
+    """The 2022 notice's own 11-column layout (and the reworded one) as a plain page without borders, printed
+    on A4 (landscape: 12 mm margins). Cells are centred on their rows, a row a page break cuts is set from its
+    top, names and departments merged over many rows span pages, rows print no 序号 (1-15-2, 常规工作目标,
+    合计). Before the sixth session: 0.64-0.73 of the fields, 55-60 records; now every record, in order, and
+    all fields but ``most`` of 1220 / 1408 (misses: names merged over rows cut a line off, three 文件依据)."""
+    got, expected = printed_records(tmp_path, ROOT / notice, landscape)
+    assert [g["code"] for g in got] == [e["code"] for e in expected]
+    assert [g["weight"] for g in got] == [e["weight"] for e in expected]
+    misses = sum(norm(g[k]) != norm(e[k]) for g, e in zip(got, expected, strict=True) for k in e if k != "source")
+    assert misses <= most
