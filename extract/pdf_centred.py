@@ -29,6 +29,7 @@ from kaoping.extract.pdf_centred_cuts import (
     Strip,
     body_strip,
     column_runs,
+    column_strip,
     page_end_rows,
     split_centred,
 )
@@ -233,10 +234,12 @@ def centred_cells(grid: Grid, strip: Strip, rows: list[tuple[int, list[int], flo
     centres = [y for _, _, y in rows]
     col = grid.code_col if grid.code_col is not None else grid.weight_col
     cells = figure_cells(grid, rows, col)
-    columns = {c: column_runs(grid, strip, c) for c in range(len(grid.bounds) - 1) if c != col}
+    strips = {c: column_strip(strip, grid, c) for c in range(len(grid.bounds) - 1) if c != col}
+    columns = {c: column_runs(grid, strips[c], c) for c in strips}
     anchors = page_end_rows(strip, [first for first, _, _ in rows])
-    splits = {c: [split_centred(run, strip, centres, anchors) for run in runs] for c, runs in columns.items()}
-    merging = {c for c, runs in columns.items() if covered_rows(strip, runs, centres) <= MERGING_SHARE * len(rows)}
+    splits = {c: [split_centred(run, strips[c], centres, anchors) for run in runs] for c, runs in columns.items()}
+    merging = {c for c, runs in columns.items()
+               if covered_rows(strips[c], runs, centres) <= MERGING_SHARE * len(rows)}
     fences = fence_rows(grid, rows, splits)
     splits.update({c: as_merged(splits[c], fences) for c in merging})
     extents = row_extents(strip, rows, splits)
@@ -245,7 +248,7 @@ def centred_cells(grid: Grid, strip: Strip, rows: list[tuple[int, list[int], flo
     for c, runs in columns.items():  # left to right: a column left of the 序号 nests in the one left of it
         code = grid.code_col
         parent = [r for (r, k) in cells if k == c - 1] if code is not None and 0 < c < code else []
-        placed = place_column(runs, splits[c], strip, bounds, (fences, parent), facts, c in merging)
+        placed = place_column(runs, splits[c], strips[c], bounds, (fences, parent), facts, c in merging)
         cells.update({(r, c): lines for r, lines in begin_with_parent(placed, sorted(parent), len(rows)).items()})
     return lines_to_rows(strip, bounds, rows), cells
 

@@ -256,3 +256,16 @@ def test_in_a_column_mostly_blank_a_lone_block_or_lines_cut_one_by_one_are_a_mer
     assert as_merged(splits, fences=[19, 20]) == [None, None, splits[2], splits[3]]
     strip = Strip([10.0, 50.0, 90.0], [18.0, 58.0, 98.0], 10.0)
     assert covered_rows(strip, [[0], [2]], [14.0, 34.0, 54.0, 74.0, 94.0]) == 2  # rows 0 and 4 have a line
+
+
+def test_a_column_sees_its_lines_where_its_own_glyphs_are() -> None:
+    from kaoping.extract.pdf_centred_cuts import column_strip
+    from kaoping.extract.pdf_grid import Grid
+
+    # body line 0's top is a neighbour's digit (2 pt above column 0's glyph); column 0 sees its own glyph
+    pieces = [{0: glyphs("刘", 0, 12.0), 1: glyphs("2", 20, 10.0)}, {0: glyphs("海", 0, 26.25)}]
+    grid = Grid([0.0, 20.0, 40.0], pieces, [dict.fromkeys(p, min(p)) for p in pieces], {}, {}, 14.25, None, None)
+    strip = Strip([10.0, 26.25], [18.86, 33.11], 14.25, pages=[1, 1], shift=[0.0, 0.0])
+    seen = column_strip(strip, grid, 0)
+    assert seen.tops == [12.0, 26.25] and seen.tops[1] - seen.tops[0] == 14.25  # the true pitch, not 16.25
+    assert column_strip(strip, grid, 1).tops == [10.0, 26.25]
