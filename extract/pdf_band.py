@@ -64,13 +64,19 @@ def band_labels(lines: list[Line]) -> list[Label]:
             near = [lb for lb in labels if run.x0 < lb.x1 and lb.x0 < run.x1
                     and 0 < line.top - lines[lb.last].top < BAND_GAP * line.size]
             label = near[-1] if near else None
-            if label is None or ends_label(label.text, run.text):
+            if label is None or ends_label(label.text, run.text) or completes(label.text, run.text):
                 labels.append(Label(run.text, run.x0, run.x1, line.top, line.bottom, k, line.size))
             else:
                 label.text += run.text
                 label.x0, label.x1 = min(label.x0, run.x0), max(label.x1, run.x1)
                 label.bottom, label.last = line.bottom, k
     return labels
+
+
+def completes(text: str, more: str) -> bool:
+    """``text`` is a whole header word and ``more`` would make it none: the next piece is not its rest (the
+    body's first line, set a line under a wrapped 分管领/导, is no part of 分管领导)."""
+    return is_header_word(text) and not is_header_word(text + more)
 
 
 def centred_labels(words: list[Label]) -> bool:

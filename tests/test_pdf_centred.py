@@ -269,3 +269,12 @@ def test_a_column_sees_its_lines_where_its_own_glyphs_are() -> None:
     seen = column_strip(strip, grid, 0)
     assert seen.tops == [12.0, 26.25] and seen.tops[1] - seen.tops[0] == 14.25  # the true pitch, not 16.25
     assert column_strip(strip, grid, 1).tops == [10.0, 26.25]
+
+
+def test_a_whole_header_word_takes_no_body_line_as_its_rest() -> None:
+    from kaoping.extract.pdf_band import band_labels
+
+    # 分管领 / 导 wrapped in a narrow column, the body's first line (刘) set close under it
+    labels = band_labels([line(("分管领", 500), top=100.0), line(("导", 505), top=110.0),
+                          line(("刘", 505), top=125.0)])
+    assert [lb.text for lb in labels] == ["分管领导", "刘"]
