@@ -176,6 +176,21 @@ def begin_with_parent(placed: dict[int, list[int]], parent: list[int], n_rows: i
     return out
 
 
+def without(runs: list[list[int]], lines: set[int]) -> list[list[int]]:
+    """``runs`` with ``lines`` taken out, a run cut in two where one was."""
+    out: list[list[int]] = []
+    for run in runs:
+        part: list[int] = []
+        for i in run:
+            if i in lines:
+                out += [part] if part else []
+                part = []
+            else:
+                part.append(i)
+        out += [part] if part else []
+    return out
+
+
 def covered_rows(strip: Strip, runs: list[list[int]], centres: list[float]) -> int:
     """How many rows have a line of the column (its runs) within half a line of their centre."""
     tol = CENTRE_TOL * strip.pitch
@@ -232,12 +247,16 @@ def centred_cells(grid: Grid, strip: Strip, rows: list[tuple[int, list[int], flo
     """Row of each body line and the lines of each (row, column) cell, for a table of centred cells whose
     rows are ``rows`` (row_figures)."""
     centres = [y for _, _, y in rows]
+    # a section row prints its line across the table and nothing else: no column's text is cut for it, and
+    # its line (placed in the first column) is no column's text
+    cut_for = [float("nan") if not lines and is_section_line(grid, first) else y for first, lines, y in rows]
+    section_lines = {first for first, lines, _ in rows if not lines and is_section_line(grid, first)}
     col = grid.code_col if grid.code_col is not None else grid.weight_col
     cells = figure_cells(grid, rows, col)
     strips = {c: column_strip(strip, grid, c) for c in range(len(grid.bounds) - 1) if c != col}
-    columns = {c: column_runs(grid, strips[c], c) for c in strips}
+    columns = {c: without(column_runs(grid, strips[c], c), section_lines) for c in strips}
     anchors = page_end_rows(strip, [first for first, _, _ in rows])
-    splits = {c: [split_centred(run, strips[c], centres, anchors) for run in runs] for c, runs in columns.items()}
+    splits = {c: [split_centred(run, strips[c], cut_for, anchors) for run in runs] for c, runs in columns.items()}
     merging = {c for c, runs in columns.items()
                if covered_rows(strips[c], runs, centres) <= MERGING_SHARE * len(rows)}
     fences = fence_rows(grid, rows, splits)

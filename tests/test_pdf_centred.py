@@ -278,3 +278,10 @@ def test_a_whole_header_word_takes_no_body_line_as_its_rest() -> None:
     labels = band_labels([line(("分管领", 500), top=100.0), line(("导", 505), top=110.0),
                           line(("刘", 505), top=125.0)])
     assert [lb.text for lb in labels] == ["分管领导", "刘"]
+
+
+def test_a_section_line_is_taken_out_of_its_columns_runs() -> None:
+    from kaoping.extract.pdf_centred import without
+
+    assert without([[1, 2, 3, 4, 5], [8]], {3}) == [[1, 2], [4, 5], [8]]
+    assert without([[3], [4, 5]], {3}) == [[4, 5]]
