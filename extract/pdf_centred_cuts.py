@@ -22,8 +22,9 @@ SKIP_INSIDE = 4.0  # pitches: the cost of a row inside a run taking no block —
 # off its centre costs (a page break shifts a column's lines by up to a line), so it is only chosen when needed
 IN_CELL_CUT = 0.25  # pitches: the cost of a cut where lines follow at a cell's pitch (a tie-breaker: a quarter
 # line is less than any centring a line off costs, half a line)
-GAPPED_SHARE = 0.05  # share of a column's steps longer than CELL_GAP pitches when cells are padded apart
-# (0.14 and 0.25 in Chromium prints with 2-px paddings; none in a table set without)
+GAPPED_SHARE = 0.03  # share of a column's steps longer than CELL_GAP pitches when cells are padded apart
+# (0.14 and 0.25 in Chromium prints with 2-px paddings, 0.033-0.043 with 4-px paddings round cells of 10+ lines
+# in serif 14 px, where a cell's own steps outnumber the boundaries; none in a table set without)
 CELL_PITCH_SHARE = 0.1  # share of column steps that must repeat a step for it to be a cell's pitch (0.10 seen
 # for the 2-line cells of a landscape print, 0.62 portrait)
 CELL_GAP = 1.08  # pitches: lines further apart are in two cells (Chromium's 2-px paddings: 1.2 pitches; one
