@@ -12,8 +12,8 @@ neighbours' cells interleave, and a header label prints at whatever height centr
   when text sits on it: ``pdf_centred_rows``); in every column, the cell of that row is the block of lines
   centred on it. A column's lines run on from one row's cell into the next's when both fill their rows, so a
   run of lines is cut where each part sits on its row, the cuts chosen together (``pdf_centred_cuts``);
-* a run centred on no row (or not cut so) is a merged cell; it begins at the row whose top, with the
-  bottom of some row below, centres it — the first such after the column's previous cell.
+* a run centred on no row (or not cut so) is a merged cell: the span of rows best centred on it, inside the
+  rows it may not leave (see ``merged_span``).
 
 Page breaks: the lines of page n+1 follow the last line of page n one line pitch down (a browser fills
 its pages and cuts a row's cells where the page ends, and sets the cells of a row it cuts from the top).
@@ -125,17 +125,17 @@ def merged_span(run: list[int], strip: Strip, bounds: list[tuple[float, float]],
     (``widest``) of the spans centred on the text the widest: a 2-line group label over three 1-line rows
     fits the middle row alone as well, and a blank cell between two labels is the rarer reading."""
     tops, pages = facts
-    centre = (strip.tops[run[0]] + strip.bottoms[run[-1]]) / 2
     first, last = row_at(bounds, strip.tops[run[0]]), row_at(bounds, strip.bottoms[run[-1]])
     low, stop = fence
     starts = range(min(low, first), first + 1)
+    level = [r for r in starts if abs(tops[r] - strip.tops[run[0]]) <= TOP_TOL * strip.pitch]
+    if level and pages[level[-1]] != pages[max(stop, last + 1) - 1]:
+        return level[-1], max(level[-1], last)
+    centre = (strip.tops[run[0]] + strip.bottoms[run[-1]]) / 2
     spans = [(abs((bounds[s][0] + bounds[e][1]) / 2 - centre), s, e)
              for s in starts for e in range(last, max(stop, last + 1))]
     centred = [span for span in spans if span[0] <= CENTRE_TOL * strip.pitch]
     _, s, e = max(centred, key=lambda span: (span[2] - span[1], -span[0])) if widest and centred else min(spans)
-    level = [r for r in starts if abs(tops[r] - strip.tops[run[0]]) <= TOP_TOL * strip.pitch]
-    if level and pages[level[-1]] != pages[max(stop, last + 1) - 1]:
-        return level[-1], max(level[-1], last)
     return s, e
 
 
