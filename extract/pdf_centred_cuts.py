@@ -20,6 +20,8 @@ ADJACENT = 1.6  # pitches: lines of one cell follow at most this far apart in on
 CENTRE_TOL = 0.5  # pitches: a block is centred on a row when the two centres differ by less than half a line
 SKIP_INSIDE = 4.0  # pitches: the cost of a row inside a run taking no block — more than a block a line or two
 # off its centre costs (a page break shifts a column's lines by up to a line), so it is only chosen when needed
+BEAM = 48  # states kept per row in best_cuts: the cheapest; a run's plausible cuts at a row are a few lines
+# either side of its centre, and a hostile run of thousands of lines stays linear
 IN_CELL_CUT = 0.25  # pitches: the cost of a cut where lines follow at a cell's pitch (a tie-breaker: a quarter
 # line is less than any centring a line off costs, half a line)
 GAPPED_SHARE = 0.03  # share of a column's steps longer than CELL_GAP pitches when cells are padded apart
@@ -179,22 +181,29 @@ def best_cuts(run: list[int], strip: Strip, rows: list[tuple[int, float, float |
     merged cell over three equal rows, centred on the middle one, then fails the centring and stays merged."""
     tol = CENTRE_TOL * strip.pitch
     n = len(run)
-    states: dict[int, tuple[float, list[tuple[int, list[int]]]]] = {0: (0.0, [])}  # lines taken -> best
+    Chain = tuple | None  # blocks so far, as a chain of (earlier, (row, first, end)): O(1) to extend
+    states: dict[int, tuple[float, Chain]] = {0: (0.0, None)}  # lines taken -> (cost, blocks)
     for p, (r, y, anchor) in enumerate(rows):
         limit = rows[p + 1][1] + tol if p + 1 < len(rows) else float("inf")  # a block ends above the next centre
-        skip = SKIP_INSIDE * strip.pitch
-        new = {k: (cost + skip, blocks) for k, (cost, blocks) in states.items()}
-        for k, (cost, blocks) in states.items():
+        new = {k: (cost + SKIP_INSIDE * strip.pitch, chain) for k, (cost, chain) in states.items()}
+        for k, (cost, chain) in states.items():
             if k == n or strip.tops[run[k]] > y + tol:
                 continue  # nothing left, or this row's cell would start below its own centre
             for j in range(k + 1, n + 1):
-                if strip.bottoms[run[j - 1]] > limit and j > k + 1 and anchor is None:
+                if strip.bottoms[run[j - 1]] > limit and j > k + 1:
                     break
                 total = cost + block_miss(strip, run[k:j], y, anchor) + cut_cost(strip, run, j)
                 if j not in new or total < new[j][0]:
-                    new[j] = (total, [*blocks, (r, run[k:j])])
-        states = new
-    return states[n][1] if n in states else []
+                    new[j] = (total, (chain, (r, k, j)))
+        states = dict(sorted(new.items(), key=lambda item: item[1][0])[:BEAM])  # bounded on a hostile run
+    if n not in states:
+        return []
+    out: list[tuple[int, list[int]]] = []
+    chain = states[n][1]
+    while chain is not None:
+        chain, (r, k, j) = chain
+        out.append((r, run[k:j]))
+    return out[::-1]
 
 
 def page_end_rows(strip: Strip, firsts: list[int]) -> dict[int, float]:
