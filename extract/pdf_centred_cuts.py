@@ -119,12 +119,13 @@ def column_runs(grid: Grid, strip: Strip, c: int) -> list[list[int]]:
     return runs
 
 
-def split_centred(run: list[int], strip: Strip, centres: list[float], anchors: dict[int, float] | None = None
-                  ) -> list[tuple[int, list[int]]] | None:
+def split_centred(run: list[int], strip: Strip, centres: list[float], anchors: dict[int, float] | None = None,
+                  merged: bool = True) -> list[tuple[int, list[int]]] | None:
     """Cut a column's run of lines into blocks, one per row whose centre it covers, the cuts chosen together
     so the blocks are best centred on their rows (:func:`best_cuts`; a row a page break may have cut, in
     ``anchors``, may instead begin at its 序号's top); None when the cut blocks are not centred (a merged
-    cell: centred on no row, or on the middle of several)."""
+    cell: centred on no row, or on the middle of several; with ``merged``, also blocks that only a cell's
+    pitch parts, :func:`one_cell`)."""
     tol = CENTRE_TOL * strip.pitch
     anchors = anchors or {}
     top, bottom = strip.tops[run[0]], strip.bottoms[run[-1]]
@@ -134,7 +135,7 @@ def split_centred(run: list[int], strip: Strip, centres: list[float], anchors: d
     # one block off centre is forgiven in a long run (a line misjudged at a page break), none in two or one:
     # a merged cell over two rows cut in two has its second half off centre
     needed = len(out) - 1 if len(out) > 2 else len(out)
-    return out if out and centred >= needed and not one_cell(strip, run, out) else None
+    return out if out and centred >= needed and not (merged and one_cell(strip, run, out)) else None
 
 
 def one_cell(strip: Strip, run: list[int], blocks: list[tuple[int, list[int]]]) -> bool:

@@ -119,7 +119,8 @@ def sitting_rows(strip: Strip, runs: dict[int, list[list[int]]], wide: int | Non
     centres = [y for _, _, y in trial]
     anchors = page_end_rows(strip, [first for first, _, _ in trial])
     index = {first: r for r, (first, _, _) in enumerate(trial)}
-    blocks = {c: [b for run in col_runs for b in split_centred(run, strip, centres, anchors) or []]
+    blocks = {c: [b for run in col_runs  # whether text sits on a row, not whether a cell is merged
+                  for b in split_centred(run, strip, centres, anchors, merged=c != wide) or []]
               for c, col_runs in runs.items()}
     own = {r for r, _ in blocks.get(wide, [])}
     lone = {(r, lines[0]) for c, col_blocks in blocks.items() if c != wide for r, lines in col_blocks

@@ -161,6 +161,8 @@ def test_blocks_cut_only_inside_a_cells_pitch_are_one_merged_cell_where_cells_ar
     centres = [(10 + 36.86) / 2, (40 + 66.86) / 2]
     padded = Strip(tops, [t + SIZE for t in tops], 10.0, pages=[1] * 6, gapped=True, cell_pitch=10.0)
     assert split_centred(list(range(6)), padded, centres) is None
+    # asked only whether text sits on the rows (where rows are found), the gaps say nothing
+    assert split_centred(list(range(6)), padded, centres, merged=False) == [(0, [0, 1, 2]), (1, [3, 4, 5])]
     assert split_centred(list(range(6)), Strip(tops, [t + SIZE for t in tops], 10.0, pages=[1] * 6),
                          centres) == [(0, [0, 1, 2]), (1, [3, 4, 5])]  # no paddings anywhere: no sign
     apart = [10.0, 20.0, 30.0, 42.0, 52.0, 62.0]  # the same with a 12-pt step between the halves: two cells
