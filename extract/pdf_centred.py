@@ -211,19 +211,20 @@ def figure_cells(grid: Grid, rows: list[tuple[int, list[int], float]], col: int 
     return cells
 
 
-def fence_rows(grid: Grid, rows: list[tuple[int, list[int], float]], splits: dict[int, list[Split]]) -> list[int]:
-    """Rows no merged cell crosses: section lines, and rows without a 序号 that print nothing in the widest
+def fence_rows(grid: Grid, rows: list[tuple[int, list[int], float]], sections: set[int],
+               splits: dict[int, list[Split]]) -> list[int]:
+    """Rows no merged cell crosses: ``sections``, and rows without a 序号 that print nothing in the widest
     column (合计; a row the notice left unnumbered prints its item there)."""
     texts = {r for split in splits.get(widest_column(grid), []) if split for r, _ in split}
-    return [r for r, (first, lines, _) in enumerate(rows)
-            if not lines and (is_section_line(grid, first) or r not in texts)]
+    return [r for r, (_, lines, _) in enumerate(rows) if r in sections or (not lines and r not in texts)]
 
 
 def as_merged(splits: list[Split], fences: list[int]) -> list[Split]:
     """A column mostly left blank: a lone block is a label merged over rows around it, and blocks of a line
     each are one label's lines (a pitch apart where rows of one line are a row's step) — unless one sits on
     a fence (the 合计 labels of two closing rows). New list."""
-    return [None if split is not None and not any(r in fences for r, _ in split)
+    fenced = set(fences)
+    return [None if split is not None and not any(r in fenced for r, _ in split)
             and (len(split) == 1 or all(len(b) == 1 for _, b in split)) else split for split in splits]
 
 
@@ -249,8 +250,9 @@ def centred_cells(grid: Grid, strip: Strip, rows: list[tuple[int, list[int], flo
     centres = [y for _, _, y in rows]
     # a section row prints its line across the table and nothing else: no column's text is cut for it, and
     # its line (placed in the first column) is no column's text
-    cut_for = [float("nan") if not lines and is_section_line(grid, first) else y for first, lines, y in rows]
-    section_lines = {first for first, lines, _ in rows if not lines and is_section_line(grid, first)}
+    sections = {r for r, (first, lines, _) in enumerate(rows) if not lines and is_section_line(grid, first)}
+    cut_for = [float("nan") if r in sections else y for r, y in enumerate(centres)]
+    section_lines = {rows[r][0] for r in sections}
     col = grid.code_col if grid.code_col is not None else grid.weight_col
     cells = figure_cells(grid, rows, col)
     strips = {c: column_strip(strip, grid, c) for c in range(len(grid.bounds) - 1) if c != col}
@@ -259,13 +261,13 @@ def centred_cells(grid: Grid, strip: Strip, rows: list[tuple[int, list[int], flo
     splits = {c: [split_centred(run, strips[c], cut_for, anchors) for run in runs] for c, runs in columns.items()}
     merging = {c for c, runs in columns.items()
                if covered_rows(strips[c], runs, centres) <= MERGING_SHARE * len(rows)}
-    fences = fence_rows(grid, rows, splits)
+    fences = fence_rows(grid, rows, sections, splits)
     splits.update({c: as_merged(splits[c], fences) for c in merging})
     extents = row_extents(strip, rows, splits)
     bounds = row_bounds(extents, len(rows), strip)
     facts = ([extents[r][0] for r in range(len(rows))], [strip.pages[first] for first, _, _ in rows])
+    code = grid.code_col
     for c, runs in columns.items():  # left to right: a column left of the 序号 nests in the one left of it
-        code = grid.code_col
         parent = [r for (r, k) in cells if k == c - 1] if code is not None and 0 < c < code else []
         placed = place_column(runs, splits[c], strips[c], bounds, (fences, parent), facts, c in merging)
         cells.update({(r, c): lines for r, lines in begin_with_parent(placed, sorted(parent), len(rows)).items()})

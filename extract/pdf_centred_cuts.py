@@ -131,7 +131,7 @@ def split_centred(run: list[int], strip: Strip, centres: list[float], anchors: d
     top, bottom = strip.tops[run[0]], strip.bottoms[run[-1]]
     rows = [r for r, y in enumerate(centres) if top - tol <= y <= bottom + tol]
     out = best_cuts(run, strip, [(r, centres[r], anchors.get(r)) for r in rows])
-    centred = sum(block_miss(strip, b, centres[r], anchors.get(r)) <= tol for r, b in out)
+    centred = sum(block_miss(strip, b[0], b[-1], centres[r], anchors.get(r)) <= tol for r, b in out)
     # one block off centre is forgiven in a long run (a line misjudged at a page break), none in two or one:
     # a merged cell over two rows cut in two has its second half off centre
     needed = len(out) - 1 if len(out) > 2 else len(out)
@@ -147,16 +147,21 @@ def one_cell(strip: Strip, run: list[int], blocks: list[tuple[int, list[int]]]) 
     enough to be taken for the cell's pitch)."""
     cuts = [(b[-1], c[0]) for (_, b), (_, c) in zip(blocks, blocks[1:], strict=False)]
     return (strip.gapped and bool(cuts) and any(len(b) > 1 for _, b in blocks)
-            and all(strip.pages[i] == strip.pages[j] and strip.tops[j] - strip.tops[i] <= CELL_GAP * (strip.cell_pitch or strip.pitch)
-                    for i, j in cuts))
+            and all(strip.pages[i] == strip.pages[j] and within_pitch(strip, i, j) for i, j in cuts))
 
 
-def block_miss(strip: Strip, block: list[int], centre: float, anchor: float | None) -> float:
-    """How far ``block`` is from sitting as a cell of its row: centred on the row's centre, or, for a row a
+def within_pitch(strip: Strip, i: int, j: int) -> bool:
+    """Lines ``i`` and ``j`` follow at a cell's own pitch: no padding between them, so no cell boundary."""
+    return strip.tops[j] - strip.tops[i] <= CELL_GAP * (strip.cell_pitch or strip.pitch)
+
+
+def block_miss(strip: Strip, first: int, last: int, centre: float, anchor: float | None) -> float:
+    """How far the block of lines ``first``..``last`` is from sitting as a cell of its row: centred on the
+    row's centre, or, for a row a
     page break cut (``anchor``: its 序号's top), beginning at the row's top — a browser sets the cells of a
     row it splits across pages from the top, not centred."""
-    miss = abs((strip.tops[block[0]] + strip.bottoms[block[-1]]) / 2 - centre)
-    return miss if anchor is None else min(miss, abs(strip.tops[block[0]] - anchor))
+    miss = abs((strip.tops[first] + strip.bottoms[last]) / 2 - centre)
+    return miss if anchor is None else min(miss, abs(strip.tops[first] - anchor))
 
 
 def cut_cost(strip: Strip, run: list[int], j: int) -> float:
@@ -166,8 +171,7 @@ def cut_cost(strip: Strip, run: list[int], j: int) -> float:
     tells them apart (where a page prints no padding every gap is a pitch and the cost is the same for all)."""
     if j >= len(run):
         return 0.0
-    gap = strip.tops[run[j]] - strip.tops[run[j - 1]]
-    return IN_CELL_CUT * strip.pitch if gap <= CELL_GAP * (strip.cell_pitch or strip.pitch) else 0.0
+    return IN_CELL_CUT * strip.pitch if within_pitch(strip, run[j - 1], run[j]) else 0.0
 
 
 def best_cuts(run: list[int], strip: Strip, rows: list[tuple[int, float, float | None]]
@@ -193,7 +197,7 @@ def best_cuts(run: list[int], strip: Strip, rows: list[tuple[int, float, float |
             for j in range(k + 1, n + 1):
                 if strip.bottoms[run[j - 1]] > limit and j > k + 1:
                     break
-                total = cost + block_miss(strip, run[k:j], y, anchor) + cut_cost(strip, run, j)
+                total = cost + block_miss(strip, run[k], run[j - 1], y, anchor) + cut_cost(strip, run, j)
                 if j not in new or total < new[j][0]:
                     new[j] = (total, (chain, (r, k, j)))
         states = dict(sorted(new.items(), key=lambda item: item[1][0])[:BEAM])  # bounded on a hostile run

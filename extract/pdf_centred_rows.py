@@ -119,9 +119,14 @@ def sitting_rows(strip: Strip, runs: dict[int, list[list[int]]], wide: int | Non
     centres = [y for _, _, y in trial]
     anchors = page_end_rows(strip, [first for first, _, _ in trial])
     index = {first: r for r, (first, _, _) in enumerate(trial)}
+    tol = CENTRE_TOL * strip.pitch
+    asked = [y for _, _, y in candidates]
+    near = {c: [run for run in col_runs  # a run can give a row a block only if it reaches the row's centre
+                if any(strip.tops[run[0]] - tol <= y <= strip.bottoms[run[-1]] + tol for y in asked)]
+            for c, col_runs in runs.items()}
     blocks = {c: [b for run in col_runs  # whether text sits on a row, not whether a cell is merged
                   for b in split_centred(run, strip, centres, anchors, merged=c != wide) or []]
-              for c, col_runs in runs.items()}
+              for c, col_runs in near.items()}
     own = {r for r, _ in blocks.get(wide, [])}
     lone = {(r, lines[0]) for c, col_blocks in blocks.items() if c != wide for r, lines in col_blocks
             if len(lines) == 1}
