@@ -222,6 +222,7 @@ def find_table(lines: list[Line], marginal: Callable[[str], bool]) -> Found | No
     if centred:  # a label centred in its column says nothing of where the column begins, nor does a
         left = float("-inf")  # centred cell line (能工作 under 职 under 项目): prose is told by size and width
     body: list[Line] = []
+    inner = float("inf")  # the body's leftmost glyph so far (kept as it grows: linear on a long body)
     used = {id(ln) for ln in headers[0]}
     i = end
     while i < len(lines):
@@ -237,9 +238,10 @@ def find_table(lines: list[Line], marginal: Callable[[str], bool]) -> Found | No
         if marginal(line.text) and at_page_edge(lines, i, marginal) and not in_flow(lines, i):
             i += 1
             continue
-        if is_prose(line, body_size(body, size), left, width, min((ln.x0 for ln in body), default=float("inf"))):
+        if is_prose(line, body_size(body, size), left, width, inner):
             break
         body.append(line)
+        inner = min(inner, line.x0)
         used.add(id(line))
         i += 1
     return Found(headers, body, used, lines, centred) if body else None
