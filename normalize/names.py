@@ -235,8 +235,9 @@ def cells_to_vocabulary(cells: Iterable[str | None], compounds: bool = True) -> 
     several rows) and stays out, unless the notice prints it as a word among separated words
     (机关支部 beside 党建科): then it is a word, even when its parts (机关, 支部) are printed alone elsewhere —
     for units only (``compounds``): a person's name is never two other people's names run together, however
-    often a narrow column prints them so (陈建新李昀 on ten rows of a browser print), nor, when longer than a
-    usual entry, whole names with a name broken by a wrap at an end (苏颖慧黄华, 明陈建新: :func:`_wrapped_run`).
+    often a narrow column prints them so (陈建新李昀 on ten rows of a browser print). No entry, of people or units,
+    is longer than a usual entry and whole entries with one broken by a wrap at an end (苏颖慧黄华, 明陈建新;
+    办公室资: :func:`_wrapped_run`).
     """
     cells = list(cells)
     per_cell = [split_names(cell) for cell in cells]
@@ -251,8 +252,9 @@ def cells_to_vocabulary(cells: Iterable[str | None], compounds: bool = True) -> 
     alone = {cell[0] for cell in per_cell if len(cell) == 1}
     candidates = {t for t in seen_in if MIN_ENTRY_CHARS <= len(t) <= cap
                   and (seen_in[t] >= 2 or t in words or (t in alone and len(t) <= usual))}
-    if not compounds:  # names run together and broken inside a name by a wrap, longer than a usual name
-        heads, tails = _broken_ends({t for t in candidates if len(t) <= usual})
-        candidates -= {t for t in candidates if len(t) > usual and _wrapped_run(t, candidates, heads, tails)}
+    # entries run together and broken inside an entry by a wrap, longer than a usual entry (苏颖慧黄华; 办公室资 of
+    # a 4-wide 责任单位 column): never an entry, of people or units — a word of units is whole entries (机关支部)
+    heads, tails = _broken_ends({t for t in candidates if len(t) <= usual})
+    candidates -= {t for t in candidates if len(t) > usual and _wrapped_run(t, candidates, heads, tails)}
     return frozenset(t for t in candidates if not _made_of(t, candidates)
                      or (compounds and t in words and _printed_as_word(t, candidates, seen_in)))

@@ -169,3 +169,14 @@ def test_radical_code_points_are_read_as_the_ideographs_they_stand_for() -> None
     fixed, [issue] = raw_to_ideographs(raw)
     assert [p.text for p in fixed.paragraphs] == ["行政能力目标", "正文"] and raw.paragraphs[0].text == "⾏政能⼒⽬标"
     assert (issue.kind, issue.severity) == ("radical_chars", "info") and issue.message.startswith("3 characters")
+
+
+def test_units_run_together_and_broken_by_a_wrap_are_the_units() -> None:
+    # a 责任单位 column four characters wide prints 办公室资 / 本科考核 / 科监督科 on every row of a merged cell; the
+    # pieces repeat, so they were taken for units. A run of whole units with a unit broken at an end is none —
+    # while a word made of whole units (机关支部 beside 党建科) stays a word
+    cells = (["办公室资\n本科考核\n科监督科"] * 3 + ["办公室", "资本科", "考核科", "监督科"] * 3
+             + ["机关支部 党建科", "机关", "支部"])  # most rows print one unit: three characters is usual
+    units = cells_to_vocabulary(cells)
+    assert {"办公室资", "科监督科"}.isdisjoint(units) and "机关支部" in units  # (本科考核 holds no whole unit: kept)
+    assert split_names("办公室资本科考核科监督科", units) == ["办公室", "资本科", "考核科", "监督科"]
