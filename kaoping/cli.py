@@ -265,7 +265,24 @@ def _subject(args: argparse.Namespace | None, exc: KaopingError) -> str:
 
 def run() -> None:
     """The console script and ``python -m kaoping``: the process is kaoping's own."""
-    sys.exit(main(own_process=True))
+    exit_without_teardown(main(own_process=True))
+
+
+def exit_without_teardown(code: int) -> None:
+    """End kaoping's own process without the interpreter's teardown: exit handlers run, logs and the standard
+    streams are flushed, then ``os._exit``. Tearing down frees every object and module one by one — CPU
+    0.03-0.04 s after a 13-page PDF, 0.12 s after an ingest of 50 notices (this machine, 2026-12-01), work whose
+    result nobody sees. Every file kaoping writes is closed (and renamed into place) before a command returns."""
+    import atexit
+    import contextlib
+    import os
+
+    atexit._run_exitfuncs()  # multiprocessing reaps its workers, weakref finalizers remove temporary folders
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a reader that closed the pipe: nothing left to say
+            stream.flush()
+    os._exit(code)
 
 
 def main(argv: Sequence[str] | None = None, *, own_process: bool = False) -> int:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -77,6 +78,32 @@ def test_python_dash_m_runs(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert "61 indicators" in proc.stdout
 
+
+
+QUICK_EXIT_RUN = """
+import atexit, sys
+from kaoping.cli import run
+atexit.register(lambda: sys.stderr.write("exit handlers ran\\n"))
+sys.argv = ["kaoping", *sys.argv[1:]]
+run()
+"""
+
+
+def test_console_script_exits_without_teardown_but_flushes_and_keeps_the_code(tmp_path: Path) -> None:
+    """``run`` ends with os._exit (cli.exit_without_teardown): the piped stdout must still arrive whole, exit
+    handlers still run, and the exit code is the command's (0 for schema, 2 for a usage error)."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # a pipe's stdout is block-buffered
+    proc = subprocess.run([sys.executable, "-c", QUICK_EXIT_RUN, "schema"], capture_output=True, text=True,
+                          check=False, env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert "Indicator" in json.loads(proc.stdout)["$defs"]
+    assert proc.stdout.endswith("}\n")  # print's last write (its newline) stays buffered until the flush
+    assert proc.stderr == "exit handlers ran\n"
+    proc = subprocess.run([sys.executable, "-c", QUICK_EXIT_RUN, "extract", str(SAMPLE)], capture_output=True,
+                          text=True, check=False, env=env)
+    assert proc.returncode == 2
+    assert proc.stderr == ("kaoping: error: the following arguments are required: -o/--out\n"
+                           "exit handlers ran\n")
 
 OWN_PROCESS_RUN = """
 import sys
