@@ -35,6 +35,7 @@ REGISTRY: dict[Format, str] = {
     "xlsx": "kaoping.extract.sheet:sheet_to_raw",
     "xls": "kaoping.extract.sheet:sheet_to_raw",
     "ods": "kaoping.extract.sheet:sheet_to_raw",
+    "csv": "kaoping.extract.delimited:delimited_to_raw",
     "image": "kaoping.extract.image:image_to_raw",
 }
 
@@ -43,7 +44,7 @@ REGISTRY: dict[Format, str] = {
 SUFFIX_HINTS: dict[str, Format] = {
     ".txt": "text", ".text": "text", ".docx": "docx", ".pdf": "pdf", ".doc": "doc", ".rtf": "rtf",
     ".odt": "odt", ".wps": "wps", ".htm": "html", ".html": "html", ".shtml": "html", ".xlsx": "xlsx",
-    ".xlsm": "xlsx", ".xls": "xls", ".ods": "ods", ".png": "image", ".jpg": "image", ".jpeg": "image",
+    ".xlsm": "xlsx", ".xls": "xls", ".ods": "ods", ".csv": "csv", ".tsv": "csv", ".png": "image", ".jpg": "image", ".jpeg": "image",
     ".tif": "image", ".tiff": "image", ".bmp": "image",
 }
 
@@ -135,7 +136,9 @@ def sniff_format(data: bytes) -> Format:
     if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")) and utf16_byte_order(data) is None:
         raise InputError("unknown format: binary data that is not a notice kaoping reads "
                          "(PDF, Word, OpenDocument, web page, Excel, image or text)")
-    return "text"
+    from kaoping.extract.delimited import is_delimited
+
+    return "csv" if is_delimited(data) else "text"
 
 
 def get_extractor(fmt: Format) -> Extractor:

@@ -132,6 +132,29 @@ def column_roles(cells: list[Cell], header_rows: range, n_cols: int) -> list[str
     return roles
 
 
+# --- sheets that lost their merges ---------------------------------------------------------
+
+
+def fill_header_blanks(cells: list[Cell], header: range, n_cols: int) -> list[Cell]:
+    """A header that lost its merges (a CSV export, a sheet typed without merging) leaves a merged label's
+    other slots blank: in the first header row a blank belongs to the label on its left (目标内容 over
+    序号..二级指标), in a later one to the label above it (权重 over both header rows). Spelled out as
+    repeated labels, the flat-sheet rules below merge them back. A header with any real merge is left."""
+    if any(c.merged for c in cells if c.row in header):
+        return cells
+    at = {(c.row, c.col): c for c in cells if c.row in header and c.key}
+    filled: list[Cell] = []
+    for r in header:
+        for k in range(n_cols):
+            if (r, k) in at:
+                continue
+            source = at.get((r - 1, k)) if r > header.start else at.get((r, k - 1))
+            if source is not None:
+                at[(r, k)] = Cell(r, k, 1, 1, source.text)
+                filled.append(at[(r, k)])
+    return [*cells, *filled]
+
+
 # --- flat sheets ---------------------------------------------------------------------------
 
 
@@ -193,7 +216,7 @@ def has_real_vertical_merge(cells: list[Cell], col: int, body: range) -> bool:
 
 def unflatten(cells: list[Cell], header: range, n_rows: int, n_cols: int) -> list[Cell]:
     """Rebuild the merges a flat sheet spelled out as repeated text (rules in the module docstring)."""
-    cells = merge_across(cells, header, [True] * n_cols)
+    cells = merge_across(fill_header_blanks(cells, header, n_cols), header, [True] * n_cols)
     cells = merge_down(cells, header, list(range(n_cols)), set())
     roles = column_roles(cells, header, n_cols)
     body = range(header.stop, n_rows)
@@ -219,11 +242,14 @@ def fill_grid(cells: list[Cell], n_rows: int, n_cols: int) -> list[Cell]:
     return sorted([*cells, *blanks], key=lambda c: (c.row, c.col))
 
 
-def sheet_to_parts(cells: list[Cell], n_rows: int, n_cols: int) -> tuple[list[RawParagraph], RawTable | None]:
-    """Paragraphs above the table and the table itself (rows re-numbered from its first header row)."""
+def sheet_to_parts(cells: list[Cell], n_rows: int, n_cols: int,
+                   lines: list[int] | None = None) -> tuple[list[RawParagraph], RawTable | None]:
+    """Paragraphs above the table and the table itself (rows re-numbered from its first header row).
+    ``lines``: the file line each sheet row starts on, for a sheet read from text (provenance)."""
     found = find_table_start(cells, n_rows)
     start, body = found if found else (structural_start(cells, n_rows), None)
-    paragraphs = [RawParagraph(index=i, text=c.text.strip()) for i, c in enumerate(
+    line_of = lines.__getitem__ if lines else lambda _row: None
+    paragraphs = [RawParagraph(index=i, text=c.text.strip(), line=line_of(c.row)) for i, c in enumerate(
         c for c in sorted(cells, key=lambda c: (c.row, c.col)) if c.row < start and c.text.strip())]
     table_cells = [Cell(c.row - start, c.col, min(c.rowspan, n_rows - c.row), c.colspan, c.text, c.merged)
                    for c in cells if c.row >= start]
@@ -235,7 +261,8 @@ def sheet_to_parts(cells: list[Cell], n_rows: int, n_cols: int) -> tuple[list[Ra
         table_cells = unflatten(table_cells, range(0, body - start), n, width)
     table_cells = fill_grid(table_cells, n, width)
     table = RawTable(
-        index=0, n_cols=width, rows=[RawRow(index=r) for r in range(n)], paragraphs_before=len(paragraphs),
+        index=0, n_cols=width, rows=[RawRow(index=r, line=line_of(start + r)) for r in range(n)],
+        paragraphs_before=len(paragraphs),
         cells=[RawCell(row=c.row, col=c.col, rowspan=c.rowspan, colspan=c.colspan, text=c.text) for c in table_cells],
     )
     return paragraphs, table

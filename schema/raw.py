@@ -12,7 +12,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 #: the kind of file a notice arrived as (the original file, not an intermediate conversion)
-Format = Literal["text", "docx", "pdf", "doc", "rtf", "odt", "wps", "html", "xlsx", "xls", "ods", "image"]
+Format = Literal["text", "docx", "pdf", "doc", "rtf", "odt", "wps", "html", "xlsx", "xls", "ods", "csv", "image"]
 BBox = tuple[float, float, float, float]
 
 

@@ -22,7 +22,7 @@ from pydantic import BaseModel
 
 #: lower wins: the more structured source gives the rows (unlisted formats rank after these, by name)
 FORMAT_RANK: dict[str, int] = {"docx": 0, "doc": 1, "odt": 1, "wps": 1, "rtf": 1, "xlsx": 2, "xls": 2, "ods": 2,
-                               "html": 3, "pdf": 4, "text": 5, "image": 6}
+                               "html": 3, "csv": 4, "pdf": 5, "text": 6, "image": 7}
 
 
 class IngestedSource(BaseModel):
