@@ -228,3 +228,17 @@ def test_oversized_sheet_is_skipped_with_a_warning(monkeypatch: pytest.MonkeyPat
     data = xlsx_bytes([["x"]] * 5)
     with pytest.raises(InputError, match="no sheet with any text"):
         sheet_to_raw(data, info(data))
+
+
+def test_sheet_without_merges_and_blank_covered_slots_is_the_merged_sheet(tmp_path) -> None:
+    """A sheet typed (or a CSV re-saved) without merging: each merged value in its first slot only, the rest
+    blank, header labels included (项目 over two columns and two rows). Same records as the merged sheet."""
+    from fixtures.make_delimited import sheet_records
+
+    rows = sheet_records(OFFICE / "notice_2022_merged.xlsx")
+    numbers = [[float(v) if v.replace(".", "", 1).isdigit() else (v or None) for v in r] for r in rows]
+    path = tmp_path / "blank.xlsx"
+    path.write_bytes(xlsx_bytes(numbers))
+    doc = document(path)
+    assert golden_misses(doc) == []
+    assert_accounted(doc)
