@@ -102,7 +102,7 @@ def deskew(gray: Any) -> tuple[Any, float]:
     horiz, _ = rule_masks(ink)
     angle = skew_from_rules(horiz)
     if angle is None:
-        angle = -skew_from_text(ink)  # the profile is sharpest when rotated by minus the skew
+        angle = skew_from_text(ink)  # the rotation at which the rows line up is the one that levels the page
     if abs(angle) < 0.05 or abs(angle) > MAX_SKEW:  # below 0.05° a rotation only blurs
         return gray, 0.0
     h, w = gray.shape

@@ -39,6 +39,29 @@ def test_deskew_finds_the_tilt_of_the_rules() -> None:
     assert none == 0.0
 
 
+def drawn_text(angle: float):
+    """A white page of ten text lines without any rule (glyph-sized blocks 20 px apart, 60 px leading, ragged
+    right ends), rotated by ``angle`` degrees as ``drawn_table`` is."""
+    page = np.full((1100, 1600), 255, np.uint8)
+    for k in range(10):
+        y = 200 + 60 * k
+        for x in range(120, 1500 - 90 * (k % 4), 26):
+            page[y:y + 22, x:x + 20] = 0
+    m = cv2.getRotationMatrix2D((800, 550), angle, 1.0)
+    return cv2.warpAffine(page, m, (1600, 1100), borderValue=255)
+
+
+@pytest.mark.parametrize("angle", [1.2, -0.6])
+def test_deskew_levels_a_page_without_rules(angle: float) -> None:
+    """No rule to measure: the rows of text are lined up, and the page turned back by its tilt (a sign error
+    here once doubled the tilt of every borderless scan: its table read as one row)."""
+    from kaoping.extract.ocr_rules import binarise, deskew, skew_from_text
+
+    level, removed = deskew(drawn_text(angle))
+    assert removed == pytest.approx(-angle, abs=0.15)
+    assert skew_from_text(binarise(level)) == pytest.approx(0.0, abs=0.15)
+
+
 def test_missing_rules_become_spans() -> None:
     from kaoping.extract.ocr_rules import deskew, page_to_tables
 
