@@ -97,12 +97,15 @@ def page_ems(lines: list[tuple[list[float], list[str], float]]) -> list[float]:
     """Each line's em (lines as centres, texts, box height): its own pitch; for a line too short to have one
     (题整改。, 12月底前, 1.) the median pitch of the page's lines of about its height — the box height itself
     says little: a short cell line taken at EM_PER_HEIGHT × its box came out 17-24 % larger than the lines
-    around it and ended a borderless table as 'prose in another size'. EM_PER_HEIGHT × height only when no
-    line of that height has a pitch."""
+    around it and ended a borderless table as 'prose in another size'. A line without a wide glyph (序号 1,
+    a weight) takes the page's median pitch. EM_PER_HEIGHT × height only when no line of that height has one."""
     pitched = [(height, em) for centres, texts, height in lines if (em := pitch_em(centres, texts, height))]
+    page_em = sorted(e for _, e in pitched)[len(pitched) // 2] if pitched else None
     ems = []
     for centres, texts, height in lines:
         em = pitch_em(centres, texts, height)
+        if em is None and page_em is not None and not any(is_wide(t) for t in texts):
+            em = page_em  # digits alone (a 序号 1, a weight): the box hugs their ink, half an ideograph's height
         if em is None:
             alike = sorted(e for h, e in pitched if abs(h - height) <= SAME_SIZE * height)
             em = alike[len(alike) // 2] if alike else EM_PER_HEIGHT * height

@@ -168,15 +168,16 @@ def test_glyph_spacing_reads_the_white_between_names() -> None:
 def test_a_short_line_takes_the_em_of_the_lines_of_its_height() -> None:
     """A line too short for a pitch (fewer than three ideograph pairs) gets the median pitch of the page's lines
     whose boxes are about as high — not a fixed share of its own box, which the detector pads unevenly — and a
-    line of another height (a title) keeps its own."""
+    line of another height (a title) keeps its own; digits alone take the page's median pitch."""
     from kaoping.extract.ocr_engine import EM_PER_HEIGHT, page_ems
 
     def line(text: str, pitch: float, height: float) -> tuple[list[float], list[str], float]:
         return [10.0 + pitch * i for i in range(len(text))], list(text), height
 
     lines = [line("编制部门预算草案", 28.0, 30.0), line("按月通报各单位", 27.0, 33.0), line("题整改。", 25.0, 34.0),
-             line("12月底前", 20.0, 29.0), line("附件", 50.0, 60.0)]
-    assert page_ems(lines) == [28.0, 27.0, 28.0, 28.0, EM_PER_HEIGHT * 60.0]
+             line("12月底前", 20.0, 29.0), line("附件", 50.0, 60.0), line("1", 0.0, 13.0), line("4.5", 9.0, 14.0)]
+    # digits alone (a 序号, a weight) hug their ink in a box half as high: the page's median pitch
+    assert page_ems(lines) == [28.0, 27.0, 28.0, 28.0, EM_PER_HEIGHT * 60.0, 28.0, 28.0]
 
 
 def test_year_brackets_are_repaired() -> None:
