@@ -81,34 +81,31 @@ def glyph_width(text: str, em: float) -> float:
 
 
 def pitch_em(centres: list[float], texts: list[str], height: float) -> float | None:
-    """The line's em from its glyphs: the median pitch of neighbouring ideographs (one character box is
-    loose, the pitch over a line is not); None when the line has fewer than three such pairs."""
+    """The line's em from its glyphs: the lower-third pitch of neighbouring ideographs (one character box is
+    loose, the pitch over a line is not; a pair with a printed space between is wider, and a line of short
+    names is half such pairs: 彬 李维芳 林 has pitches 28, 28, 37, 37 px and its em is 28, not the median's
+    37); None when the line has fewer than three such pairs."""
     pitches = sorted(b - a for a, b, ta, tb in zip(centres, centres[1:], texts, texts[1:], strict=False)
                      if is_ideograph(ta) and is_ideograph(tb) and b - a < 1.5 * height)
-    return pitches[len(pitches) // 2] if len(pitches) >= 3 else None
+    return pitches[len(pitches) // 3] if len(pitches) >= 3 else None
 
 
-#: line boxes within this share of each other's height hold text of one size: the detector's box around one
-#: size varies ±15 % line to line (26-34 px around a 28-px em on a 200 dpi scan), with the glyphs it holds
-SAME_SIZE = 0.3
-
-
-def page_ems(lines: list[tuple[list[float], list[str], float]]) -> list[float]:
-    """Each line's em (lines as centres, texts, box height): its own pitch; for a line too short to have one
-    (题整改。, 12月底前, 1.) the median pitch of the page's lines of about its height — the box height itself
-    says little: a short cell line taken at EM_PER_HEIGHT × its box came out 17-24 % larger than the lines
-    around it and ended a borderless table as 'prose in another size'. A line without a wide glyph (序号 1,
-    a weight) takes the page's median pitch. EM_PER_HEIGHT × height only when no line of that height has one."""
-    pitched = [(height, em) for centres, texts, height in lines if (em := pitch_em(centres, texts, height))]
-    page_em = sorted(e for _, e in pitched)[len(pitched) // 2] if pitched else None
+def page_ems(lines: list[tuple[list[float], list[str], float, float]]) -> list[float]:
+    """Each line's em (lines as centres, texts, top, bottom): its own pitch, or for a line too short to have
+    one (题整改。, 12月底前, 1., a lone 一 split off its header label) the pitch of the nearest line above or
+    below that has one: text next to text is set in its size. Its own box says little — the detector pads it
+    unevenly (a flat 一, digits hugging their ink): taken as EM_PER_HEIGHT × the box, such cell lines came out
+    17-24 % larger or half as large as the lines around them, and ended a borderless table as 'prose in
+    another size'. EM_PER_HEIGHT × the box height only on a page where no line has a pitch."""
+    pitched = [((top + bottom) / 2, em) for centres, texts, top, bottom in lines
+               if (em := pitch_em(centres, texts, bottom - top))]
     ems = []
-    for centres, texts, height in lines:
-        em = pitch_em(centres, texts, height)
-        if em is None and page_em is not None and not any(is_wide(t) for t in texts):
-            em = page_em  # digits alone (a 序号 1, a weight): the box hugs their ink, half an ideograph's height
+    for centres, texts, top, bottom in lines:
+        em = pitch_em(centres, texts, bottom - top)
         if em is None:
-            alike = sorted(e for h, e in pitched if abs(h - height) <= SAME_SIZE * height)
-            em = alike[len(alike) // 2] if alike else EM_PER_HEIGHT * height
+            middle = (top + bottom) / 2
+            nearest = min(pitched, key=lambda p: abs(p[0] - middle), default=None)
+            em = nearest[1] if nearest is not None else EM_PER_HEIGHT * (bottom - top)
         ems.append(em)
     return ems
 
@@ -136,7 +133,7 @@ def line_to_glyphs(chars: list[str], centres: list[float], scores: list[float], 
     they keep half an em apart (the PDF reader reads a gap over 0.3 em as a space). ``em``: the line's em
     (:func:`page_ems`), else from this line alone."""
     if em is None:
-        em = page_ems([(centres, chars, bottom - top)])[0]
+        em = page_ems([(centres, chars, top, bottom)])[0]
     edges = [[c - glyph_width(ch, em) / 2, c + glyph_width(ch, em) / 2] for ch, c in zip(chars, centres, strict=True)]
     for i in range(len(chars) - 1):
         a, b = edges[i], edges[i + 1]
@@ -153,7 +150,7 @@ def result_to_glyphs(result: list | None, ink: Any) -> list[Glyph]:
     """The engine's lines (box, text, score, char boxes, chars, char scores) -> one glyph per character.
     ``ink`` is the binarised page (ink > 0), to see the white between two glyphs."""
     lines = [result_line(line) for line in result or []]
-    ems = page_ems([(centres, chars, bottom - top) for chars, centres, _, top, bottom in lines])
+    ems = page_ems([(centres, chars, top, bottom) for chars, centres, _, top, bottom in lines])
     glyphs: list[Glyph] = []
     for (chars, centres, scores, top, bottom), em in zip(lines, ems, strict=True):
         ink_columns = ink[max(0, int(top)):int(bottom) + 1, :].max(axis=0) > 0

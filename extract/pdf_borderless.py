@@ -56,7 +56,12 @@ IN_FLOW = 2.0  # font sizes, top to top: a line this near its neighbour is in th
 CANDIDATE_ROWS = 8  # a ruled table this long and ... (a metadata table of a web page or a cover
 CANDIDATE_COLS = 4  # ... this wide may be the 考评表 without a known header word; has 3-5 rows)
 COPY_TOL = 1.0  # points: a repeated header's glyph sits where the first header's did, shifted down
-PROSE_SIZE = 0.15  # a line whose font size differs more than this from the table's is not in it
+PROSE_SIZE = 0.15  # a line whose font size differs more than this from the table's is not in it ...
+PROSE_MIN_GLYPHS = 3  # ... when it has at least this many glyphs: a scan's size of one or two (a lone 一 of a
+#                       repeated header's 一级指标, a 序号 1) is its detector box's, off by 20-50 %, and prose
+#                       after a table is never one or two characters (page numbers are marginal lines) ...
+PROSE_MAX_RUNS = 2  # ... and at most this many runs: text in three runs apart is cells of a row, whatever its
+#                     size (a scan's line over narrow cells, 分） 芳 林鹏 科 监督科, measures 17 % large)
 MIN_BODY_LINES = 3  # body lines from which the table's own size is taken (before: the header's): the median of
 #                     three already outvotes one odd line (a scan's tall box around brackets)
 SIZE_SAMPLE = 50  # ... of at most its first this many lines: the size is settled by then, and the check stays
@@ -156,13 +161,14 @@ def repeated_header(lines: list[Line], i: int, first: list[Line]) -> int | None:
 
 
 def is_prose(line: Line, size: float, left: float, width: float, inner: float = float("-inf")) -> bool:
-    """A line in another size, or left of the table (``left``), or with a run wider than PROSE_WIDTH of the
-    table beginning at the table's left edge (a paragraph under it; ``inner``: the body's leftmost glyph so
-    far) — a wide run beginning further in is a cell spanning the text columns (a landscape print's
-    行政能力 rows: 0.71 of the table)."""
+    """A line in another size (three glyphs or more in at most two runs), or left of the table (``left``), or
+    with a run wider than PROSE_WIDTH of the table beginning at the table's left edge (a paragraph under it;
+    ``inner``: the body's leftmost glyph so far) — a wide run beginning further in is a cell spanning the
+    text columns (a landscape print's 行政能力 rows: 0.71 of the table)."""
     widest = max(line.runs, key=lambda r: r.x1 - r.x0, default=None)
     wide = widest is not None and widest.x1 - widest.x0 > PROSE_WIDTH * width
-    return (abs(line.size - size) > PROSE_SIZE * size or line.x0 < left - line.size
+    sized = sum(1 for ch in line.chars if ch[0].strip()) >= PROSE_MIN_GLYPHS and len(line.runs) <= PROSE_MAX_RUNS
+    return ((sized and abs(line.size - size) > PROSE_SIZE * size) or line.x0 < left - line.size
             or (wide and widest.x0 < inner + PROSE_INDENT * line.size))
 
 

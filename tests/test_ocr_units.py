@@ -165,19 +165,20 @@ def test_glyph_spacing_reads_the_white_between_names() -> None:
     assert line_to_text([(g.text, g.x0, g.x1, g.top, g.bottom, g.size) for g in glyphs]) == "工作，加快"
 
 
-def test_a_short_line_takes_the_em_of_the_lines_of_its_height() -> None:
-    """A line too short for a pitch (fewer than three ideograph pairs) gets the median pitch of the page's lines
-    whose boxes are about as high — not a fixed share of its own box, which the detector pads unevenly — and a
-    line of another height (a title) keeps its own; digits alone take the page's median pitch."""
+def test_a_short_line_takes_the_em_of_the_nearest_line_with_a_pitch() -> None:
+    """A line too short for a pitch (fewer than three ideograph pairs: 题整改。, 12月底前, a lone 一 or 1) gets the
+    pitch of the nearest line above or below that has one — not a share of its own box, which the detector
+    pads unevenly; a pitch is the lower third of a line's pairs (the wider pairs have a space between)."""
     from kaoping.extract.ocr_engine import EM_PER_HEIGHT, page_ems
 
-    def line(text: str, pitch: float, height: float) -> tuple[list[float], list[str], float]:
-        return [10.0 + pitch * i for i in range(len(text))], list(text), height
+    def line(text: str, pitch: float, top: float, height: float = 30.0) -> tuple[list[float], list[str], float, float]:
+        return [10.0 + pitch * i for i in range(len(text))], list(text), top, top + height
 
-    lines = [line("编制部门预算草案", 28.0, 30.0), line("按月通报各单位", 27.0, 33.0), line("题整改。", 25.0, 34.0),
-             line("12月底前", 20.0, 29.0), line("附件", 50.0, 60.0), line("1", 0.0, 13.0), line("4.5", 9.0, 14.0)]
-    # digits alone (a 序号, a weight) hug their ink in a box half as high: the page's median pitch
-    assert page_ems(lines) == [28.0, 27.0, 28.0, 28.0, EM_PER_HEIGHT * 60.0, 28.0, 28.0]
+    names = ([10.0, 38.0, 75.0, 103.0, 140.0, 177.0], list("彬李维芳林鹏"), 300.0, 330.0)  # pitches 28 37 28 37 37
+    lines = [line("附件附件附件", 50.0, 0.0, 60.0), line("编制部门预算草案", 28.0, 200.0), line("题整改。", 40.0, 240.0, 34.0),
+             line("1", 0.0, 262.0, 13.0), names, line("一", 0.0, 420.0, 8.0)]
+    assert page_ems(lines) == [50.0, 28.0, 28.0, 28.0, 28.0, 28.0]
+    assert page_ems([line("附件", 50.0, 0.0, 60.0)]) == [EM_PER_HEIGHT * 60.0]  # no line with a pitch
 
 
 def test_year_brackets_are_repaired() -> None:

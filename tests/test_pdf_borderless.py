@@ -166,3 +166,28 @@ def test_sample_as_borderless_pdf_accounting_holds(three_line_pdfs: list[Path], 
     assert acc.rows_seen == (acc.indicators + acc.header_rows + acc.total_rows + acc.continuation_rows
                              + acc.blank_rows + acc.unparsed_rows)
     assert acc.header_rows >= 2 * 7  # the two header rows, repeated on every page of the table
+
+
+def _line(pieces: list[tuple[float, str]], size: float, top: float = 500.0):
+    """A printed line: each piece (x, text) set solid from x in ``size``-point glyphs."""
+    from kaoping.extract.pdf_lines import Line
+
+    chars = [(ch, x + k * size, x + (k + 1) * size, top, top + size, size) for x, text in pieces
+             for k, ch in enumerate(text)]
+    return Line(1, chars)
+
+
+def test_prose_by_size_needs_a_few_glyphs_in_a_run_or_two() -> None:
+    """Under a 10-pt table: a 12-pt sentence is prose; a lone 一 or 1 measured large (a scan's box) and a line
+    of three cells apart measured 17 % large (a scan's line over narrow cells) are the table's."""
+    from kaoping.extract.pdf_borderless import is_prose
+
+    def prose(line) -> bool:
+        return is_prose(line, 10.0, 40.0, 700.0, inner=40.0)
+
+    assert prose(_line([(100.0, "泉州市国资委办公室")], 12.0))
+    assert prose(_line([(100.0, "泉州市国资委"), (400.0, "2022年8月3日")], 12.0))
+    assert not prose(_line([(300.0, "一")], 14.0))
+    assert not prose(_line([(45.0, "12")], 5.0))
+    assert not prose(_line([(100.0, "分）"), (300.0, "芳 林鹏"), (500.0, "科 监督科")], 11.7))
+    assert not prose(_line([(100.0, "泉州市国资委办公室")], 10.5))
