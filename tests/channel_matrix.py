@@ -4,9 +4,11 @@
 
 For the sample and each shape of ``tests/fixtures/shapes`` (their .docx and hand-checked .expected.json) it
 makes, under OUT_DIR/in: the .docx itself; LibreOffice's .doc, .html and PDF of it; Calc's .xlsx/.xls/.ods of
-that .html; a 200-dpi scan of LibreOffice's PDF; the plain page of ``make_web.borderless_page`` ruled (1 px)
-and without borders, printed by Chromium in A4 portrait and landscape; and the ruled portrait print scanned at
-150 and 200 dpi (``make_scans.degrade``: tilt, noise, blur, JPEG). Each file is read with the ``kaoping``
+that .html and the .csv of that .xlsx; LibreOffice's PDF of the .docx with every border removed; a 200-dpi
+scan of LibreOffice's PDF; the plain page of ``make_web.borderless_page`` ruled (1 px) and without borders,
+printed by Chromium in A4 portrait and landscape; the ruled portrait print scanned at 150 and 200 dpi
+(``make_scans.degrade``: tilt, noise, blur, JPEG); the two borderless prints (LibreOffice's, Chromium's
+portrait) scanned at 200 dpi. Each file is read with the ``kaoping``
 command into OUT_DIR/out/FILE and scored against the truth **in order** (record k against record k: office7's
 codes restart per group, so a scorer matching by code cannot be used), on every field of the truth, values
 compared as the shared scorer compares them (NFKC, no whitespace). Prints one line per file: records expected,
@@ -49,6 +51,21 @@ def soffice(src: Path, target: str, out_dir: Path, infilter: str | None = None) 
     return out_dir / f"{src.stem}.{target}"
 
 
+def without_rules(docx: Path, work: Path) -> Path:
+    """The .docx with every table border removed (make_pdf.set_rules): LibreOffice then prints it borderless,
+    cells set from their tops."""
+    from docx import Document
+    from fixtures.make_pdf import set_rules
+
+    doc = Document(str(docx))
+    for table in doc.tables:
+        set_rules(table, False)
+    (work / "norules").mkdir(exist_ok=True)
+    path = work / "norules" / docx.name
+    doc.save(str(path))
+    return path
+
+
 def scan(pdf: Path, dest: Path, dpi: int) -> Path:
     """The PDF's pages rasterised at ``dpi`` and degraded as a scanner does, as an image-only PDF."""
     import pypdfium2 as pdfium
@@ -72,6 +89,9 @@ def make(name: str, base: Path, inbox: Path, ocr: bool) -> list[Path]:
     for target in ("xlsx", "xls", "ods"):
         made.append(Path(shutil.copy(soffice(work / f"{name}.html", target, work, "HTML (StarCalc)"),
                                      inbox / f"{name}.calc.{target}")))
+    made.append(Path(shutil.copy(soffice(work / f"{name}.xlsx", "csv", work), inbox / f"{name}.calc.csv")))
+    bare = without_rules(docx, work)
+    made.append(Path(shutil.copy(soffice(bare, "pdf", bare.parent), inbox / f"{name}.norules.pdf")))
     for rule, label in ((RULE, "web"), ("none", "nob")):
         page = work / f"{name}.{label}.html"
         page.write_text(borderless_page(docx, rule=rule), encoding="utf-8")
@@ -81,6 +101,7 @@ def make(name: str, base: Path, inbox: Path, ocr: bool) -> list[Path]:
     if ocr:
         made.append(scan(inbox / f"{name}.ruled.pdf", inbox / f"{name}.scan200.pdf", 200))
         made += [scan(inbox / f"{name}.web.pdf", inbox / f"{name}.webscan{dpi}.pdf", dpi) for dpi in (150, 200)]
+        made += [scan(inbox / f"{name}.{kind}.pdf", inbox / f"{name}.{kind}scan200.pdf", 200) for kind in ("norules", "nob")]
     return made
 
 
