@@ -55,7 +55,9 @@ IN_FLOW = 2.0  # font sizes, top to top: a line this near its neighbour is in th
 # page number sits a margin away, 3+)
 CANDIDATE_ROWS = 8  # a ruled table this long and ... (a metadata table of a web page or a cover
 CANDIDATE_COLS = 4  # ... this wide may be the 考评表 without a known header word; has 3-5 rows)
-COPY_TOL = 1.0  # points: a repeated header's glyph sits where the first header's did, shifted down
+COPY_TOL = 0.3  # font sizes: a repeated header's glyph sits where the first header's did, shifted down — in a
+#               text PDF to the hundredth of a point; on a scan within a few pixels (the lone 一 of 一级指标
+#               1.1 pt off at 200 dpi stayed in the body as a line of its own), never a line (1+ sizes) off
 PROSE_SIZE = 0.15  # a line whose font size differs more than this from the table's is not in it ...
 PROSE_MIN_GLYPHS = 3  # ... when it has at least this many glyphs: a scan's size of one or two (a lone 一 of a
 #                       repeated header's 一级指标, a 序号 1) is its detector box's, off by 20-50 %, and prose
@@ -130,8 +132,8 @@ def header_block(lines: list[Line], start: int) -> int:
 
 
 def is_copy(ch: Char, first: list[Char], dy: float) -> bool:
-    return any(ch[0] == h[0] and abs(ch[1] - h[1]) < COPY_TOL and abs(ch[3] - dy - h[3]) < COPY_TOL
-               for h in first)
+    tol = COPY_TOL * ch[5]
+    return any(ch[0] == h[0] and abs(ch[1] - h[1]) < tol and abs(ch[3] - dy - h[3]) < tol for h in first)
 
 
 def repeated_header(lines: list[Line], i: int, first: list[Line]) -> int | None:

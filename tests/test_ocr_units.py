@@ -168,17 +168,26 @@ def test_glyph_spacing_reads_the_white_between_names() -> None:
 def test_a_short_line_takes_the_em_of_the_nearest_line_with_a_pitch() -> None:
     """A line too short for a pitch (fewer than three ideograph pairs: 题整改。, 12月底前, a lone 一 or 1) gets the
     pitch of the nearest line above or below that has one — not a share of its own box, which the detector
-    pads unevenly; a pitch is the lower third of a line's pairs (the wider pairs have a space between)."""
+    pads unevenly."""
     from kaoping.extract.ocr_engine import EM_PER_HEIGHT, page_ems
 
     def line(text: str, pitch: float, top: float, height: float = 30.0) -> tuple[list[float], list[str], float, float]:
         return [10.0 + pitch * i for i in range(len(text))], list(text), top, top + height
 
-    names = ([10.0, 38.0, 75.0, 103.0, 140.0, 177.0], list("彬李维芳林鹏"), 300.0, 330.0)  # pitches 28 37 28 37 37
     lines = [line("附件附件附件", 50.0, 0.0, 60.0), line("编制部门预算草案", 28.0, 200.0), line("题整改。", 40.0, 240.0, 34.0),
-             line("1", 0.0, 262.0, 13.0), names, line("一", 0.0, 420.0, 8.0)]
-    assert page_ems(lines) == [50.0, 28.0, 28.0, 28.0, 28.0, 28.0]
+             line("1", 0.0, 262.0, 13.0), line("按月通报各单位", 27.0, 300.0), line("一", 0.0, 420.0, 8.0)]
+    assert page_ems(lines) == [50.0, 28.0, 28.0, 27.0, 27.0, 27.0]  # the 1 is nearer the line below
     assert page_ems([line("附件", 50.0, 0.0, 60.0)]) == [EM_PER_HEIGHT * 60.0]  # no line with a pitch
+
+
+def test_digits_alone_take_the_box_of_the_line_they_are_printed_in() -> None:
+    """The detector boxes a lone weight 1 tight around its ink, 0.4 sizes below the text of its row: inside
+    the box of a line with wide glyphs it takes that line's top and bottom; elsewhere, and for text, its own."""
+    from kaoping.extract.ocr_engine import line_spans
+
+    lines = [(list("严格执行中央八项规定"), 388.0, 400.0), (list("1"), 391.7, 397.1), (list("前"), 401.4, 413.3),
+             (list("2."), 430.0, 436.0), (list("题整改。"), 389.0, 401.0)]
+    assert line_spans(lines) == [(388.0, 400.0), (388.0, 400.0), (401.4, 413.3), (430.0, 436.0), (389.0, 401.0)]
 
 
 def test_year_brackets_are_repaired() -> None:
