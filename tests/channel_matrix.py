@@ -40,6 +40,7 @@ SHAPES = {"sample": ROOT / "samples" / "notice_2022", **{p.stem: p.with_suffix("
                                                        sorted((HERE / "fixtures" / "shapes").glob("*.docx"))}}
 SKIP = {"source"}
 RULE = "1px solid #000"
+CSV_UTF8 = "csv:Text - txt - csv (StarCalc):44,34,76,1"  # commas, quotes, UTF-8 (the default is the locale's)
 
 
 def soffice(src: Path, target: str, out_dir: Path, infilter: str | None = None) -> Path:
@@ -48,7 +49,7 @@ def soffice(src: Path, target: str, out_dir: Path, infilter: str | None = None) 
         cmd += [f"--infilter={infilter}"] if infilter else []
         subprocess.run([*cmd, "--convert-to", target, "--outdir", str(out_dir), str(src)], check=True,
                        capture_output=True, timeout=300)
-    return out_dir / f"{src.stem}.{target}"
+    return out_dir / f"{src.stem}.{target.split(':')[0]}"
 
 
 def without_rules(docx: Path, work: Path) -> Path:
@@ -89,7 +90,7 @@ def make(name: str, base: Path, inbox: Path, ocr: bool) -> list[Path]:
     for target in ("xlsx", "xls", "ods"):
         made.append(Path(shutil.copy(soffice(work / f"{name}.html", target, work, "HTML (StarCalc)"),
                                      inbox / f"{name}.calc.{target}")))
-    made.append(Path(shutil.copy(soffice(work / f"{name}.xlsx", "csv", work), inbox / f"{name}.calc.csv")))
+    made.append(Path(shutil.copy(soffice(work / f"{name}.xlsx", CSV_UTF8, work), inbox / f"{name}.calc.csv")))
     bare = without_rules(docx, work)
     made.append(Path(shutil.copy(soffice(bare, "pdf", bare.parent), inbox / f"{name}.norules.pdf")))
     for rule, label in ((RULE, "web"), ("none", "nob")):
