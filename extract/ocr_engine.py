@@ -105,7 +105,20 @@ def page_ems(lines: list[tuple[list[float], list[str], float, float]]) -> list[f
             nearest = min(pitched, key=lambda p: abs(p[0] - middle), default=None)
             em = nearest[1] if nearest is not None else EM_PER_HEIGHT * (bottom - top)
         ems.append(em)
-    return ems
+    return [one_size(em, [e for _, e in pitched]) for em in ems]
+
+
+#: measured pitches of one printed size spread ±15 % on a 200 dpi scan (a table's lines at 8.6-10.4 pt for
+#: 9 pt); prose set apart from a table differs by 30 % or more (12 pt under 9 pt, 16 pt under 10.5 pt)
+SAME_SIZE = 0.2
+
+
+def one_size(em: float, measured: list[float]) -> float:
+    """``em`` read as the size it was printed in: the median of the page's measured pitches within SAME_SIZE
+    of it. One printed size then reads as one size — a cell line measured 16 % large ended a borderless table
+    as 'prose in another size' — while a title or a paragraph in another size keeps its own."""
+    near = sorted(e for e in measured if abs(e - em) <= SAME_SIZE * em)
+    return near[len(near) // 2] if near else em
 
 
 def blank_run(ink_columns: Any, a: float, b: float) -> int:

@@ -314,3 +314,14 @@ def test_a_photo_tagged_as_turned_is_read_upright() -> None:
     [(gray, dpi)] = bytes_to_frames(buf.getvalue())
     assert gray.shape == (200, 300) and dpi == 200
     assert gray[:40, -40:].mean() < 60 and gray[:40, :40].mean() > 200
+
+
+def test_one_printed_size_reads_as_one_size() -> None:
+    """Measured pitches of one printed size spread ±15 %: a line takes the median of the page's measured sizes
+    within 20 % of its own, so a table's 10.4 among its 9.0s reads 9.0, and a title at 1.33 times keeps its own."""
+    from kaoping.extract.ocr_engine import one_size
+
+    measured = [9.0, 9.0, 9.0, 9.0, 9.0, 10.4, 12.0, 12.0, 12.0]
+    assert one_size(10.4, measured) == 9.0
+    assert one_size(12.0, measured) == 12.0
+    assert one_size(30.0, measured) == 30.0  # no measured size near it: its own
