@@ -175,8 +175,8 @@ def test_a_short_line_takes_the_em_of_the_nearest_line_with_a_pitch() -> None:
         return [10.0 + pitch * i for i in range(len(text))], list(text), top, top + height
 
     lines = [line("附件附件附件", 50.0, 0.0, 60.0), line("编制部门预算草案", 28.0, 200.0), line("题整改。", 40.0, 240.0, 34.0),
-             line("1", 0.0, 262.0, 13.0), line("按月通报各单位", 27.0, 300.0), line("一", 0.0, 420.0, 8.0)]
-    assert page_ems(lines) == [50.0, 28.0, 28.0, 27.0, 27.0, 27.0]  # the 1 is nearer the line below
+             line("1", 0.0, 262.0, 13.0), line("按月通报各单位", 40.0, 300.0), line("一", 0.0, 420.0, 8.0)]
+    assert page_ems(lines) == [50.0, 28.0, 28.0, 40.0, 40.0, 40.0]  # the 1 is nearer the line below
     assert page_ems([line("附件", 50.0, 0.0, 60.0)]) == [EM_PER_HEIGHT * 60.0]  # no line with a pitch
 
 
