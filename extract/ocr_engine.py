@@ -95,17 +95,17 @@ def page_ems(lines: list[tuple[list[float], list[str], float, float]]) -> list[f
     unevenly (a flat 一, digits hugging their ink): taken as EM_PER_HEIGHT × the box, such cell lines came out
     17-24 % larger or half as large as the lines around them, and ended a borderless table as 'prose in
     another size'. EM_PER_HEIGHT × the box height only on a page where no line has a pitch."""
-    pitched = [((top + bottom) / 2, em) for centres, texts, top, bottom in lines
-               if (em := pitch_em(centres, texts, bottom - top))]
+    own = [pitch_em(centres, texts, bottom - top) for centres, texts, top, bottom in lines]
+    pitched = [((top + bottom) / 2, em) for (_, _, top, bottom), em in zip(lines, own, strict=True) if em]
+    measured = [em for _, em in pitched]
     ems = []
-    for centres, texts, top, bottom in lines:
-        em = pitch_em(centres, texts, bottom - top)
+    for (_, _, top, bottom), em in zip(lines, own, strict=True):
         if em is None:
             middle = (top + bottom) / 2
             nearest = min(pitched, key=lambda p: abs(p[0] - middle), default=None)
             em = nearest[1] if nearest is not None else EM_PER_HEIGHT * (bottom - top)
-        ems.append(em)
-    return [one_size(em, [e for _, e in pitched]) for em in ems]
+        ems.append(one_size(em, measured))
+    return ems
 
 
 #: measured pitches of one printed size spread ±15 % on a 200 dpi scan (a table's lines at 8.6-10.4 pt for
