@@ -208,10 +208,11 @@ def grid_row_to_fields(
         covered = {roles[k] for k in range(cell.col, min(cell.col + cell.colspan, len(roles)))}
         target = "item" if "item" in covered and role in TEXT_FIELDS else role
         if target == "project":
+            first = len(project)
             project.append(cell.text)  # a cell spanning every project column is the top level: it holds
             project += [""] * (sum(1 for r in covered_roles(cell, roles) if r == "project") - 1)  # them all
-            if not slot.origin and squash(cell.text):
-                merged.add("project")
+            if not slot.origin and squash(cell.text):  # continued from above: which project columns
+                merged |= {"project", *(f"project:{k}" for k in range(first, len(project)))}
             continue
         values[target] = cell.text
         if not slot.origin and squash(cell.text):

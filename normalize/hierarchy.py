@@ -139,6 +139,20 @@ def apply_group_column(state: _State, row: FieldRow) -> None:
         state.set_group(*heading_to_label(text))
 
 
+def printed_levels(state: _State, row: FieldRow, labels: list[Label]) -> set[str]:
+    """Which of category/group the row prints itself; the others it inherits (from a merged cell, a heading
+    above, or — a lone group's category — from where that group was printed before)."""
+    texts = {text for text, _, k in labels if not _continued(row, k)}
+    if squash(group := row.values.get("group", "")) and "group" not in row.merged:
+        texts.add(heading_to_label(group)[0])
+    return {name for name, value in (("category", state.category), ("group", state.group)) if value in texts}
+
+
+def _continued(row: FieldRow, column: int | None) -> bool:
+    """A project label from a merged cell continued from a row above (``project:K``: its column K)."""
+    return "project" in row.merged and (column is None or f"project:{column}" in row.merged)
+
+
 # ---------------------------------------------------------------- one body row → its fields
 
 
@@ -249,12 +263,11 @@ class _Walk:
 
 def _row_to_indicator(w: _Walk, row: FieldRow, labels: list[Label]) -> Indicator | None:
     state, prev = w.state, w.prev
-    inherited = set(row.merged) - {"project", "group"}
+    inherited = {m for m in row.merged if m != "group" and not m.startswith("project")}
     if labels:
         _apply_labels(state, w.known, labels)
     apply_group_column(state, row)
-    if (not labels or "project" in row.merged) and not (squash(row.values.get("group", "")) and "group" not in row.merged):
-        inherited |= {"category", "group"}
+    inherited |= {"category", "group"} - printed_levels(state, row, labels)
     v = _row_texts(row)
     if not squash(v["item"]) and not squash(v["weight"]):
         return None  # not an indicator; the caller accounts for it

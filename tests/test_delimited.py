@@ -46,16 +46,21 @@ def test_sheet_saved_as_text_matches_golden(exports: dict[str, Path], name: str)
 
 def test_merged_cells_left_blank_are_inherited_and_marked(exports: dict[str, Path]) -> None:
     """The export keeps a merged range's text in its top-left slot only; the rows below inherit it, marked as
-    the merged sheet marks them (category/group are marked together, as for a plain-text export: left)."""
+    the merged sheet marks them — category and group each on its own: a row that starts a group prints the
+    group and inherits the category."""
     sheet = extract(OFFICE / "notice_2022_merged.xlsx")
     doc = extract(exports["notice_2022_merged.utf8.csv"])
 
     def marks(d: object) -> list[set[str]]:
-        return [set(i.source.inherited) - {"category", "group"} for i in d.indicators]  # type: ignore[attr-defined]
+        return [set(i.source.inherited) for i in d.indicators]  # type: ignore[attr-defined]
 
     assert marks(doc) == marks(sheet)
     assert sum(1 for m in marks(doc) if {"level1", "basis"} <= m) == 15  # the second rows of 1-x blocks
     assert doc.indicators[1].group == doc.indicators[0].group and "group" in doc.indicators[1].source.inherited
+    starts = [(i.group, sorted({"category", "group"} & set(i.source.inherited)))
+              for k, i in enumerate(doc.indicators) if k and i.group != doc.indicators[k - 1].group]
+    assert starts == [("常规工作目标", ["category"]), ("思想建设", []), ("依法办事", ["category"]),
+                      ("高效服务", ["category"]), ("廉洁建设", ["category"]), ("管理创新", ["category"])]
 
 
 def test_rows_keep_the_file_line_they_start_on(exports: dict[str, Path]) -> None:
