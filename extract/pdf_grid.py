@@ -104,10 +104,11 @@ def body_to_grid(body: list[Line], header_lines: list[Line], header_rows: list[l
     pitch = median(steps) if steps else 1.3 * median(ln.size for ln in body)
     code_col = column_by_content(pieces, CODE_LINE)
     weight_col = column_by_content(pieces, NUMBER, skip=code_col)
-    for c in edges_l:
-        edges_r.setdefault(c, bounds[c + 1])
     lists = {c for c in edges_l if LIST_SHARE * sum(c in p for p in pieces)
              <= sum(is_list_cell([line_to_text(p[c])]) for p in pieces if c in p)}
+    for c in range(len(bounds) - 1):  # a column only ever run into from the left has no ink of its own
+        edges_r.setdefault(c, bounds[c + 1])
+        edges_l.setdefault(c, bounds[c])
     page_tops: dict[int, tuple[float, float]] = {}
     for ln in body:
         first, last = page_tops.get(ln.page, (ln.top, ln.top))

@@ -191,3 +191,19 @@ def test_prose_by_size_needs_a_few_glyphs_in_a_run_or_two() -> None:
     assert not prose(_line([(45.0, "12")], 5.0))
     assert not prose(_line([(100.0, "分）"), (300.0, "芳 林鹏"), (500.0, "科 监督科")], 11.7))
     assert not prose(_line([(100.0, "泉州市国资委办公室")], 10.5))
+
+
+def test_a_column_only_run_into_from_the_left_has_edges() -> None:
+    """A header label whose column no body text starts in (every line's text runs into it from the left, set
+    solid) still has a left and right edge: reading the cell that runs into it was a KeyError (an internal
+    error) on a spreadsheet's print."""
+    from kaoping.extract.pdf_grid import body_to_grid, cell_text
+
+    header = _line([(50.0, "序号"), (150.0, "名称"), (250.0, "说明"), (400.0, "权重")], 10.0, top=100.0)
+    body = [_line([(50.0, f"1-{k}"), (150.0, "做好某项工作并按季度报送进展情况"), (400.0, "2")], 10.0, top=120.0 + 14 * k)
+            for k in range(1, 5)]
+    grid = body_to_grid(body, [header])
+    assert len(grid.bounds) == 5
+    assert [grid.reach[i][1] for i in range(4)] == [2, 2, 2, 2]  # the text runs into the 说明 column
+    assert cell_text(grid, [0], 1) == "做好某项工作并按季度报送进展情况"
+    assert grid.left[2] < grid.right[2]
