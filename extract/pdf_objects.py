@@ -9,6 +9,13 @@ each glyph as a :data:`Char` tuple — with ``LTChar``'s own box arithmetic, so 
 carry ruling lines (rects, lines, curves) become dicts, with the coordinates pdfplumber computes. They are
 handed to the page as its ``objects``, so ``find_tables()`` is pdfplumber's own table finder on the same
 edges as before.
+
+Glyphs drawn where the page shows nothing are not read: outside the page's CropBox, or outside the clipping
+rectangle in force when they are drawn. A spreadsheet printer (LibreOffice Calc) draws a merged cell that
+goes on over a page break on every page it covers, at the cell's full height, clipped to the part on that
+page: the text of a cell begun on page 3 is drawn again above the top margin of page 4 (and at negative
+heights on later pages), invisible there. The clip kept is the bounding box of the clipping path (``W``),
+intersected with the one before and restored by ``Q`` — rectangles are what printers clip cells with.
 """
 
 from __future__ import annotations
@@ -34,6 +41,7 @@ class GlyphDevice(PDFPageAggregator):
     def __init__(self, rsrcmgr: Any, pageno: int) -> None:
         super().__init__(rsrcmgr, pageno=pageno, laparams=None)
         self.glyphs: list[Glyph] = []
+        self.clip: Rect | None = None  # set by ClipInterpreter: where the page shows what is drawn
 
     def render_char(self, matrix: Any, font: Any, fontsize: float, scaling: float, rise: float, cid: int,
                     ncs: Any, graphicstate: Any) -> float:
@@ -55,8 +63,78 @@ class GlyphDevice(PDFPageAggregator):
         x0, y0, x1, y1 = apply_matrix_rect(matrix, box)
         x0, x1 = (x1, x0) if x1 < x0 else (x0, x1)
         y0, y1 = (y1, y0) if y1 < y0 else (y0, y1)
-        self.glyphs.append((text, x0, y0, x1, y1, x1 - x0 if vertical else y1 - y0))
+        if shown(self.clip, (x0 + x1) / 2, (y0 + y1) / 2):
+            self.glyphs.append((text, x0, y0, x1, y1, x1 - x0 if vertical else y1 - y0))
         return adv
+
+
+Rect = tuple[float, float, float, float]
+CLIP_TOL = 0.5  # points: a glyph centred this near a clip's edge is shown (rounding in the printer's numbers)
+
+
+def shown(clip: Rect | None, x: float, y: float) -> bool:
+    """A glyph centred at (x, y) is visible inside ``clip`` (None: nothing clips)."""
+    return clip is None or (clip[0] - CLIP_TOL <= x <= clip[2] + CLIP_TOL
+                            and clip[1] - CLIP_TOL <= y <= clip[3] + CLIP_TOL)
+
+
+def intersect(a: Rect | None, b: Rect) -> Rect:
+    if a is None:
+        return b
+    return (max(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), min(a[3], b[3]))
+
+
+class ClipInterpreter(PDFPageInterpreter):
+    """pdfminer's interpreter keeping the clipping rectangle in device space (pdfminer ignores ``W``), shared
+    with the device, which drops glyphs drawn outside it."""
+
+    inherited_clip: Rect | None = None
+
+    def dup(self) -> ClipInterpreter:
+        twin = super().dup()
+        twin.inherited_clip = self.clip  # type: ignore[attr-defined]  # a Form XObject draws inside our clip
+        return twin  # type: ignore[return-value]
+
+    def init_state(self, ctm: Any) -> None:
+        super().init_state(ctm)
+        self.clips: list[Rect | None] = []
+        self.set_clip(self.inherited_clip)
+
+    def set_clip(self, clip: Rect | None) -> None:
+        self.clip = clip
+        self.device.clip = clip  # type: ignore[attr-defined]
+
+    def process_page(self, page: Any) -> None:
+        self.inherited_clip = apply_matrix_rect(_page_ctm(page.rotate, page.mediabox), tuple(page.cropbox))
+        super().process_page(page)
+
+    def do_q(self) -> None:
+        super().do_q()
+        self.clips.append(self.clip)
+
+    def do_Q(self) -> None:
+        super().do_Q()
+        if self.clips:
+            self.set_clip(self.clips.pop())
+
+    def do_Do(self, xobjid_arg: Any) -> None:
+        super().do_Do(xobjid_arg)
+        self.set_clip(self.clip)  # the form's own interpreter moved the device's clip
+
+    def do_W(self) -> None:
+        coords = [(seg[k], seg[k + 1]) for seg in self.curpath for k in range(1, len(seg) - 1, 2)]
+        if coords:
+            xs, ys = [float(x) for x, _ in coords], [float(y) for _, y in coords]
+            self.set_clip(intersect(self.clip, apply_matrix_rect(self.ctm, (min(xs), min(ys), max(xs), max(ys)))))
+
+    do_W_a = do_W
+
+
+def _page_ctm(rotate: int, mediabox: Any) -> tuple[float, float, float, float, float, float]:
+    """The matrix pdfminer's ``process_page`` starts the page with (its rotation and MediaBox offset)."""
+    x0, y0, x1, y1 = mediabox
+    return {90: (0, -1, 1, 0, -y0, x1), 180: (-1, 0, 0, -1, x1, y1),
+            270: (0, 1, -1, 0, y1, -x0)}.get(rotate, (1, 0, 0, 1, -x0, -y0))
 
 
 def walk(objs: list[Any]) -> Iterator[Any]:
@@ -97,7 +175,7 @@ class PageFrame:
 def render(page: Any) -> GlyphDevice:
     """Run pdfminer's interpreter over one pdfplumber page (what ``page.layout`` does, with our device)."""
     device = GlyphDevice(page.pdf.rsrcmgr, page.page_number)
-    PDFPageInterpreter(page.pdf.rsrcmgr, device).process_page(page.page_obj)
+    ClipInterpreter(page.pdf.rsrcmgr, device).process_page(page.page_obj)
     return device
 
 

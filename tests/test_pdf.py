@@ -557,3 +557,21 @@ def test_a_frame_around_the_table_gives_its_own_text_to_the_page() -> None:
     line, frag = items[0][1], items[1][1]
     assert isinstance(line, TextLine) and line.text == "附件：考评表" and frag.top == 100.0
     assert sorted(c.text for c in frag.cells) == ["", "", "", "1-1", "序号"]  # the frame: empty
+
+
+def test_glyphs_the_page_does_not_show_are_not_read() -> None:
+    """Text drawn outside the clipping rectangle in force (a spreadsheet's merged cell drawn again on the next
+    page, clipped away) or off the page is invisible and not read; ``Q`` restores the clip before it."""
+    p = Page()
+    p.text(50, 40, "Title shown")
+    p.ops.append("q 40 300 300 50 re W n")  # a clip 50–100 points below the page top
+    p.text(50, 80, "inside the clip")
+    p.ops.append("q 40 300 100 50 re W n")  # nested: narrower, the clips intersect
+    p.text(200, 90, "right of the inner clip")
+    p.ops.append("Q")
+    p.text(50, 200, "below the clip")
+    p.ops.append("Q")
+    p.text(50, 430, "below the page")
+    p.text(50, 150, "after the restore")
+    texts = [para.text for para in read(build_pdf([p])).paragraphs]
+    assert texts == ["Title shown", "inside the clip", "after the restore"]
