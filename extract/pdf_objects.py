@@ -69,13 +69,13 @@ class GlyphDevice(PDFPageAggregator):
 
 
 Rect = tuple[float, float, float, float]
-CLIP_TOL = 0.5  # points: a glyph centred this near a clip's edge is shown (rounding in the printer's numbers)
 
 
 def shown(clip: Rect | None, x: float, y: float) -> bool:
-    """A glyph centred at (x, y) is visible inside ``clip`` (None: nothing clips)."""
-    return clip is None or (clip[0] - CLIP_TOL <= x <= clip[2] + CLIP_TOL
-                            and clip[1] - CLIP_TOL <= y <= clip[3] + CLIP_TOL)
+    """A glyph centred at (x, y) is visible inside ``clip`` (None: nothing clips). By its centre: a line a page
+    break cuts through (a merged cell's text drawn on both pages, clipped to each) is read once, on the page
+    that shows the larger part of it."""
+    return clip is None or (clip[0] <= x <= clip[2] and clip[1] <= y <= clip[3])
 
 
 def intersect(a: Rect | None, b: Rect) -> Rect:

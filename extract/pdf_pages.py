@@ -8,7 +8,10 @@ the first body row below it (after any repeated header). Word processors cut a t
   ``page_start``: normalize joins it to the row above as a continuation (so the record keeps both
   pages and the accounting counts it);
 - a merged cell (一级指标, 文件依据, category…) went on past the break: below it, in the same column, is a
-  blank box (the text all fitted above) or the rest of its text → the box joins the cell above;
+  blank box (the text all fitted above) or the rest of its text → the box joins the cell above; in a
+  hierarchy column (left of the 序号), or inside one block, the box above may be the blank
+  one: a spreadsheet prints a merged cell's centred (or bottom-set) text on the page where it falls → the
+  text, or the blank box, joins the box above;
 - a new row: its cells stay its own.
 
 The evidence for "the rest of the cell above", column by column: the box below is blank and either
@@ -34,6 +37,7 @@ from kaoping.schema.raw import RawCell
 CODE_JOINERS = "-－—.．"  # a code cut next to one of these goes on across the break
 CODE = re.compile(r"^\d+(?:\s*[-－—.．]\s*\d+)+$")  # 1-2-3, 4.1: a hierarchical 序号
 NUMBER = re.compile(r"^\d+(?:\.\d+)?$")  # a bare weight figure
+POINTS_ONLY = re.compile(r"^[（(]?\d+(?:\.\d+)?\s*分[）)]?$")  # a 一级指标's points, the last line of its cell
 ENDED = re.compile(r"(\d分|[。；;！？!?）)」』】〕])$")  # text that ends a sentence or a points figure
 PAST, SNUG = "past", "snug"  # how a cell's text sat in its box (extract/pdf.py Fragment.fits)
 MIN_VOTES = 3  # a column is the 序号/weight column when at least this many of its cells say so ...
@@ -114,17 +118,22 @@ def in_block(col: int, code_col: int | None, same_block: bool) -> bool:
 
 
 def box_continues(above: RawCell, below: RawCell, above_room: float | None, col: int, code_col: int | None,
-                  same_block: bool) -> bool:
+                  same_block: bool, level1_block: bool = False) -> bool:
     """Is the box below the break the rest of the (merged) cell above it? See the module docstring."""
-    if not above.text.strip():
-        return False
     upper = code_col is not None and col < code_col  # a hierarchy column left of the 序号
+    if not above.text.strip():
+        # a cell merged over rows on both sides of the break, its text centred or set at the bottom: a
+        # spreadsheet's print shows the text on the page where it falls, the boxes above are the same cell's
+        # blank top (blank boxes join too, so a later page's text reaches the first) — in a hierarchy column,
+        # or right of the 序号 inside one 一级指标 block (Excel sets text at the bottom unless told otherwise)
+        return upper or level1_block
     if not below.text.strip():
         return below.rowspan > 1 or upper or same_block
     in_scope = in_block(col, code_col, same_block)
     # a sentence that ends at the box's edge may still go on (a 一级指标 with its 属… note and points),
-    # when the box below is itself merged over several rows of the same block
-    return in_scope and is_cut(above, below, above_room) and (not ENDED.search(above.text.strip()) or below.rowspan > 1)
+    # when the box below is itself merged over several rows of the same block, or is just the points
+    ended = ENDED.search(above.text.strip()) and below.rowspan < 2 and not POINTS_ONLY.match(below.text.strip())
+    return in_scope and is_cut(above, below, above_room) and not ended
 
 
 def merged_body_columns(cells: list[RawCell], code_col: int | None, weight_col: int | None) -> set[int]:
@@ -211,6 +220,9 @@ def rejoin_page_breaks(cells: list[RawCell], rooms: list[float | None], breaks: 
         parents = [parent_code(c) if CODE.match(c) else None for c in codes]
         # a row below with no 序号 at all (some notices leave a block's second code out) does not leave the block
         same_block = parents[0] is not None and (parents[0] == parents[1] or not codes[1])
+        # ... and a block of one 一级指标 for sure: both codes printed, or the parent above is itself a code
+        # (1-16 of 1-16-1; the 1 of 1-17 is a group's number, and the row below may start another group)
+        level1_block = same_block and (bool(codes[1]) or bool(CODE.match(parents[0] or "")))
         new_row = bool(codes[1] or text_at(cells, brk.first_row, weight_col))
         for a, b in boxes_across(cells, brk, dropped):
             below = cells[b]
@@ -221,6 +233,6 @@ def rejoin_page_breaks(cells: list[RawCell], rooms: list[float | None], breaks: 
                 continue
             if one_box_per_row(cells[a], below, new_row, merging, fits[a] == SNUG):
                 continue
-            if box_continues(cells[a], below, rooms[a], below.col, code_col, same_block):
+            if box_continues(cells[a], below, rooms[a], below.col, code_col, same_block, level1_block):
                 join_box(cells, a, b, dropped)
     return [c for i, c in enumerate(cells) if i not in dropped]

@@ -57,6 +57,31 @@ def test_blank_box_left_of_the_code_is_as_above() -> None:
     assert got[(0, 0)] == ("职能工作目标（75分）", 2)
 
 
+def test_text_printed_below_a_blank_box_is_the_merged_cell_s_own() -> None:
+    """A spreadsheet's print sets a merged cell's text where its alignment puts it (centred, at the bottom):
+    over a page break the box above is blank and the text is below. Left of the 序号, and right of it inside one
+    一级指标 block, the text is the whole cell's; right of it across blocks, or after a two-part code whose
+    row below may start another group, the blank box stays blank."""
+    assert rejoin(cells({0: ""}, {0: "职能工作目标（75分）"}, {0: 2}))[(0, 0)] == ("职能工作目标（75分）", 3)
+
+    def level1(above: str, below: str, codes: tuple[str, str] = ("1-1-1", "1-1-2")) -> dict:
+        return rejoin(merged_elsewhere(cells({2: above}, {2: below}, codes=codes), 2))  # a column that merges
+
+    assert level1("", "一级指标。4分")[(0, 2)] == ("一级指标。4分", 2)
+    assert level1("", "一级指标。4分", ("1-1-2", "1-2-1"))[(1, 2)] == ("一级指标。4分", 1)
+    assert level1("", "三定方案", ("1-17", ""))[(1, 2)] == ("三定方案", 1)
+    assert level1("", "三定方案", ("1-1-2", ""))[(0, 2)] == ("三定方案", 2)
+
+
+def test_points_alone_below_a_sentence_that_ended_are_its_rest() -> None:
+    """A 一级指标 cut by the break after its note: the box below holds only its points (4分)."""
+    got = rejoin(merged_elsewhere(cells({2: "加强安全生产。（属年度重点工作）"}, {2: "4分"}), 2), open_cols={2})
+    assert got[(0, 2)] == ("加强安全生产。（属年度重点工作）4分", 2)
+    other = rejoin(merged_elsewhere(cells({2: "加强安全生产。（属年度重点工作）"}, {2: "新的一级指标。3分"}), 2),
+                   open_cols={2})
+    assert other[(1, 2)] == ("新的一级指标。3分", 1)
+
+
 def merged_elsewhere(cs: list[RawCell], col: int) -> list[RawCell]:
     """The same cells with a box of ``col`` merged over two rows further down (a column that merges)."""
     return [*[c for c in cs if not (c.row == 2 and c.col == col)], RawCell(row=2, col=col, rowspan=2, text="另一个。3分")]
