@@ -86,7 +86,8 @@ def _total_kind(row: TableRow) -> str | None:
     rule that says 不得分 is an item's text, not a total row)."""
     if any(fold_code(t) for t in row.texts) or any(is_deadline(t) for t in row.texts):
         return None
-    if len([t for t in row.texts if squash(t) and parse_number(t) is None]) > MAX_TOTAL_TEXTS:
+    # distinct texts: a label repeated in every slot (a sheet's merged 合计 saved unmerged, then printed) is one
+    if len({squash(t) for t in row.texts if squash(t) and parse_number(t) is None}) > MAX_TOTAL_TEXTS:
         return None
     for t in row.texts:
         s = squash(t)

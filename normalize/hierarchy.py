@@ -84,7 +84,7 @@ def _apply_labels(state: _State, known: _Known, labels: list[Label]) -> None:
         return
     label, points, _ = labels[0]  # one label in the only project column: category or group?
     parents = known.parents.get(label, [])
-    if label in known.categories and not parents:
+    if (label in known.categories and not parents) or label == state.category:  # (printed again: the same one)
         state.set_category(label, points)
         return
     if parents:
@@ -200,10 +200,11 @@ def cell_to_code(text: str) -> str | None:
 
 
 def row_code(v: dict[str, str], row: FieldRow, prev: _Prev, same_group: bool) -> tuple[str | None, bool]:
-    """(code, inferred): a blank 序号 in a block of three-part codes continues its sibling."""
+    """(code, inferred): a blank 序号 in a block of three-part codes continues its sibling — its 一级指标 blank,
+    merged from above, or the same text printed again (a sheet whose merged cells were saved unmerged)."""
     code = cell_to_code(v["code"])
-    if code is None and same_group and code_depth(prev.code) >= 3 \
-            and (not squash(v["level1"]) or "level1" in row.merged):
+    if code is None and same_group and code_depth(prev.code) >= 3 and (
+            not squash(v["level1"]) or "level1" in row.merged or split_level1(v["level1"]) == prev.level1):
         return _next_code(prev.code), True  # type: ignore[arg-type]  # reported by the checks
     return code, False
 

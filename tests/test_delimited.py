@@ -143,3 +143,20 @@ def test_a_field_beyond_any_cell_is_a_clean_input_error(tmp_path: Path) -> None:
     path.write_text(rows + '职能,1-1,"' + "很" * 300_000 + '",2\n', encoding="utf-8")
     with pytest.raises(LimitError, match=r"line 4: a field \(300000 characters\) exceeds .*max_cell_chars"):
         extract(path)
+
+
+def test_a_sheet_saved_unmerged_repeats_its_labels_and_reads_as_merged(tmp_path: Path) -> None:
+    """Every merged range saved unmerged with its text in each slot: a 合计 label repeated across the row is
+    one total row (not an indicator), and a blank 序号 under a row printing the same 一级指标 again continues
+    its sibling's code."""
+    path = tmp_path / "n.csv"
+    level1 = "做好第一项工作。（属年度重点工作）4分"
+    path.write_text("某单位绩效目标考评表,,,,\n项目,序号,一级指标,二级指标,权重\n"
+                    f"职能工作目标,1-1-1,{level1},按季度报送,2\n"
+                    f"职能工作目标,,{level1},按年度总结,2\n"
+                    "职能工作目标,1-2-1,做好第二项工作。3分,完成第二项,3\n"
+                    "合计,合计,合计,合计,7\n", encoding="utf-8")
+    doc = extract(path)
+    assert [(i.code, i.code_inferred, i.level1_code, i.weight) for i in doc.indicators] == [
+        ("1-1-1", False, "1-1", 2.0), ("1-1-2", True, "1-1", 2.0), ("1-2-1", False, "1-2", 3.0)]
+    assert [(t.label, t.value) for t in doc.totals] == [("合计", 7.0)]

@@ -202,3 +202,23 @@ def test_project_labels_keep_inner_brackets_and_read_bare_points() -> None:
     assert text_to_labels(["重点工作目标（75分） 重点工作目标"]) == [("重点工作目标", 75.0, None)]
     # OCR dropped the small closing bracket at the end of the cell (a 150-dpi scan): no stray ( in the label
     assert text_to_labels(["职能工作目标(75分"]) == [("职能工作目标", 75.0, None)]
+
+
+def test_a_blank_code_under_the_same_level1_printed_again_continues_its_sibling() -> None:
+    """A ruled print of a sheet saved unmerged: every row prints its 一级指标 (nothing is merged), the 序号 of
+    a block's second row was left blank. The same 一级指标 text says it is the same block: 1-1-2, inferred;
+    a different one does not."""
+    from kaoping.normalize.hierarchy import rows_to_indicators
+    from kaoping.normalize.rows import FieldRow
+
+    def row(k: int, code: str, level1: str, item: str) -> FieldRow:
+        values = {"code": code, "level1": level1, "item": item, "weight": "2"}
+        return FieldRow(table=0, row=k, project=["职能工作目标（75分）"], values=values, merged=set(),
+                        cells=[code, level1, item, "2"], fill_blanks=False)
+
+    same = "做好第一项工作。（属年度重点工作）4分"
+    got, _ = rows_to_indicators([row(1, "1-1-1", same, "甲"), row(2, "", same, "乙"), row(3, "", "另一项。3分", "丙")],
+                                "pdf", "t.pdf")
+    assert [(i.code, i.code_inferred, i.level1_code) for i in got] == [
+        ("1-1-1", False, "1-1"), ("1-1-2", True, "1-1"), (None, False, None)]
+    assert [(i.category, i.group) for i in got] == [("职能工作目标", None)] * 3  # the label again: the same one
