@@ -25,9 +25,14 @@ MIN_GUTTER = 0.6  # font sizes: narrowest gap between two columns (LibreOffice/W
 CUT = re.compile(r"^\d+[-－.．]$")  # a 序号 or weight a narrow column cut after its first joiner
 MIN_ISLAND = 3  # lines: a column printing on this many lines of a little covered range is a column
 ISLAND_SHARE = 0.5  # ... where the coverage is above this share of the range's peak
-SOLID_GAP = 0.2  # font sizes: a wider gap between two glyphs on either side of a column boundary parts two
-# cells (CJK is set solid; justified lines stretch ~0.1; cells of a browser print leave 0.38)
+SOLID_GAP = 0.15  # font sizes: a wider gap between two glyphs on either side of a column boundary parts two
+# cells (CJK is set solid; justified lines stretch ~0.1; cells of a browser print leave 0.38; LibreOffice Calc
+# leaves 0.19 between a right-aligned weight and the left-aligned 完成时限 of the next cell)
 GUTTER_NOISE = 0.02  # share of body lines that may cross a gutter (合计 labels spanning columns)
+NARROW_GUTTER = 0.3  # font sizes: a narrower gap is a gutter only where the text right of it starts at one x on
+# MIN_ALIGNED lines (a left-aligned column's edge): LibreOffice Calc pads cells ~0.05 cm, which left 0.52 sizes
+# between a full cell and the next at 58 % zoom (5.8-pt type) and leaves ~0.3 at 100 %
+MIN_ALIGNED = 5
 
 
 @cache
@@ -184,12 +189,38 @@ def gutters_to_bounds(lines: list[Line], header: list[list[Run]], left: float, r
     size = median(ln.size for ln in lines)
     noise = int(GUTTER_NOISE * len(lines))
     slots = [m for k, j in low_runs(cover, noise) for m in run_to_slots(cover, k, j, MIN_GUTTER * size / GRID_STEP)]
+    slots += narrow_gutters(lines, cover, left, noise, size)
     for runs in header:
         for a, b in zip(runs, runs[1:], strict=False):
             k, j = int((a.x1 - left) / GRID_STEP) + 1, int((b.x0 - left) / GRID_STEP)
             if j > k and not any(k <= m < j for m in slots):
                 slots.append(valley_middle(cover, k, j))
     return [left, *(left + m * GRID_STEP for m in sorted(set(slots))), right]
+
+
+def line_starts(lines: list[Line], left: float, n: int, gap: float) -> list[int]:
+    """How many lines have a piece of text starting at each x-slot: a glyph with no ink ``gap`` points before it."""
+    starts = [0] * n
+    for line in lines:
+        end = float("-inf")
+        for ch in line.chars:
+            if ch[0].isspace():
+                continue
+            if ch[1] - end >= gap and 0 <= (k := int((ch[1] - left) / GRID_STEP)) < n:
+                starts[k] += 1
+            end = max(end, ch[2])
+    return starts
+
+
+def narrow_gutters(lines: list[Line], cover: list[int], left: float, noise: int, size: float) -> list[int]:
+    """Gaps narrower than MIN_GUTTER (but NARROW_GUTTER or more) that are a column's left edge: the text
+    right of them starts at one x (within a slot either way) on MIN_ALIGNED lines or more."""
+    lo, hi = NARROW_GUTTER * size / GRID_STEP, MIN_GUTTER * size / GRID_STEP
+    runs = [(k, j) for k, j in low_runs(cover, noise) if lo <= j - k < hi and k > 0 and j < len(cover)]
+    if not runs:
+        return []
+    starts = line_starts(lines, left, len(cover), NARROW_GUTTER * size)
+    return [valley_middle(cover, k, j) for k, j in runs if sum(starts[j - 1 : j + 2]) >= MIN_ALIGNED]
 
 
 def column_of(bounds: list[float], x: float) -> int:

@@ -207,3 +207,32 @@ def test_a_column_only_run_into_from_the_left_has_edges() -> None:
     assert [grid.reach[i][1] for i in range(4)] == [2, 2, 2, 2]  # the text runs into the 说明 column
     assert cell_text(grid, [0], 1) == "做好某项工作并按季度报送进展情况"
     assert grid.left[2] < grid.right[2]
+
+
+def test_a_narrow_gap_is_a_gutter_where_the_text_right_of_it_is_aligned() -> None:
+    """A spreadsheet's print pads cells little: a full 考评项目 cell ends 0.4 sizes before the 序号 column. That
+    gap is a gutter because every 序号 starts at one x; the same gap before text starting anywhere is not."""
+    from kaoping.extract.pdf_lines import gutters_to_bounds
+
+    def table(code_x: list[float]) -> list:
+        rows = [_line([(110.0, "思想建设（5分）"), (x, "4-1"), (260.0, "落实工作")], 10.0, top=100.0 + 14 * k)
+                for k, x in enumerate(code_x)]
+        return rows + [_line([(x, "4-2"), (260.0, "落实工作")], 10.0, top=300.0 + 14 * k) for k, x in enumerate(code_x)]
+
+    aligned = gutters_to_bounds(table([194.0] * 4), [], 99.0, 301.0)
+    assert any(190.0 <= b <= 194.0 for b in aligned)
+    ragged = gutters_to_bounds(table([194.0, 200.0, 197.0, 203.0]), [], 99.0, 301.0)
+    assert not any(190.0 <= b <= 194.0 for b in ragged)
+
+
+def test_a_weight_and_the_deadline_beside_it_part_at_a_boundary() -> None:
+    """A right-aligned weight and the next cell's left-aligned 完成时限 0.19 sizes apart (LibreOffice Calc) are two
+    cells; glyphs set solid across a boundary (one cell's text) stay one."""
+    from kaoping.extract.pdf_lines import cut_at_bounds
+
+    size = 10.0
+    run = [("2", 100.0, 105.0, 0.0, size, size), ("1", 106.9, 111.9, 0.0, size, size),
+           ("2", 111.9, 116.9, 0.0, size, size), ("月", 116.9, 126.9, 0.0, size, size)]
+    assert [[g[0] for g in part] for part in cut_at_bounds(run, [90.0, 106.0, 140.0])] == [["2"], ["1", "2", "月"]]
+    solid = [("工", 100.0, 110.0, 0.0, size, size), ("作", 110.5, 120.5, 0.0, size, size)]
+    assert len(cut_at_bounds(solid, [90.0, 110.2, 140.0])) == 1
