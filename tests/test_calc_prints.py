@@ -1,0 +1,43 @@
+"""Spreadsheets printed to PDF by LibreOffice Calc, ruled and without rules, text set top/centre/bottom.
+
+Fixtures: tests/fixtures/make_calc_prints.py makes the sheet fixtures print-ready (widths, wrapping, row
+heights, fit to one page wide) and prints them; the truth is samples/notice_2022.expected.json unchanged.
+What these prints have that Word's and browsers' do not: a merged cell going on over a page break is drawn
+again on every page, clipped (its text lands where its alignment puts it: above the break, below it, or in
+the invisible part); cells padded ~0.05 cm, so a full cell and the next are 0.3–0.5 sizes apart; and a
+sheet saved unmerged repeats its 合计 and 一级指标 in every row.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fixtures import make_calc_prints
+from test_office import assert_accounted, document, golden_misses, needs_soffice
+
+pytestmark = [needs_soffice, pytest.mark.slow]  # LibreOffice prints eight PDFs (~15 s)
+
+PRINTS = [f"{sheet}.{valign}.{'ruled' if ruled else 'norules'}.pdf"
+          for sheet in ("notice_2022_merged", "notice_2022_unseen") for valign, ruled in make_calc_prints.VARIANTS]
+
+
+@pytest.fixture(scope="module")
+def prints(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    return {p.name: p for p in make_calc_prints.build(tmp_path_factory.mktemp("calc"))}
+
+
+@pytest.mark.parametrize("name", PRINTS)
+def test_calc_print_reads_every_field(prints: dict[str, Path], name: str) -> None:
+    doc = document(prints[name])
+    assert golden_misses(doc) == []
+    assert_accounted(doc)
+    assert doc.notice.year == 2022  # the title above the table is the notice's, not a record
+
+
+def test_text_clipped_away_on_a_page_is_not_read(prints: dict[str, Path]) -> None:
+    """The merged 职能工作目标 cell spans four pages; set at the top, its text shows on the first only. Calc draws
+    it again on the later pages above their top margin, clipped: read there, it split the table."""
+    doc = document(prints["notice_2022_merged.top.ruled.pdf"])
+    first = [i for i in doc.indicators if i.category == "职能工作目标"]
+    assert len({p for i in first for p in i.source.pages}) >= 3 and {i.source.table for i in first} == {0}
