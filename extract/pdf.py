@@ -47,6 +47,7 @@ log = logging.getLogger(__name__)
 SNAP = 1.5  # points: cell edges closer than this are one grid line
 MAX_FRAMES = 4  # boxes (the largest) checked for holding others: a page and a table frame, with room to spare
 ENCRYPTION_ERRORS = {"PDFPasswordIncorrect", "PDFEncryptionError", "PDFEncryptionWarning"}
+MAX_LISTED = 8  # pages named in the warning about glyphs not shown (the count covers them all)
 
 
 @dataclass
@@ -79,6 +80,7 @@ class PageLayout:
     tables: list[list[BBox]]  # cell boxes of each table found on the page
     warnings: list[str] = field(default_factory=list)  # what the parser logged while reading the page
     opened: list[tuple[float, float, float]] = field(default_factory=list)  # rules put back at open ends: y, x0, x1
+    hidden: int = 0  # glyphs drawn outside the page or the clip in force: not shown, not read (pdf_objects)
 
 
 class _Collect(logging.Handler):
@@ -110,7 +112,7 @@ def page_to_layout(page: Any, number: int) -> PageLayout:
     parser_log.setLevel(logging.WARNING)
     parser_log.propagate = False
     try:
-        chars, page._objects = page_to_objects(page)  # pdfplumber's table finder reads these edges
+        chars, page._objects, hidden = page_to_objects(page)  # pdfplumber's table finder reads these edges
         closing = open_row_ends(page.edges)  # rules a page break left out (a browser's print)
         found = page.find_tables({"explicit_horizontal_lines": closing} if closing else None)
         tables = [list(t.cells) for t in found]
@@ -119,7 +121,7 @@ def page_to_layout(page: Any, number: int) -> PageLayout:
         parser_log.setLevel(saved[0])
         parser_log.propagate = saved[1]
     layout = PageLayout(number, float(page.height), chars, tables, collect.messages,
-                        [(c["top"], c["x0"], c["x1"]) for c in closing])
+                        [(c["top"], c["x0"], c["x1"]) for c in closing], hidden)
     page.close()
     return layout
 
@@ -327,6 +329,18 @@ def group_is_candidate(frags: list[Fragment]) -> bool:
     return ruled_candidate(rows, max(len(f.xs) - 1 for f in frags))
 
 
+def hidden_warning(layouts: list[PageLayout]) -> list[str]:
+    """One line saying how many glyphs the PDF draws where nothing shows (clipped or off the page), and where:
+    they were not read — a cell's text cut off at its edge is not on the printed page either."""
+    pages = [(lay.number, lay.hidden) for lay in layouts if lay.hidden]
+    if not pages:
+        return []
+    where = ", ".join(f"{n} ({k})" for n, k in pages[:MAX_LISTED]) + (" …" if len(pages) > MAX_LISTED else "")
+    return [f"{sum(k for _, k in pages)} glyphs drawn outside the visible page or their clipping area were not "
+            f"read (text cut off at a cell's edge, or a merged cell drawn again past a page break); pages "
+            f"(glyphs): {where}"]
+
+
 def layouts_to_document(layouts: list[PageLayout], source: SourceInfo) -> RawDocument:
     paragraphs: list[RawParagraph] = []
     groups: list[tuple[int, list[Fragment]]] = []  # (paragraphs before, fragments)
@@ -346,6 +360,7 @@ def layouts_to_document(layouts: list[PageLayout], source: SourceInfo) -> RawDoc
                 open_group = [item]
                 groups.append((len(paragraphs), open_group))
     warnings = [f"page {layout.number}: PDF parser: {m}" for layout in layouts for m in layout.warnings]
+    warnings += hidden_warning(layouts)
     if not any(group_is_candidate(frags) for _, frags in groups) and (
             borderless := borderless_tables([(lay.number, lay.chars) for lay in layouts],
                                             lambda text: is_marginal(text, running))):

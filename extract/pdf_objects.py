@@ -42,6 +42,7 @@ class GlyphDevice(PDFPageAggregator):
         super().__init__(rsrcmgr, pageno=pageno, laparams=None)
         self.glyphs: list[Glyph] = []
         self.clip: Rect | None = None  # set by ClipInterpreter: where the page shows what is drawn
+        self.hidden = 0  # glyphs drawn where the page shows nothing (not read; the reader says how many)
 
     def render_char(self, matrix: Any, font: Any, fontsize: float, scaling: float, rise: float, cid: int,
                     ncs: Any, graphicstate: Any) -> float:
@@ -65,6 +66,8 @@ class GlyphDevice(PDFPageAggregator):
         y0, y1 = (y1, y0) if y1 < y0 else (y0, y1)
         if shown(self.clip, (x0 + x1) / 2, (y0 + y1) / 2):
             self.glyphs.append((text, x0, y0, x1, y1, x1 - x0 if vertical else y1 - y0))
+        elif not text.isspace():
+            self.hidden += 1
         return adv
 
 
@@ -179,15 +182,15 @@ def render(page: Any) -> GlyphDevice:
     return device
 
 
-def page_to_objects(page: Any) -> tuple[list[Char], dict[str, list[dict[str, Any]]]]:
-    """(glyphs, pdfplumber-shaped rect/line/curve objects) of a pdfplumber page, parsed once."""
+def page_to_objects(page: Any) -> tuple[list[Char], dict[str, list[dict[str, Any]]], int]:
+    """(glyphs, pdfplumber-shaped rect/line/curve objects, glyphs not shown) of a pdfplumber page, parsed once."""
     device = render(page)
     frame = PageFrame(page)
     objects: dict[str, list[dict[str, Any]]] = {}
     for obj in walk(device.get_result()._objs):
         if (kind := EDGE_KINDS.get(type(obj).__name__)) is not None:
             objects.setdefault(kind, []).append(frame.edge_object(obj, kind))
-    return [frame.char(g) for g in device.glyphs], objects
+    return [frame.char(g) for g in device.glyphs], objects, device.hidden
 
 
 MIN_RULE = 10.0  # points: a rule shorter than this is a glyph stroke, a tick or the cap of a rule drawn as a thin box

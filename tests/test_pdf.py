@@ -480,7 +480,7 @@ def test_lean_page_reader_gives_pdfplumbers_glyphs_and_tables(name: str) -> None
     glyphs, tables = [], 0
     with pdfplumber.open(io.BytesIO(data)) as ours, pdfplumber.open(io.BytesIO(data)) as theirs:
         for mine, ref in zip(ours.pages, theirs.pages, strict=True):
-            chars, mine._objects = page_to_objects(mine)
+            chars, mine._objects, _ = page_to_objects(mine)
             assert chars == [(c["text"], float(c["x0"]), float(c["x1"]), float(c["top"]), float(c["bottom"]),
                               float(c["size"])) for c in ref.chars]
             assert [t.cells for t in mine.find_tables()] == [t.cells for t in ref.find_tables()]
@@ -573,5 +573,7 @@ def test_glyphs_the_page_does_not_show_are_not_read() -> None:
     p.ops.append("Q")
     p.text(50, 430, "below the page")
     p.text(50, 150, "after the restore")
-    texts = [para.text for para in read(build_pdf([p])).paragraphs]
-    assert texts == ["Title shown", "inside the clip", "after the restore"]
+    doc = read(build_pdf([p]))
+    assert [para.text for para in doc.paragraphs] == ["Title shown", "inside the clip", "after the restore"]
+    hidden = [w for w in doc.warnings if "not read" in w]  # said, with the count and the page: 19 + 12 + 12 glyphs
+    assert len(hidden) == 1 and hidden[0].startswith("43 glyphs drawn outside") and hidden[0].endswith("1 (43)")
