@@ -30,6 +30,7 @@ from kaoping.extract.pdf_text import (
     Char,
     absorb_overflow,
     chars_to_lines,
+    hidden_overflow,
     join_wrapped_lines,
     line_to_text,
     page_number_like,
@@ -80,7 +81,9 @@ class PageLayout:
     tables: list[list[BBox]]  # cell boxes of each table found on the page
     warnings: list[str] = field(default_factory=list)  # what the parser logged while reading the page
     opened: list[tuple[float, float, float]] = field(default_factory=list)  # rules put back at open ends: y, x0, x1
-    hidden: int = 0  # glyphs drawn outside the page or the clip in force: not shown, not read (pdf_objects)
+    hidden: list[Char] = field(default_factory=list)  # drawn outside the page or the clip in force: not shown,
+    # not read as text (pdf_objects) — counted in a warning, and a cell whose text goes on hidden under the
+    # page's table was cut by the page break (a spreadsheet draws a merged cell on each page it covers, clipped)
 
 
 class _Collect(logging.Handler):
@@ -260,11 +263,12 @@ def layout_to_items(layout: PageLayout) -> list[tuple[float, TextLine | Fragment
     frags = [boxes_to_fragment(boxes, layout.number) for boxes in layout.tables if boxes]
     cell_chars, free = chars_to_cells(frags, layout.chars)
     # only a cell whose bottom was open (its rule put back) can have text painted past it
-    free, taken = absorb_overflow([([c.bbox if open_bottom(c.bbox, layout.opened) else NO_BOX for c in f.cells],
-                                    f.ys[-1]) for f in frags], cell_chars, free)
-    for frag, per_cell, cut in zip(frags, cell_chars, taken, strict=True):
+    bottoms = [([c.bbox if open_bottom(c.bbox, layout.opened) else NO_BOX for c in f.cells], f.ys[-1]) for f in frags]
+    free, taken = absorb_overflow(bottoms, cell_chars, free)
+    taken_hidden = hidden_overflow(bottoms, layout.hidden)  # the same, clipped away: its text is on the next page
+    for frag, per_cell, cut, cut_hidden in zip(frags, cell_chars, taken, taken_hidden, strict=True):
         fill_cells(frag, per_cell, layout.opened)
-        frag.fits.update(dict.fromkeys(cut, PAST))  # text past the rule: cut, however snug its box
+        frag.fits.update(dict.fromkeys(cut | cut_hidden, PAST))  # text past the rule: cut, however snug its box
     items: list[tuple[float, TextLine | Fragment]] = []
     for line in chars_to_lines(free):
         if text := line_to_text(line):
@@ -332,7 +336,7 @@ def group_is_candidate(frags: list[Fragment]) -> bool:
 def hidden_warning(layouts: list[PageLayout]) -> list[str]:
     """One line saying how many glyphs the PDF draws where nothing shows (clipped or off the page), and where:
     they were not read — a cell's text cut off at its edge is not on the printed page either."""
-    pages = [(lay.number, lay.hidden) for lay in layouts if lay.hidden]
+    pages = [(lay.number, len(lay.hidden)) for lay in layouts if lay.hidden]
     if not pages:
         return []
     where = ", ".join(f"{n} ({k})" for n, k in pages[:MAX_LISTED]) + (" …" if len(pages) > MAX_LISTED else "")

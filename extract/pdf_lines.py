@@ -189,38 +189,58 @@ def gutters_to_bounds(lines: list[Line], header: list[list[Run]], left: float, r
     size = median(ln.size for ln in lines)
     noise = int(GUTTER_NOISE * len(lines))
     slots = [m for k, j in low_runs(cover, noise) for m in run_to_slots(cover, k, j, MIN_GUTTER * size / GRID_STEP)]
-    slots += narrow_gutters(lines, cover, left, noise, size)
+    edges = line_edges(lines, left, n, SOLID_GAP * size)
+    labels = [(int((r.x0 - left) / GRID_STEP), int((r.x1 - left) / GRID_STEP)) for runs in header for r in runs]
+    slots += narrow_gutters(cover, edges, noise, size, labels)
     for runs in header:
         for a, b in zip(runs, runs[1:], strict=False):
             k, j = int((a.x1 - left) / GRID_STEP) + 1, int((b.x0 - left) / GRID_STEP)
             if j > k and not any(k <= m < j for m in slots):
-                slots.append(valley_middle(cover, k, j))
+                slots.append(label_gap_slot(cover, edges[0], k, j))
     return [left, *(left + m * GRID_STEP for m in sorted(set(slots))), right]
 
 
-def line_starts(lines: list[Line], left: float, n: int, gap: float) -> list[int]:
-    """How many lines have a piece of text starting at each x-slot: a glyph with no ink ``gap`` points before it."""
-    starts = [0] * n
+def line_edges(lines: list[Line], left: float, n: int, gap: float) -> tuple[list[int], list[int]]:
+    """How many lines have a piece of text starting / ending at each x-slot: a glyph with no ink ``gap``
+    points before it (after it)."""
+    starts, ends = [0] * n, [0] * n
     for line in lines:
-        end = float("-inf")
-        for ch in line.chars:
-            if ch[0].isspace():
-                continue
-            if ch[1] - end >= gap and 0 <= (k := int((ch[1] - left) / GRID_STEP)) < n:
-                starts[k] += 1
-            end = max(end, ch[2])
-    return starts
+        ink = [ch for ch in line.chars if not ch[0].isspace()]
+        for prev, ch in zip([None, *ink], ink, strict=False):
+            if prev is None or ch[1] - prev[2] >= gap:
+                starts[min(n - 1, max(0, int((ch[1] - left) / GRID_STEP)))] += 1
+                if prev is not None:
+                    ends[min(n - 1, max(0, int((prev[2] - left) / GRID_STEP)))] += 1
+        if ink:
+            ends[min(n - 1, max(0, int((ink[-1][2] - left) / GRID_STEP)))] += 1
+    return starts, ends
 
 
-def narrow_gutters(lines: list[Line], cover: list[int], left: float, noise: int, size: float) -> list[int]:
-    """Gaps narrower than MIN_GUTTER (but NARROW_GUTTER or more) that are a column's left edge: the text
-    right of them starts at one x (within a slot either way) on MIN_ALIGNED lines or more."""
-    lo, hi = NARROW_GUTTER * size / GRID_STEP, MIN_GUTTER * size / GRID_STEP
-    runs = [(k, j) for k, j in low_runs(cover, noise) if lo <= j - k < hi and k > 0 and j < len(cover)]
-    if not runs:
-        return []
-    starts = line_starts(lines, left, len(cover), NARROW_GUTTER * size)
-    return [valley_middle(cover, k, j) for k, j in runs if sum(starts[j - 1 : j + 2]) >= MIN_ALIGNED]
+def aligned(starts: list[int], j: int) -> bool:
+    """Text starts at slot ``j`` (within a slot either way) on MIN_ALIGNED lines or more: a column's left edge."""
+    return sum(starts[max(0, j - 1) : j + 2]) >= MIN_ALIGNED
+
+
+def narrow_gutters(cover: list[int], edges: tuple[list[int], list[int]], noise: int, size: float,
+                   labels: list[tuple[int, int]]) -> list[int]:
+    """Gaps narrower than MIN_GUTTER that are a column's edge: the text right of them starts at one x (NARROW_GUTTER
+    or wider), or — down to SOLID_GAP — the text left of them also ends at one x (right-aligned figures); never
+    under a header label (``labels``: their slot ranges), which says the gap is inside its column (12月底前 set
+    by LibreOffice Writer: every line's 12 is spaced from its 月, one x on every line)."""
+    starts, ends = edges
+    lo, tight, hi = (f * size / GRID_STEP for f in (NARROW_GUTTER, SOLID_GAP, MIN_GUTTER))
+    return [valley_middle(cover, k, j) for k, j in low_runs(cover, noise)
+            if tight <= j - k < hi and k > 0 and j < len(cover) and aligned(starts, j)
+            and (j - k >= lo or aligned(ends, k - 1)) and not any(a < j and b > k for a, b in labels)]
+
+
+def label_gap_slot(cover: list[int], starts: list[int], k: int, j: int) -> int:
+    """The boundary between two header labels with no gutter between them: the middle of the least covered
+    stretch of [k, j) — the one before a column's left edge when there is one (a right-aligned weight and the
+    deadline beside it leave 0.19 sizes before the deadlines and a wide gap before the weights), else the widest."""
+    least = min(cover[k:j])
+    a, b = max(low_runs(cover, least, k, j), key=lambda r: (aligned(starts, r[1]), r[1] - r[0]))
+    return (a + b) // 2
 
 
 def column_of(bounds: list[float], x: float) -> int:

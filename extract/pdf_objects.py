@@ -42,7 +42,7 @@ class GlyphDevice(PDFPageAggregator):
         super().__init__(rsrcmgr, pageno=pageno, laparams=None)
         self.glyphs: list[Glyph] = []
         self.clip: Rect | None = None  # set by ClipInterpreter: where the page shows what is drawn
-        self.hidden = 0  # glyphs drawn where the page shows nothing (not read; the reader says how many)
+        self.hidden: list[Glyph] = []  # drawn where the page shows nothing: not read as text (see pdf.py)
 
     def render_char(self, matrix: Any, font: Any, fontsize: float, scaling: float, rise: float, cid: int,
                     ncs: Any, graphicstate: Any) -> float:
@@ -64,21 +64,24 @@ class GlyphDevice(PDFPageAggregator):
         x0, y0, x1, y1 = apply_matrix_rect(matrix, box)
         x0, x1 = (x1, x0) if x1 < x0 else (x0, x1)
         y0, y1 = (y1, y0) if y1 < y0 else (y0, y1)
+        glyph = (text, x0, y0, x1, y1, x1 - x0 if vertical else y1 - y0)
         if shown(self.clip, (x0 + x1) / 2, (y0 + y1) / 2):
-            self.glyphs.append((text, x0, y0, x1, y1, x1 - x0 if vertical else y1 - y0))
+            self.glyphs.append(glyph)
         elif not text.isspace():
-            self.hidden += 1
+            self.hidden.append(glyph)
         return adv
 
 
 Rect = tuple[float, float, float, float]
+EDGE_TOL = 0.25  # points: a centre this near a clip's edge is on it (Calc's page parts disagree by ~0.06 pt)
 
 
 def shown(clip: Rect | None, x: float, y: float) -> bool:
     """A glyph centred at (x, y) is visible inside ``clip`` (None: nothing clips). By its centre: a line a page
     break cuts through (a merged cell's text drawn on both pages, clipped to each) is read once, on the page
-    that shows the larger part of it."""
-    return clip is None or (clip[0] <= x <= clip[2] and clip[1] <= y <= clip[3])
+    that shows the larger part of it; a line the break halves (its centre within EDGE_TOL of both clips' edges —
+    Calc's positions are rounded to twips) is read on the page above, where it is at its clip's lower edge."""
+    return clip is None or (clip[0] - EDGE_TOL <= x < clip[2] - EDGE_TOL and clip[1] - EDGE_TOL <= y < clip[3] - EDGE_TOL)
 
 
 def intersect(a: Rect | None, b: Rect) -> Rect:
@@ -182,7 +185,7 @@ def render(page: Any) -> GlyphDevice:
     return device
 
 
-def page_to_objects(page: Any) -> tuple[list[Char], dict[str, list[dict[str, Any]]], int]:
+def page_to_objects(page: Any) -> tuple[list[Char], dict[str, list[dict[str, Any]]], list[Char]]:
     """(glyphs, pdfplumber-shaped rect/line/curve objects, glyphs not shown) of a pdfplumber page, parsed once."""
     device = render(page)
     frame = PageFrame(page)
@@ -190,7 +193,7 @@ def page_to_objects(page: Any) -> tuple[list[Char], dict[str, list[dict[str, Any
     for obj in walk(device.get_result()._objs):
         if (kind := EDGE_KINDS.get(type(obj).__name__)) is not None:
             objects.setdefault(kind, []).append(frame.edge_object(obj, kind))
-    return [frame.char(g) for g in device.glyphs], objects, device.hidden
+    return [frame.char(g) for g in device.glyphs], objects, [frame.char(g) for g in device.hidden]
 
 
 MIN_RULE = 10.0  # points: a rule shorter than this is a glyph stroke, a tick or the cap of a rule drawn as a thin box

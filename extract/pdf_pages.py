@@ -180,12 +180,15 @@ def boxes_across(cells: list[RawCell], brk: PageBreak, dropped: set[int]) -> Ite
             yield a, b
 
 
-def join_box(cells: list[RawCell], a: int, b: int, dropped: set[int]) -> None:
-    """The box below is the rest of the cell above: its text joins, the cell covers its rows, the box goes."""
+def join_box(cells: list[RawCell], a: int, b: int, dropped: set[int], ends: list[list] | None = None) -> None:
+    """The box below is the rest of the cell above: its text joins, the cell covers its rows, the box goes.
+    ``ends``: per-cell lists (rooms, fits) that describe a cell's last box — the joined cell's is now the box's."""
     above, below = cells[a], cells[b]
     above.text = join_cut_text(above.text, below.text)
     above.rowspan = below.row + below.rowspan - above.row
     dropped.add(b)
+    for per_cell in ends or []:
+        per_cell[a] = per_cell[b]
 
 
 def join_merged_rest(cells: list[RawCell], brk: PageBreak, dropped: set[int]) -> None:
@@ -201,7 +204,8 @@ def rejoin_page_breaks(cells: list[RawCell], rooms: list[float | None], breaks: 
     ``fits``, per cell: PAST — its text was painted past the page's last rule, so it was certainly cut and
     the box below it in its block is its rest, whatever its text ends with; SNUG — its box is as tall as
     its text (it made its row that tall), so above a new row it was not cut."""
-    fits = fits or [None] * len(cells)
+    fits = list(fits) if fits else [None] * len(cells)
+    rooms = list(rooms)  # a joined cell takes its last box's room and fit: ours to change, not the caller's
     cells = [c.model_copy() for c in cells]
     code_col = column_matching(cells, CODE, header_rows)
     weight_col = column_matching(cells, NUMBER, header_rows, skip=code_col)
@@ -229,10 +233,10 @@ def rejoin_page_breaks(cells: list[RawCell], rooms: list[float | None], breaks: 
             if below.col in (code_col, weight_col) and below.rowspan < 2 and not below.text.strip():
                 continue  # a row's own 序号 or weight left blank is not "as above" (a blank merged box still is)
             if fits[a] == PAST and in_block(below.col, code_col, same_block):
-                join_box(cells, a, b, dropped)
+                join_box(cells, a, b, dropped, [rooms, fits])
                 continue
             if one_box_per_row(cells[a], below, new_row, merging, fits[a] == SNUG):
                 continue
             if box_continues(cells[a], below, rooms[a], below.col, code_col, same_block, level1_block):
-                join_box(cells, a, b, dropped)
+                join_box(cells, a, b, dropped, [rooms, fits])
     return [c for i, c in enumerate(cells) if i not in dropped]

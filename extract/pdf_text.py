@@ -372,6 +372,22 @@ def line_by_columns(line: list[Char], boxes: list[BBox], bottom: float) -> list[
     return [parts[i] for i in sorted(parts, key=lambda i: boxes[i][0])]
 
 
+def hidden_overflow(tables: list[tuple[list[BBox], float]], hidden: list[Char]) -> list[set[int]]:
+    """Per table, the open bottom cells whose text goes on hidden under it: a glyph drawn but clipped away
+    (pdf_objects) within reach of the table's last rule, in the cell's column. A spreadsheet draws a merged
+    cell on every page it covers and clips it to the page's part; text drawn on under the page's table is the
+    cell's rest, read on the next page — the cell was cut by the break, whatever its visible part ends with."""
+    out: list[set[int]] = []
+    for boxes, bottom in tables:
+        cut = set()
+        for ch in hidden:
+            if below_table(ch[3], bottom, ch[5]):
+                cx = (ch[1] + ch[2]) / 2
+                cut.update(i for i, b in enumerate(boxes) if b[0] <= cx <= b[2] and abs(b[3] - bottom) <= ch[5])
+        out.append(cut)
+    return out
+
+
 def absorb_overflow(tables: list[tuple[list[BBox], float]], cell_chars: list[list[list[Char]]],
                     free: list[Char]) -> tuple[list[Char], list[set[int]]]:
     """Lines printed under a table (its cell boxes, its bottom) that go on with its bottom cells

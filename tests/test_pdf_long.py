@@ -295,3 +295,18 @@ def test_a_gutter_parts_two_columns_of_the_page_on_one_line() -> None:
     assert [line_to_text(p) for p in split_at_gutters(line)] == ["政务公开", "泉国资办〔2022〕196号"]
     spaced = glyphs(36, "泉州市国资委") + glyphs(36 + 66 + 11, "2022年8月3日")
     assert [line_to_text(p) for p in split_at_gutters(spaced)] == ["泉州市国资委 2022年8月3日"]
+
+
+def test_text_going_on_hidden_under_the_table_marks_its_cell_cut() -> None:
+    """A spreadsheet draws a merged cell's text past the page's last row, clipped away (pdf_objects keeps those
+    glyphs apart): under a bottom cell, within reach, it says the cell goes on; far under the table, above it,
+    or under a cell that is not at the bottom it says nothing."""
+    from kaoping.extract.pdf_text import hidden_overflow
+
+    boxes = [(100.0, 50.0, 200.0, 300.0), (200.0, 50.0, 300.0, 300.0), (300.0, 50.0, 400.0, 200.0)]
+
+    def glyph(x: float, top: float) -> tuple:
+        return ("字", x, x + 9.0, top, top + 9.0, 9.0)
+
+    assert hidden_overflow([(boxes, 300.0)], [glyph(150.0, 301.0), glyph(250.0, 330.0)]) == [{0}]
+    assert hidden_overflow([(boxes, 300.0)], [glyph(150.0, 100.0), glyph(350.0, 301.0)]) == [set()]
