@@ -178,7 +178,8 @@ def join_wrapped_lines(lines: list[list[Char]], box: BBox) -> str:
 
     A line "ended early" when it keeps a trailing space glyph, or when the gap to the cell's right
     edge (less the cell padding) is at least 0.8 font sizes and either the cell is a space-separated
-    list or the next line's first unbreakable piece would have fitted there with room to spare: then
+    list whose next line's first glyph would have fitted there, or the next line's first unbreakable
+    piece would have fitted there with room to spare: then
     the break fell at a space (or a paragraph end) and one space is kept. Otherwise the wrap was
     forced: CJK on either side joins directly, Latin words keep their space, a trailing hyphen joins.
     """
@@ -196,7 +197,10 @@ def join_wrapped_lines(lines: list[list[Char]], box: BBox) -> str:
     for k, ((prev, prev_text), (line, text)) in enumerate(zip(kept, kept[1:], strict=False)):
         last = ink[k][-1]
         gap = right_edge - last[2]
-        early = gap >= EARLY_END * last[5] and (listy or first_unit_width(line) + 0.5 * last[5] <= gap)
+        # a list breaks at a space when its next glyph would have fitted (a whole next name may not have);
+        # when not even that glyph fits, the break may be one a spreadsheet forces inside a name (周 / 俊杰)
+        fits = (listy and ink[k + 1][0][2] - ink[k + 1][0][1] <= gap) or first_unit_width(line) + 0.5 * last[5] <= gap
+        early = gap >= EARLY_END * last[5] and fits
         a, b = prev_text[-1], text[0]
         if prev[-1][0].isspace() or early:
             sep = " "

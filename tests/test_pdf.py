@@ -596,3 +596,22 @@ def test_a_line_a_page_break_halves_is_read_once() -> None:
     lower.ops.append("Q")
     doc = read(build_pdf([upper, lower]))
     assert [(p.page, p.text) for p in doc.paragraphs] == [(1, "上一行"), (1, "刘海祥汪"), (2, "亚彬")]
+
+
+def test_a_list_wrapped_where_its_next_glyph_would_not_fit_may_be_a_name_cut() -> None:
+    """A spreadsheet wraps a list of names anywhere (林鹏 周 / 俊杰): with no room for the next line's first glyph
+    the break may be inside a name (left to the column's whole names to settle); with room for it, the break
+    fell at a space."""
+    from kaoping.extract.pdf_text import SOFT, join_wrapped_lines
+
+    def glyphs(text: str, top: float) -> list[tuple]:
+        out, x = [], 0.0
+        for ch in text:
+            w = 1.9 if ch == " " else 7.6
+            out.append((ch, x, x + w, top, top + 7.6, 7.6))
+            x += w
+        return out
+
+    lines = [glyphs("林鹏 周", 0.0), glyphs("俊杰", 9.0)]
+    assert join_wrapped_lines(lines, (0.0, 0.0, 31.7, 20.0)) == f"林鹏 周{SOFT}俊杰"  # 7.0 points left: no 俊
+    assert join_wrapped_lines(lines, (0.0, 0.0, 40.0, 20.0)) == "林鹏 周 俊杰"  # 俊 would have fitted
