@@ -4,7 +4,8 @@
 
 For the sample and each shape of ``tests/fixtures/shapes`` (their .docx and hand-checked .expected.json) it
 makes, under OUT_DIR/in: the .docx itself; LibreOffice's .doc, .html and PDF of it; Calc's .xlsx/.xls/.ods of
-that .html and the .csv of that .xlsx; LibreOffice's PDF of the .docx with every border removed; a 200-dpi
+that .html, the .csv of that .xlsx, and Calc's PDF of that .xlsx made print-ready (``make_calc_prints``: ruled,
+text top and centre; without rules, top); LibreOffice's PDF of the .docx with every border removed; a 200-dpi
 scan of LibreOffice's PDF; the plain page of ``make_web.borderless_page`` ruled (1 px) and without borders,
 printed by Chromium in A4 portrait and landscape; the ruled portrait print scanned at 150 and 200 dpi
 (``make_scans.degrade``: tilt, noise, blur, JPEG); the two borderless prints (LibreOffice's, Chromium's
@@ -31,6 +32,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
+from fixtures.make_calc_prints import print_ready  # noqa: E402
 from fixtures.make_scans import degrade  # noqa: E402
 from fixtures.make_web import borderless_page  # noqa: E402
 from support import norm  # noqa: E402
@@ -91,6 +93,10 @@ def make(name: str, base: Path, inbox: Path, ocr: bool) -> list[Path]:
         made.append(Path(shutil.copy(soffice(work / f"{name}.html", target, work, "HTML (StarCalc)"),
                                      inbox / f"{name}.calc.{target}")))
     made.append(Path(shutil.copy(soffice(work / f"{name}.xlsx", CSV_UTF8, work), inbox / f"{name}.calc.csv")))
+    for valign, ruled in (("top", True), ("center", True), ("top", False)):  # the sheet made print-ready, printed
+        label = f"calcprint.{valign}.{'ruled' if ruled else 'norules'}"
+        ready = print_ready(work / f"{name}.xlsx", work / f"{name}.{label}.xlsx", valign, ruled)
+        made.append(Path(shutil.copy(soffice(ready, "pdf", work), inbox / f"{name}.{label}.pdf")))
     bare = without_rules(docx, work)
     made.append(Path(shutil.copy(soffice(bare, "pdf", bare.parent), inbox / f"{name}.norules.pdf")))
     for rule, label in ((RULE, "web"), ("none", "nob")):
