@@ -51,6 +51,7 @@ MIN_MORE_HEADER_WORDS = 2  # ... and a second header row below it this many
 HEADER_REACH = 8  # lines below the first header line that may still belong to the header
 HEADER_PIECE = 6  # glyphs: the most a header label wrapped in a narrow column puts on one line
 ADJACENT_LINES = 2.0  # font sizes: lines of one wrapped label follow at most this far apart (~1.4)
+FLOW_SIZE = 0.15  # share of a size: lines of one flow are set in one size (a scan measures sizes to ~±15 %)
 IN_FLOW = 2.0  # font sizes, top to top: a line this near its neighbour is in the text's flow (body lines: 1.2-1.6; a
 # page number sits a margin away, 3+)
 CANDIDATE_ROWS = 8  # a ruled table this long and ... (a metadata table of a web page or a cover
@@ -191,10 +192,13 @@ def at_page_edge(lines: list[Line], i: int, marginal: Callable[[str], bool]) -> 
 
 def in_flow(lines: list[Line], i: int) -> bool:
     """``lines[i]`` is set in the flow of the lines next to it on its page (the next or the one before within
-    IN_FLOW sizes, top to top): a cell's last glyphs carried to the next page's top (the 1 of 1-15- / 1), not
-    a page number, which a page's margin keeps apart from the text."""
-    near = [ln for ln in lines[max(0, i - 1):i + 2] if ln is not lines[i] and ln.page == lines[i].page]
-    return any(abs(ln.top - lines[i].top) <= IN_FLOW * lines[i].size for ln in near)
+    IN_FLOW sizes, top to top, in the same size): a cell's last glyphs carried to the next page's top (the 1 of
+    1-15- / 1), not a page number, which a page's margin keeps apart from the text, nor a running head set in
+    its own size (Calc's "Sheet1", 12 pt over 10-pt cells, 22 pt above them)."""
+    line = lines[i]
+    near = [ln for ln in lines[max(0, i - 1):i + 2] if ln is not line and ln.page == line.page]
+    return any(abs(ln.top - line.top) <= IN_FLOW * line.size and abs(ln.size - line.size) <= FLOW_SIZE * line.size
+               for ln in near)
 
 
 def header_at(lines: list[Line], i: int, centred: bool) -> int | None:

@@ -7,7 +7,15 @@ import re
 from dataclasses import dataclass, field
 from statistics import median
 
-from kaoping.extract.pdf_lines import CUT, Line, Run, column_by_content, gutters_to_bounds, split_line
+from kaoping.extract.pdf_lines import (
+    CUT,
+    SECTION,
+    Line,
+    Run,
+    column_by_content,
+    gutters_to_bounds,
+    split_line,
+)
 from kaoping.extract.pdf_pages import CODE, ENDED, NUMBER, parent_code
 from kaoping.extract.pdf_text import (
     CLOSING,
@@ -25,7 +33,6 @@ CODE_LINE = re.compile(r"^\d+(?:\s*[-－.．]\s*\d+)+\s*[-－.．]?$")  # a 序�
 JOINERS = "-－.．"
 POINTS_END = re.compile(r"\d分[）)]?$")  # a text ending with its points: 4分, （75分）
 MIN_POINTS = 3  # lines ending so that make a column of texts ending with their points
-SECTION = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[）)])")  # 一、 （一）: a section
 SAME_LINE = 0.5  # font sizes: glyphs of one printed line overlap vertically by most of a glyph (a digit set
 # 1-2 pt below its CJK neighbours); two lines of a cell never overlap (they are a pitch, 1.2+ sizes, apart)
 MERGE_BLANKS = 0.1  # share of rows a column must leave blank to hold merged cells (合计 rows leave

@@ -22,6 +22,7 @@ RUN_GAP = 0.6  # font sizes: a wider gap separates two runs (CJK text runs glyph
 # is ~0.25 em; Word/LibreOffice pad each side of a cell with 0.19 cm, ~0.6 em at 10.5 pt)
 GRID_STEP = 0.5  # points: resolution of the coverage profile
 MIN_GUTTER = 0.6  # font sizes: narrowest gap between two columns (LibreOffice/Word pad cells ~0.2 cm)
+SECTION = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[）)])")  # 一、 （一）: a section
 CUT = re.compile(r"^\d+[-－.．]$")  # a 序号 or weight a narrow column cut after its first joiner
 MIN_ISLAND = 3  # lines: a column printing on this many lines of a little covered range is a column
 ISLAND_SHARE = 0.5  # ... where the coverage is above this share of the range's peak
@@ -185,7 +186,7 @@ def gutters_to_bounds(lines: list[Line], header: list[list[Run]], left: float, r
     the least covered x-range (there cells spanning several columns, rows without 一级指标 say, cross
     the gutter)."""
     n = int((right - left) / GRID_STEP) + 2
-    cover = coverage(lines, left, n)
+    cover = coverage([ln for ln in lines if not is_section_run(ln)], left, n)
     size = median(ln.size for ln in lines)
     noise = int(GUTTER_NOISE * len(lines))
     slots = [m for k, j in low_runs(cover, noise) for m in run_to_slots(cover, k, j, MIN_GUTTER * size / GRID_STEP)]
@@ -197,7 +198,23 @@ def gutters_to_bounds(lines: list[Line], header: list[list[Run]], left: float, r
             k, j = int((a.x1 - left) / GRID_STEP) + 1, int((b.x0 - left) / GRID_STEP)
             if j > k and not any(k <= m < j for m in slots):
                 slots.append(label_gap_slot(cover, edges[0], k, j))
-    return [left, *(left + m * GRID_STEP for m in sorted(set(slots))), right]
+    slots = label_set_apart(sorted(set(slots)), cover, labels)
+    return [left, *(left + m * GRID_STEP for m in slots), right]
+
+
+def label_set_apart(slots: list[int], cover: list[int], labels: list[tuple[int, int]]) -> list[int]:
+    """Boundaries less those between a header label over almost no text (fewer than MIN_ISLAND lines: a 合计)
+    and text under no label: one column whose label is set left and its figures right (a sheet's 序号 as
+    numbers), not two."""
+    bounds = [0, *slots, len(cover)]
+    return [m for k, m in enumerate(slots)
+            if not (under_label(labels, bounds[k], m) and not under_label(labels, m, bounds[k + 2])
+                    and max(cover[bounds[k]:m], default=0) < MIN_ISLAND)]
+
+
+def under_label(labels: list[tuple[int, int]], lo: int, hi: int) -> bool:
+    """Some header label (its slot range) lies over the slots [lo, hi)."""
+    return any(x0 < hi and x1 > lo for x0, x1 in labels)
 
 
 def line_edges(lines: list[Line], left: float, n: int, gap: float) -> tuple[list[int], list[int]]:
@@ -229,9 +246,10 @@ def narrow_gutters(cover: list[int], edges: tuple[list[int], list[int]], noise: 
     by LibreOffice Writer: every line's 12 is spaced from its 月, one x on every line)."""
     starts, ends = edges
     lo, tight, hi = (f * size / GRID_STEP for f in (NARROW_GUTTER, SOLID_GAP, MIN_GUTTER))
+    # a gap of w slots measures w to w + 1 (glyph edges are rounded to slots): w + 1 is held to the bounds
     return [valley_middle(cover, k, j) for k, j in low_runs(cover, noise)
-            if tight <= j - k < hi and k > 0 and j < len(cover) and aligned(starts, j)
-            and (j - k >= lo or aligned(ends, k - 1)) and not any(a < j and b > k for a, b in labels)]
+            if tight <= j - k + 1 and j - k < hi and k > 0 and j < len(cover) and aligned(starts, j)
+            and (j - k + 1 >= lo or aligned(ends, k - 1)) and not under_label(labels, k, j)]
 
 
 def label_gap_slot(cover: list[int], starts: list[int], k: int, j: int) -> int:
@@ -241,6 +259,12 @@ def label_gap_slot(cover: list[int], starts: list[int], k: int, j: int) -> int:
     least = min(cover[k:j])
     a, b = max(low_runs(cover, least, k, j), key=lambda r: (aligned(starts, r[1]), r[1] - r[0]))
     return (a + b) // 2
+
+
+def is_section_run(line: Line) -> bool:
+    """A line that is one run beginning a section (一、业务工作（70分）): a row spanning the table, over its
+    gutters — it says nothing of where the columns are."""
+    return len(line.runs) == 1 and bool(SECTION.match(line.runs[0].text))
 
 
 def column_of(bounds: list[float], x: float) -> int:

@@ -253,3 +253,31 @@ def test_right_aligned_figures_and_left_aligned_text_part_at_a_tight_gap_between
     assert [b for b in bounds if 200.0 < b < 238.0] and all(236.0 <= b <= 238.0 for b in bounds if 200.0 < b < 238.0)
     under_one_label = gutters_to_bounds(weights, [[Run("权重完成时限", 200.0, 280.0)]], 99.0, 320.0)
     assert not [b for b in under_one_label if 237.0 <= b <= 238.5]
+
+
+def test_a_label_set_left_over_figures_set_right_is_one_column() -> None:
+    """A sheet's 序号 as numbers: the label 序号 set left, the figures right-aligned against the item column
+    (0.2 sizes apart), a 合计 under the label. The figures are the 序号 column, not a column of their own; a
+    section line across the table (一、…) does not hide the tight gap before the items."""
+    from kaoping.extract.pdf_lines import Run, gutters_to_bounds
+
+    size = 10.0
+    body = [_line([(150.0 - size * len(str(k)), str(k)), (152.0, "开展某项专项行动"), (300.0, "10")], size,
+                  top=100.0 + 14 * k) for k in range(1, 7)]
+    body.insert(3, _line([(60.0, "一、业务工作（70分）")], size, top=135.0))
+    body.append(_line([(60.0, "合计"), (300.0, "60")], size, top=200.0))
+    header = [[Run("序号", 60.0, 80.0), Run("工作任务", 152.0, 192.0), Run("分值", 300.0, 320.0)]]
+    bounds = gutters_to_bounds(body, header, 59.0, 330.0)
+    assert [b for b in bounds if 59.0 < b < 152.0] == [b for b in bounds if 150.0 <= b <= 152.0] != []
+
+
+def test_a_running_head_in_its_own_size_is_not_in_the_text_flow() -> None:
+    """Calc's page head "Sheet1" (12 pt) sits 22 pt above the next page's 10-pt cells: near, but in another
+    size, so it is a running head, not a cell's glyphs carried over the break (those are in the cells' size)."""
+    from kaoping.extract.pdf_borderless import in_flow
+
+    head = _line([(400.0, "Sheet1")], 12.0, top=55.0)
+    carried = _line([(100.0, "1")], 10.0, top=60.0)
+    cell = _line([(100.0, "完成药品检查")], 10.0, top=77.0)
+    assert not in_flow([head, cell], 0)
+    assert in_flow([carried, cell], 0)
