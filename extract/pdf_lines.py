@@ -14,7 +14,7 @@ from importlib import resources
 from statistics import median
 from typing import NamedTuple
 
-from kaoping.extract.pdf_text import Char, line_to_text
+from kaoping.extract.pdf_text import Char, is_cjk, line_to_text
 from kaoping.schema.raw import BBox
 from kaoping.schema.vocabulary import header_key, header_synonyms
 
@@ -99,6 +99,20 @@ def chars_to_glyph_runs(chars: list[Char]) -> list[list[Char]]:
 def chars_to_runs(chars: list[Char]) -> list[Run]:
     runs = [Run(re.sub(r"\s+", "", "".join(c[0] for c in g)), g[0][1], g[-1][2]) for g in chars_to_glyph_runs(chars)]
     return [r for r in runs if r.text]
+
+
+def label_runs(line: Line) -> list[Run]:
+    """A header line's labels: its runs, cut where two CJK glyphs are more than SOLID_GAP apart — CJK is set
+    solid, so such a gap is two cells' padding (a spreadsheet's narrow columns print 完成时限 and 责任分解 0.2
+    sizes apart, one run by RUN_GAP)."""
+    out: list[Run] = []
+    for run in chars_to_glyph_runs(line.chars):
+        ink = [c for c in run if c[0].strip()]
+        cuts = [k for k in range(1, len(ink)) if is_cjk(ink[k - 1][0]) and is_cjk(ink[k][0])
+                and ink[k][1] - ink[k - 1][2] > SOLID_GAP * ink[k][5]]
+        for a, b in zip([0, *cuts], [*cuts, len(ink)], strict=True):
+            out.append(Run("".join(c[0] for c in ink[a:b]), ink[a][1], ink[b - 1][2]))
+    return [r for r in out if r.text]
 
 
 def is_header_word(text: str) -> bool:

@@ -281,3 +281,13 @@ def test_a_running_head_in_its_own_size_is_not_in_the_text_flow() -> None:
     cell = _line([(100.0, "完成药品检查")], 10.0, top=77.0)
     assert not in_flow([head, cell], 0)
     assert in_flow([carried, cell], 0)
+
+
+def test_header_labels_of_narrow_cells_part_at_their_padding() -> None:
+    """完成时限 and 责任分解 in a spreadsheet's narrow columns print 0.2 sizes apart — one run by the run gap, two
+    labels: CJK is set solid, so a gap between two ideographs is two cells' padding. Latin keeps its words."""
+    from kaoping.extract.pdf_lines import label_runs
+
+    line = _line([(100.0, "完成时限"), (142.0, "责任分解"), (200.0, "权重")], 10.0)
+    assert [r.text for r in label_runs(line)] == ["完成时限", "责任分解", "权重"]
+    assert [r.text for r in label_runs(_line([(100.0, "完成时限责任分解")], 10.0))] == ["完成时限责任分解"]
