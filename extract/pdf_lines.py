@@ -135,7 +135,7 @@ def ends_label(label: str, text: str) -> bool:
 
 
 def header_count(line: Line) -> int:
-    return sum(is_header_word(w) for w in line.words)
+    return sum(is_header_word(r.text) for r in label_runs(line))
 
 
 # ---------------------------------------------------------------- columns
@@ -210,7 +210,8 @@ def gutters_to_bounds(lines: list[Line], header: list[list[Run]], left: float, r
     for runs in header:
         for a, b in zip(runs, runs[1:], strict=False):
             k, j = int((a.x1 - left) / GRID_STEP) + 1, int((b.x0 - left) / GRID_STEP)
-            if j > k and not any(k <= m < j for m in slots):
+            ca, cb = (int(((r.x0 + r.x1) / 2 - left) / GRID_STEP) for r in (a, b))
+            if j > k and not any(ca <= m < cb for m in slots):  # no boundary parts the two labels yet
                 slots.append(label_gap_slot(cover, edges[0], k, j))
     slots = label_set_apart(sorted(set(slots)), cover, labels)
     return [left, *(left + m * GRID_STEP for m in slots), right]
@@ -222,8 +223,14 @@ def label_set_apart(slots: list[int], cover: list[int], labels: list[tuple[int, 
     numbers), not two."""
     bounds = [0, *slots, len(cover)]
     return [m for k, m in enumerate(slots)
-            if not (under_label(labels, bounds[k], m) and not under_label(labels, m, bounds[k + 2])
+            if not (labelled(labels, bounds[k], m) and not labelled(labels, m, bounds[k + 2])
                     and max(cover[bounds[k]:m], default=0) < MIN_ISLAND)]
+
+
+def labelled(labels: list[tuple[int, int]], lo: int, hi: int) -> bool:
+    """A header label is centred over the slots [lo, hi) (its column: a label set left over figures set
+    right reaches into the figures' part)."""
+    return any(lo <= (x0 + x1) // 2 < hi for x0, x1 in labels)
 
 
 def under_label(labels: list[tuple[int, int]], lo: int, hi: int) -> bool:

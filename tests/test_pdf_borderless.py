@@ -291,3 +291,20 @@ def test_header_labels_of_narrow_cells_part_at_their_padding() -> None:
     line = _line([(100.0, "完成时限"), (142.0, "责任分解"), (200.0, "权重")], 10.0)
     assert [r.text for r in label_runs(line)] == ["完成时限", "责任分解", "权重"]
     assert [r.text for r in label_runs(_line([(100.0, "完成时限责任分解")], 10.0))] == ["完成时限责任分解"]
+
+
+def test_a_header_of_narrow_cells_counts_its_words_and_a_weight_set_right_stays_under_its_label() -> None:
+    """A sheet's narrow header cells print their labels 0.2 sizes apart (one run by the run gap): they still
+    count as header words; and 分值 set left over weights set right (a label reaching into the figures' part)
+    is one column with them."""
+    from kaoping.extract.pdf_lines import Run, gutters_to_bounds, header_count
+
+    size = 10.0
+    header = _line([(100.0, "考评项目"), (142.0, "考评内容"), (184.0, "分值"), (220.0, "考评标准")], size)
+    assert header_count(header) == 4
+    body = [_line([(100.0, "预算管理"), (142.0, "编制预算"), (212.0 - size * len(w), w), (220.0, "未按时扣2分")],
+                  size, top=100.0 + 14 * k) for k, w in enumerate(["4", "3", "4", "10", "3"])]
+    runs = [[Run("考评项目", 100.0, 140.0), Run("考评内容", 142.0, 182.0), Run("分值", 184.0, 204.0),
+             Run("考评标准", 220.0, 260.0)]]
+    bounds = gutters_to_bounds(body, runs, 99.0, 300.0)
+    assert [round(b) for b in bounds if 182.0 < b < 220.0] == [187, 216]  # before the weights and after them
