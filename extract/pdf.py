@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from kaoping.extract.pdf_borderless import borderless_tables, ruled_candidate
+from kaoping.extract.pdf_overflow import absorb_overflow, hidden_overflow, sized_to_text
 from kaoping.extract.pdf_pages import PAST, SNUG, PageBreak, rejoin_page_breaks
 from kaoping.extract.pdf_stitch import (
     continues,
@@ -28,15 +29,12 @@ from kaoping.extract.pdf_stitch import (
 )
 from kaoping.extract.pdf_text import (
     Char,
-    absorb_overflow,
     chars_to_lines,
-    hidden_overflow,
     join_wrapped_lines,
     line_to_text,
     page_number_like,
     resolve_soft_wraps,
     room_left,
-    sized_to_text,
     split_at_gutters,
 )
 from kaoping.schema.errors import InputError

@@ -292,7 +292,7 @@ def test_the_web_page_printed_to_pdf_by_a_browser(pages: Path, tmp_path: Path, p
     there, a merged cell that goes on over the break is open while the row beside it is closed, text is
     centred in its box, a merged cell's last line is painted under the page's last rule, a cell's sides are
     drawn one piece per row, and its font maps 行 to ⾏ (a Kangxi radical). Before those rules
-    (extract/pdf_objects.open_row_ends, extract/pdf_pages, extract/pdf_text.absorb_overflow,
+    (extract/pdf_objects.open_row_ends, extract/pdf_pages, extract/pdf_overflow.absorb_overflow,
     normalize/radicals.py) 23 of 61 records came out of the portrait print (45-pt columns), then 58 with 0.81
     of the fields, the landscape print 0.71; today each print gives the 61 records, 0.98-0.999 of the fields.
     The "unseen" template prints its layout table's frame around the 考评表 (each glyph goes to the smallest

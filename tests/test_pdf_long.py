@@ -181,7 +181,8 @@ def test_text_overflowing_a_merged_cell_under_the_table_goes_back_into_it() -> N
     """Chromium paints the last line of a merged cell that goes on over a page break under the table's last
     rule: a line inside the cell's column exactly one of its line pitches below its last line is its text;
     a page number further down or a line across columns is not."""
-    from kaoping.extract.pdf_text import absorb_overflow, chars_to_lines, line_to_text
+    from kaoping.extract.pdf_overflow import absorb_overflow
+    from kaoping.extract.pdf_text import chars_to_lines, line_to_text
 
     def line(x: float, top: float, text: str) -> list[tuple]:
         return [(ch, x + 9 * i, x + 9 * (i + 1), top, top + 9, 9.0) for i, ch in enumerate(text)]
@@ -199,7 +200,8 @@ def test_an_overflow_of_many_lines_is_followed_line_by_line() -> None:
     """A merged cell cut by the page with five lines left to print: Chromium paints them all under the last
     rule, one pitch apart, the last ones far past the first's reach. Each line within reach of the one
     taken before it goes back into the cell; a line further down is not."""
-    from kaoping.extract.pdf_text import absorb_overflow, chars_to_lines, line_to_text
+    from kaoping.extract.pdf_overflow import absorb_overflow
+    from kaoping.extract.pdf_text import chars_to_lines, line_to_text
 
     def line(x: float, top: float, text: str) -> list[tuple]:
         return [(ch, x + 9 * i, x + 9 * (i + 1), top, top + 9, 9.0) for i, ch in enumerate(text)]
@@ -301,7 +303,7 @@ def test_text_going_on_hidden_under_the_table_marks_its_cell_cut() -> None:
     """A spreadsheet draws a merged cell's text past the page's last row, clipped away (pdf_objects keeps those
     glyphs apart): under a bottom cell, within reach, it says the cell goes on; far under the table, above it,
     or under a cell that is not at the bottom it says nothing."""
-    from kaoping.extract.pdf_text import hidden_overflow
+    from kaoping.extract.pdf_overflow import hidden_overflow
 
     boxes = [(100.0, 50.0, 200.0, 300.0), (200.0, 50.0, 300.0, 300.0), (300.0, 50.0, 400.0, 200.0)]
 
