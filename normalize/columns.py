@@ -191,6 +191,19 @@ def covered_roles(cell: GridCell, roles: list[str | None]) -> list[str | None]:
     return [roles[k] for k in range(cell.col, min(cell.col + cell.colspan, len(roles)))]
 
 
+def repeated_end(row: TableRow, cells: list[GridCell], roles: list[str | None], cell: GridCell) -> int:
+    """One past the last column of ``cell`` and of the cells right of it in the 目标内容 text fields that print
+    its text again: a cell spanning 文件依据..二级指标 saved unmerged (a flat sheet, then printed) is one cell."""
+    key, end = squash(cell.text), cell.col + cell.colspan
+    while key and end < min(len(row.slots), len(roles)) and roles[end] in TEXT_FIELDS:
+        slot = row.slots[end]
+        nxt = cells[slot.cell] if slot is not None else None
+        if nxt is None or nxt is cell or squash(nxt.text) != key:
+            break
+        end = nxt.col + nxt.colspan
+    return end
+
+
 def grid_row_to_fields(
     row: TableRow, cells: list[GridCell], roles: list[str | None]
 ) -> tuple[list[str], dict[str, str], set[str]]:
@@ -205,7 +218,9 @@ def grid_row_to_fields(
             continue
         seen.add(slot.cell)
         cell = cells[slot.cell]
-        covered = {roles[k] for k in range(cell.col, min(cell.col + cell.colspan, len(roles)))}
+        end = repeated_end(row, cells, roles, cell) if role in TEXT_FIELDS else cell.col + cell.colspan
+        seen.update(s.cell for s in row.slots[cell.col:end] if s is not None)
+        covered = {roles[k] for k in range(cell.col, min(end, len(roles)))}
         target = "item" if "item" in covered and role in TEXT_FIELDS else role
         if target == "project":
             first = len(project)

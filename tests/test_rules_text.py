@@ -222,3 +222,18 @@ def test_a_blank_code_under_the_same_level1_printed_again_continues_its_sibling(
     assert [(i.code, i.code_inferred, i.level1_code) for i in got] == [
         ("1-1-1", False, "1-1"), ("1-1-2", True, "1-1"), (None, False, None)]
     assert [(i.category, i.group) for i in got] == [("职能工作目标", None)] * 3  # the label again: the same one
+
+
+def test_a_row_printing_one_text_in_basis_level1_and_item_is_one_cell(tmp_path) -> None:
+    """A flat sheet (every merge saved as repeated text) printed or saved as a web page: a row whose item spans
+    文件依据..二级指标 prints the same text in the three cells. It is one cell, the item — not a 文件依据 and a
+    一级指标 that repeat it; two different texts side by side stay apart."""
+    head = "".join(f"<th>{h}</th>" for h in ("序号", "文件依据", "一级指标", "二级指标", "权重", "完成时限"))
+    same = "落实从严治党主体责任情况。"
+    rows = [("4-1", same, same, same), ("4-2", "三定方案", "做好某项工作。3分", "按季度报送")]
+    body = "".join("<tr>" + "".join(f"<td>{t}</td>" for t in (*r, "1", "12月底前")) + "</tr>" for r in rows)
+    path = tmp_path / "n.html"
+    path.write_text(f"<html><body><p>某单位绩效目标考评表</p><table><tr>{head}</tr>{body}</table></body></html>",
+                    encoding="utf-8")
+    got = [(i.code, i.basis, i.level1, i.item) for i in extract(path).indicators]
+    assert got == [("4-1", None, None, same), ("4-2", "三定方案", "做好某项工作。", "按季度报送")]
