@@ -16,10 +16,10 @@ import pytest
 from fixtures import make_calc_prints
 from test_office import assert_accounted, document, golden_misses, needs_soffice
 
-pytestmark = [needs_soffice, pytest.mark.slow]  # LibreOffice prints eight PDFs (~15 s)
+pytestmark = [needs_soffice, pytest.mark.slow]  # LibreOffice prints ten PDFs (~20 s)
 
 PRINTS = [f"{sheet}.{valign}.{'ruled' if ruled else 'norules'}.pdf"
-          for sheet in ("notice_2022_merged", "notice_2022_unseen") for valign, ruled in make_calc_prints.VARIANTS]
+          for sheet, variants in make_calc_prints.SHEETS.items() for valign, ruled in variants]
 
 
 @pytest.fixture(scope="module")
