@@ -219,7 +219,7 @@ def grid_row_to_fields(
         seen.add(slot.cell)
         cell = cells[slot.cell]
         end = repeated_end(row, cells, roles, cell) if role in TEXT_FIELDS else cell.col + cell.colspan
-        seen.update(s.cell for s in row.slots[cell.col:end] if s is not None)
+        seen.update(s.cell for s in row.slots[cell.col + cell.colspan:end] if s is not None)  # the repeats only
         covered = {roles[k] for k in range(cell.col, min(end, len(roles)))}
         target = "item" if "item" in covered and role in TEXT_FIELDS else role
         if target == "project":

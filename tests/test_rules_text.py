@@ -237,3 +237,17 @@ def test_a_row_printing_one_text_in_basis_level1_and_item_is_one_cell(tmp_path) 
                     encoding="utf-8")
     got = [(i.code, i.basis, i.level1, i.item) for i in extract(path).indicators]
     assert got == [("4-1", None, None, same), ("4-2", "三定方案", "做好某项工作。", "按季度报送")]
+
+
+def test_a_cell_whose_span_runs_over_the_next_cell_leaves_that_cell_its_text() -> None:
+    """A borderless reader may give a note line a span reaching into the 二级指标 column while the item has its
+    own cell there: the item keeps its text (the repeated-text rule takes only the cells that repeat)."""
+    from kaoping.normalize.columns import grid_row_to_fields
+    from kaoping.normalize.rows import GridCell, Slot, TableRow
+
+    cells = [GridCell("4-2", 0, 0), GridCell("注：4-2项由办公室牵头。", 0, 1, colspan=3), GridCell("做好分类工作。", 0, 3),
+             GridCell("1", 0, 4)]
+    row = TableRow(0, 0, None, None, [c.text for c in cells],
+                   slots=[Slot(0, True), Slot(1, True), Slot(1, True), Slot(2, True), Slot(3, True)])
+    _, values, _ = grid_row_to_fields(row, cells, ["code", "basis", "level1", "item", "weight"])
+    assert values["item"] == "做好分类工作。" and values["weight"] == "1"
