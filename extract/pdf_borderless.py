@@ -42,7 +42,7 @@ from kaoping.extract.pdf_grid import (
     row_starts,
     trailing_prose,
 )
-from kaoping.extract.pdf_lines import Line, column_of, ends_label, header_count, is_header_word, label_runs
+from kaoping.extract.pdf_lines import Line, column_of, ends_label, header_count, is_header_word
 from kaoping.extract.pdf_text import Char, chars_to_lines, line_to_text, resolve_soft_wraps
 from kaoping.schema.raw import RawCell, RawParagraph, RawRow, RawTable
 
@@ -272,7 +272,7 @@ def header_labels(block: list[Line], bounds: list[float]) -> list[tuple[int, int
     open_in: dict[int, list] = {}
     for k, line in enumerate(block):
         pieces: dict[int, str] = {}
-        for run in label_runs(line):
+        for run in line.labels:
             c = column_of(bounds, (run.x0 + run.x1) / 2)
             pieces[c] = pieces.get(c, "") + run.text
         for c, text in pieces.items():

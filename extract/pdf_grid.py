@@ -14,7 +14,6 @@ from kaoping.extract.pdf_lines import (
     Run,
     column_by_content,
     gutters_to_bounds,
-    label_runs,
     split_line,
 )
 from kaoping.extract.pdf_pages import CODE, ENDED, NUMBER, parent_code
@@ -96,7 +95,7 @@ def body_to_grid(body: list[Line], header_lines: list[Line], header_rows: list[l
     """``header_rows``: the header's labels row by row, left to right (default: each header line's runs)."""
     left = min(ln.x0 for ln in body + header_lines)
     right = max(ln.x1 for ln in body + header_lines)
-    rows = [label_runs(ln) for ln in header_lines] if header_rows is None else header_rows
+    rows = [ln.labels for ln in header_lines] if header_rows is None else header_rows
     bounds = gutters_to_bounds(body, rows, left - 1, right + 1)
     split = [split_line(ln, bounds) for ln in body]
     pieces, reach = rejoin_split_pieces(body, [p for p, _ in split], [r for _, r in split])

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from statistics import median
 from typing import NamedTuple
@@ -65,9 +65,10 @@ class Line:
         self.size = median(c[5] for c in ink)
         self.runs = chars_to_runs(sorted(self.chars, key=lambda c: c[1]))
 
-    @property
-    def words(self) -> list[str]:
-        return [r.text for r in self.runs]
+    @cached_property
+    def labels(self) -> list[Run]:
+        """The line's runs parted where a header's narrow cells touch (:func:`label_runs`), made once."""
+        return label_runs(self)
 
     @property
     def bbox(self) -> BBox:
@@ -106,7 +107,7 @@ def label_runs(line: Line) -> list[Run]:
     solid, so such a gap is two cells' padding (a spreadsheet's narrow columns print 完成时限 and 责任分解 0.2
     sizes apart, one run by RUN_GAP)."""
     out: list[Run] = []
-    for run in chars_to_glyph_runs(line.chars):
+    for run in chars_to_glyph_runs(sorted(line.chars, key=lambda c: c[1])):  # left to right, as Line.runs
         ink = [c for c in run if c[0].strip()]
         cuts = [k for k in range(1, len(ink)) if is_cjk(ink[k - 1][0]) and is_cjk(ink[k][0])
                 and ink[k][1] - ink[k - 1][2] > SOLID_GAP * ink[k][5]]
@@ -135,7 +136,7 @@ def ends_label(label: str, text: str) -> bool:
 
 
 def header_count(line: Line) -> int:
-    return sum(is_header_word(r.text) for r in label_runs(line))
+    return sum(is_header_word(r.text) for r in line.labels)
 
 
 # ---------------------------------------------------------------- columns
