@@ -65,17 +65,26 @@ def column_matching(cells: list[RawCell], pattern: re.Pattern[str], header_rows:
     return max(good, key=lambda col: (votes[col], -col)) if good else None
 
 
-def covering(cells: list[RawCell], row: int, col: int) -> int | None:
-    for i, c in enumerate(cells):
+def near_break(cells: list[RawCell], brk: PageBreak) -> list[int]:
+    """Indices, in order, of the cells on the rows either side of the break (and between them): all that
+    ``covering`` needs to look at there. Scanning every cell of a 600-row table for each box at each of its
+    100 breaks was a second of CPU (tests/bench.py, the 106-page notice); joins only grow a cell listed here."""
+    return [i for i, c in enumerate(cells) if c.row <= brk.first_row and c.row + c.rowspan > brk.last_row]
+
+
+def covering(cells: list[RawCell], row: int, col: int, among: list[int]) -> int | None:
+    """The first cell of ``among`` (indices into ``cells``) that covers the slot."""
+    for i in among:
+        c = cells[i]
         if c.row <= row < c.row + c.rowspan and c.col <= col < c.col + c.colspan:
             return i
     return None
 
 
-def text_at(cells: list[RawCell], row: int, col: int | None) -> str:
+def text_at(cells: list[RawCell], row: int, col: int | None, among: list[int]) -> str:
     if col is None:
         return ""
-    i = covering(cells, row, col)
+    i = covering(cells, row, col, among)
     return cells[i].text.strip() if i is not None and cells[i].row == row else ""
 
 
@@ -91,13 +100,14 @@ def join_cut_text(above: str, below: str) -> str:
     return above + ("" if is_cjk(above[-1]) or is_cjk(below[0]) else " ") + below
 
 
-def is_row_continuation(cells: list[RawCell], brk: PageBreak, code_col: int | None, weight_col: int | None) -> bool:
+def is_row_continuation(cells: list[RawCell], brk: PageBreak, code_col: int | None, weight_col: int | None,
+                        near: list[int]) -> bool:
     """The row below the break is the rest of the row above: no 序号, no weight, some text."""
     if code_col is None and weight_col is None:
         return False
-    if text_at(cells, brk.first_row, code_col) or text_at(cells, brk.first_row, weight_col):
+    if text_at(cells, brk.first_row, code_col, near) or text_at(cells, brk.first_row, weight_col, near):
         return False
-    return any(c.text.strip() for c in cells if c.row == brk.first_row)
+    return any(cells[i].text.strip() for i in near if cells[i].row == brk.first_row)
 
 
 def is_cut(above: RawCell, below: RawCell, room: float | None) -> bool:
@@ -156,12 +166,12 @@ def one_box_per_row(above: RawCell, below: RawCell, new_row: bool, merging: set[
     return snug or (above.rowspan < 2 and not merging.intersection(range(below.col, below.col + below.colspan)))
 
 
-def join_cut_figure(cells: list[RawCell], brk: PageBreak, col: int | None, joiners: str) -> None:
+def join_cut_figure(cells: list[RawCell], brk: PageBreak, col: int | None, joiners: str, near: list[int]) -> None:
     """A 序号 or weight the break cut (``1-`` above, ``3-2`` below; ``1.`` / ``5``) is one figure, in the
     row above: the row below is then plainly the rest of that row."""
     if col is None:
         return
-    a, b = covering(cells, brk.last_row, col), covering(cells, brk.first_row, col)
+    a, b = covering(cells, brk.last_row, col, near), covering(cells, brk.first_row, col, near)
     if a is None or b is None or a == b or cells[b].row != brk.first_row:
         return
     above, below = cells[a].text.strip(), cells[b].text.strip()
@@ -170,12 +180,14 @@ def join_cut_figure(cells: list[RawCell], brk: PageBreak, col: int | None, joine
         cells[b].text = ""
 
 
-def boxes_across(cells: list[RawCell], brk: PageBreak, dropped: set[int]) -> Iterator[tuple[int, int]]:
+def boxes_across(cells: list[RawCell], brk: PageBreak, dropped: set[int], near: list[int]
+                 ) -> Iterator[tuple[int, int]]:
     """(above, below): each box of the first row below the break with the box of the same columns above it."""
-    for b, below in enumerate(cells):
+    for b in near:
+        below = cells[b]
         if b in dropped or below.row != brk.first_row:
             continue
-        a = covering(cells, brk.last_row, below.col)
+        a = covering(cells, brk.last_row, below.col, near)
         if a is not None and a not in dropped and (cells[a].col, cells[a].colspan) == (below.col, below.colspan):
             yield a, b
 
@@ -191,9 +203,9 @@ def join_box(cells: list[RawCell], a: int, b: int, dropped: set[int], ends: list
         per_cell[a] = per_cell[b]
 
 
-def join_merged_rest(cells: list[RawCell], brk: PageBreak, dropped: set[int]) -> None:
+def join_merged_rest(cells: list[RawCell], brk: PageBreak, dropped: set[int], near: list[int]) -> None:
     """In a row that continues the row above, every box merged over several rows joins the cell above it."""
-    for a, b in boxes_across(cells, brk, dropped):
+    for a, b in boxes_across(cells, brk, dropped, near):
         if cells[b].rowspan >= 2:
             join_box(cells, a, b, dropped)
 
@@ -212,23 +224,24 @@ def rejoin_page_breaks(cells: list[RawCell], rooms: list[float | None], breaks: 
     merging = merged_body_columns(cells, code_col, weight_col)
     dropped: set[int] = set()
     for brk in breaks:
-        join_cut_figure(cells, brk, code_col, CODE_JOINERS)
-        join_cut_figure(cells, brk, weight_col, ".．")
-        if is_row_continuation(cells, brk, code_col, weight_col):
+        near = near_break(cells, brk)
+        join_cut_figure(cells, brk, code_col, CODE_JOINERS, near)
+        join_cut_figure(cells, brk, weight_col, ".．", near)
+        if is_row_continuation(cells, brk, code_col, weight_col, near):
             # the row goes on: normalize joins it to the row above, pages and accounting kept — except the
             # boxes of merged cells that reach past it into the rows below (一级指标 over this row and the
             # next): those are the rest of the cell above and must cover those rows, not start there
-            join_merged_rest(cells, brk, dropped)
+            join_merged_rest(cells, brk, dropped, near)
             continue
-        codes = text_at(cells, brk.last_row, code_col), text_at(cells, brk.first_row, code_col)
+        codes = text_at(cells, brk.last_row, code_col, near), text_at(cells, brk.first_row, code_col, near)
         parents = [parent_code(c) if CODE.match(c) else None for c in codes]
         # a row below with no 序号 at all (some notices leave a block's second code out) does not leave the block
         same_block = parents[0] is not None and (parents[0] == parents[1] or not codes[1])
         # ... and a block of one 一级指标 for sure: both codes printed, or the parent above is itself a code
         # (1-16 of 1-16-1; the 1 of 1-17 is a group's number, and the row below may start another group)
         level1_block = same_block and (bool(codes[1]) or bool(CODE.match(parents[0] or "")))
-        new_row = bool(codes[1] or text_at(cells, brk.first_row, weight_col))
-        for a, b in boxes_across(cells, brk, dropped):
+        new_row = bool(codes[1] or text_at(cells, brk.first_row, weight_col, near))
+        for a, b in boxes_across(cells, brk, dropped, near):
             below = cells[b]
             if below.col in (code_col, weight_col) and below.rowspan < 2 and not below.text.strip():
                 continue  # a row's own 序号 or weight left blank is not "as above" (a blank merged box still is)

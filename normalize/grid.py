@@ -115,7 +115,10 @@ def _merge_continuation(prev: TableRow, cont: TableRow, later: list[TableRow], c
         extra = cells[slot.cell].text
         if squash(extra):
             cells[target.cell].text = f"{cells[target.cell].text}\n{extra}"
+        end = cells[slot.cell].row + cells[slot.cell].rowspan  # only the rows its span covers hold its slots
         for row in later:
+            if row.index >= end:
+                break
             for k, s in enumerate(row.slots):
                 if s is not None and s.cell == slot.cell:
                     row.slots[k] = Slot(target.cell, origin=False)
