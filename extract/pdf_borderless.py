@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from statistics import median
 
 from kaoping.extract.pdf_band import band_header, centred_header_matrix, leaf_rows
+from kaoping.extract.pdf_bottom import foot_cells, is_foot_set
 from kaoping.extract.pdf_centred import table_cells
 from kaoping.extract.pdf_grid import (
     SECTION,
@@ -42,7 +43,8 @@ from kaoping.extract.pdf_grid import (
     row_starts,
     trailing_prose,
 )
-from kaoping.extract.pdf_lines import Line, column_of, ends_label, header_count, is_header_word
+from kaoping.extract.pdf_header_rows import ADJACENT_LINES, header_matrix, header_to_cells
+from kaoping.extract.pdf_lines import Line, header_count, is_header_word
 from kaoping.extract.pdf_text import Char, chars_to_lines, line_to_text, resolve_soft_wraps
 from kaoping.schema.raw import RawCell, RawParagraph, RawRow, RawTable
 
@@ -50,7 +52,6 @@ MIN_HEADER_WORDS = 3  # a line is a header row when it holds this many header wo
 MIN_MORE_HEADER_WORDS = 2  # ... and a second header row below it this many
 HEADER_REACH = 8  # lines below the first header line that may still belong to the header
 HEADER_PIECE = 6  # glyphs: the most a header label wrapped in a narrow column puts on one line
-ADJACENT_LINES = 2.0  # font sizes: lines of one wrapped label follow at most this far apart (~1.4)
 FLOW_SIZE = 0.15  # share of a size: lines of one flow are set in one size (a scan measures sizes to ~±15 %)
 IN_FLOW = 2.0  # font sizes, top to top: a line this near its neighbour is in the text's flow (body lines: 1.2-1.6; a
 # page number sits a margin away, 3+)
@@ -209,6 +210,22 @@ def header_at(lines: list[Line], i: int, centred: bool) -> int | None:
     return header_block(lines, i) if header_score(lines, i) >= MIN_HEADER_WORDS else None
 
 
+def is_parent_line(line: Line) -> bool:
+    """A line of parent labels only (目标内容 … 责任分解): at least two, every label a header word."""
+    return len(line.labels) >= MIN_MORE_HEADER_WORDS and all(is_header_word(r.text) for r in line.labels)
+
+
+def parents_above(lines: list[Line], i: int) -> int:
+    """Index of the first of the parent-label lines printed just above the header line ``lines[i]`` on its
+    page (``i`` when none): a header set at the foot of its cells prints a parent's label at the foot of its
+    own row, over the line of every label its row shares (项目, 权重 and the children: a spreadsheet's
+    default alignment)."""
+    k = i
+    while k > max(0, i - HEADER_REACH) and lines[k - 1].page == lines[i].page and is_parent_line(lines[k - 1]):
+        k -= 1
+    return k
+
+
 def find_header(lines: list[Line]) -> tuple[int, int, bool] | None:
     """(first line, line past it, centred) of the table's first header: a centred band is tried first at
     each line (its lowest line alone may hold three header words: 文件依据 一级指标 二级指标)."""
@@ -216,8 +233,18 @@ def find_header(lines: list[Line]) -> tuple[int, int, bool] | None:
         for centred in (True, False):
             end = header_at(lines, i, centred)
             if end is not None:
-                return i, end, centred
+                return (i if centred else parents_above(lines, i)), end, centred
     return None
+
+
+def take_back_parents(lines: list[Line], i: int, body: list[Line], used: set[int]) -> int:
+    """The parent-label lines just above a repeated header line were read as body lines: they are the
+    header's (taken out of ``body`` and ``used``); returns the index of the header's first line."""
+    k = parents_above(lines, i)
+    while i > k and body and body[-1] is lines[i - 1]:
+        used.discard(id(body.pop()))
+        i -= 1
+    return i
 
 
 def find_table(lines: list[Line], marginal: Callable[[str], bool]) -> Found | None:
@@ -241,6 +268,7 @@ def find_table(lines: list[Line], marginal: Callable[[str], bool]) -> Found | No
         line = lines[i]
         if body and (block_end := header_at(lines, i, centred)) is not None:  # before marginal: a repeated
             # header recurs at the top of every page, like a running head
+            i = take_back_parents(lines, i, body, used) if not centred else i
             stop = repeated_header(lines, i, headers[0])
             stop = block_end if stop is None else stop
             headers.append(lines[i:stop])
@@ -257,67 +285,6 @@ def find_table(lines: list[Line], marginal: Callable[[str], bool]) -> Found | No
         used.add(id(line))
         i += 1
     return Found(headers, body, used, lines, centred) if body else None
-
-
-# ---------------------------------------------------------------- header rows
-
-
-def header_labels(block: list[Line], bounds: list[float]) -> list[tuple[int, int, str]]:
-    """Header lines -> labels (first line, column, text). A label goes to the column holding its
-    centre (a label may run over a narrow column's gutter); the piece printed just below it in that
-    column goes on with it (a label wrapped over several lines, glyph by glyph in a narrow column),
-    unless the label is already a whole header word and the piece begins another (a parent label over
-    its child: 目标内容 over 序号), and the two do not begin a longer header word together."""
-    labels: list[list] = []  # [first line, column, text, top of its last line]
-    open_in: dict[int, list] = {}
-    for k, line in enumerate(block):
-        pieces: dict[int, str] = {}
-        for run in line.labels:
-            c = column_of(bounds, (run.x0 + run.x1) / 2)
-            pieces[c] = pieces.get(c, "") + run.text
-        for c, text in pieces.items():
-            label = open_in.get(c)
-            near = label is not None and 0 < line.top - label[3] < ADJACENT_LINES * line.size
-            new = (label is None or not near
-                   or ends_label(label[2], text))
-            if new:
-                label = [k, c, text, line.top]
-                labels.append(label)
-                open_in[c] = label
-            else:
-                label[2] += text
-                label[3] = line.top
-    return [(k, c, text) for k, c, text, _ in labels]
-
-
-def header_matrix(block: list[Line], bounds: list[float]) -> list[list[str]]:
-    """Header lines -> header rows of column texts: a header row begins at each line where a label
-    begins (cells are set top-aligned), and each label fills its first row's slot."""
-    labels = header_labels(block, bounds)
-    firsts = sorted({k for k, _, _ in labels})
-    rows = [[""] * (len(bounds) - 1) for _ in firsts]
-    for k, c, text in labels:
-        rows[firsts.index(k)][c] += text
-    return rows
-
-
-def header_to_cells(matrix: list[list[str]], first_row: int, page: int) -> list[RawCell]:
-    """Header texts -> cells spanning by blank runs: right over blanks in their row (not the lowest
-    row: its labels are the leaves), down over rows blank in every column they cover."""
-    out: list[RawCell] = []
-    n_rows, n_cols = len(matrix), len(matrix[0]) if matrix else 0
-    for r, texts in enumerate(matrix):
-        for c, text in enumerate(texts):
-            if not text:
-                continue
-            span = 1
-            while r < n_rows - 1 and c + span < n_cols and not texts[c + span]:
-                span += 1
-            down = 1
-            while r + down < n_rows and not any(matrix[r + down][c:c + span]):
-                down += 1
-            out.append(RawCell(row=first_row + r, col=c, colspan=span, rowspan=down, text=text, page=page))
-    return out
 
 
 # ---------------------------------------------------------------- the document
@@ -340,8 +307,12 @@ def layouts_to_lines(pages: list[tuple[int, list[Char]]]) -> list[Line]:
 
 
 def grid_and_starts(found: Found) -> tuple[Grid, list[bool]]:
-    grid = body_to_grid(found.body, found.header[0], leaf_rows(found.header[0]) if found.centred else None)
-    starts = row_starts(found.body, grid)
+    return body_grid(found.body, found.header[0], found.centred)
+
+
+def body_grid(body: list[Line], header: list[Line], centred: bool) -> tuple[Grid, list[bool]]:
+    grid = body_to_grid(body, header, leaf_rows(header) if centred else None)
+    starts = row_starts(body, grid)
     starts[0] = True  # the header's wrapped lines are in found.header: a line above the first 序号 or
     # weight is a row of its own (a section row 一、职能工作（60分）), not more header
     return grid, starts
@@ -356,7 +327,10 @@ def found_to_table(found: Found, index: int, paragraphs_before: int) -> RawTable
         found.used -= {id(ln) for ln in found.body[end:]}
         found.body = found.body[:end]
         grid, starts = grid_and_starts(found)
-    row_of, cell_lines = table_cells(found.body, grid, starts, found.centred)
+    if is_foot_set(found.body, grid, starts):  # a spreadsheet's default: read from the foot up (pdf_bottom)
+        row_of, cell_lines, grid = foot_cells(found.body, lambda body: body_grid(body, found.header[0], found.centred))
+    else:
+        row_of, cell_lines = table_cells(found.body, grid, starts, found.centred)
     first_block = list(found.header[0]) + [ln for ln, r in zip(found.body, row_of, strict=True) if r < 0]
     blocks = [first_block, *found.header[1:]]
     n_body = max(row_of, default=-1) + 1

@@ -58,6 +58,7 @@ class Grid:
     points: set[int] = field(default_factory=set)  # columns whose texts end with their points (4分)
     lists: set[int] = field(default_factory=set)  # columns of space-separated names/departments
     page_tops: dict[int, tuple[float, float]] = field(default_factory=dict)  # page: first, last line top
+    turned: bool = False  # the body is read turned over (pdf_bottom): line p+1 is printed above line p
 
 
 def rejoin_split_pieces(body: list[Line], pieces: list[dict[int, list[Char]]], reach: list[dict[int, int]]
@@ -222,11 +223,19 @@ def next_line(grid: Grid, body: list[Line], p: int, c: int) -> int | None:
     return None
 
 
+def wraps_into(grid: Grid, p: int, q: int, c: int) -> bool:
+    """Column ``c``'s text on line ``p`` was forced to wrap onto line ``q`` (the next with text there) — on a
+    turned body (pdf_bottom) line ``q`` is printed above, and it is ``q``'s text that wrapped onto ``p``."""
+    upper, lower = (q, p) if grid.turned else (p, q)
+    return wrapped(grid, upper, c, grid.pieces[lower][c])
+
+
 def runs_on(grid: Grid, body: list[Line], p: int, c: int) -> bool:
-    """Column ``c``'s text on line ``p`` goes on in the next line without a break of its own."""
+    """Column ``c``'s text on line ``p`` goes on in the next line without a break of its own (the upper of
+    the two lines, on a turned body the next, did not end the text)."""
     q = next_line(grid, body, p, c)
-    return (q is not None and wrapped(grid, p, c, grid.pieces[q][c])
-            and not ended_in(grid, c, piece_text(grid.pieces[p][c])))
+    return (q is not None and wraps_into(grid, p, q, c)
+            and not ended_in(grid, c, piece_text(grid.pieces[q if grid.turned else p][c])))
 
 
 def ended(text: str) -> bool:
@@ -264,11 +273,14 @@ def goes_on(grid: Grid, body: list[Line], p: int, c: int, text_above: str, codes
     above: the column wraps text at all, line ``p`` was forced to wrap and did not end the text, the
     row did not end there only because of this column (another column has text on line ``p``), and,
     right of the 序号, both rows are in one block (a merged 一级指标 goes on only inside its block)."""
-    if c in (grid.code_col, grid.weight_col) or c not in grid.wraps & grid.merging or ended_in(grid, c, text_above):
+    if c in (grid.code_col, grid.weight_col) or c not in grid.wraps & grid.merging:
+        return False
+    if not grid.turned and ended_in(grid, c, text_above):  # turned, the text read so far is the cell's end
         return False
     if grid.code_col is not None and c > grid.code_col and not same_block(codes):
         return False
-    return runs_on(grid, body, p, c) and any(d != c for d in grid.pieces[p])
+    # turned (pdf_bottom), a row's own cells end on its 序号 line: text wrapped on past it is a merged cell's
+    return runs_on(grid, body, p, c) and (grid.turned or any(d != c for d in grid.pieces[p]))
 
 
 def wrapping_columns(body: list[Line], grid: Grid, starts: list[bool]) -> set[int]:
@@ -278,8 +290,7 @@ def wrapping_columns(body: list[Line], grid: Grid, starts: list[bool]) -> set[in
     for p, piece in enumerate(grid.pieces):
         for c in piece:
             q = next_line(grid, body, p, c)
-            if c not in out and q is not None and not any(starts[p + 1:q + 1]) \
-                    and wrapped(grid, p, c, grid.pieces[q][c]):
+            if c not in out and q is not None and not any(starts[p + 1:q + 1]) and wraps_into(grid, p, q, c):
                 out.add(c)
     return out
 

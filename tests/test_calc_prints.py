@@ -4,8 +4,9 @@ Fixtures: tests/fixtures/make_calc_prints.py makes the sheet fixtures print-read
 heights, fit to one page wide) and prints them; the truth is samples/notice_2022.expected.json unchanged.
 What these prints have that Word's and browsers' do not: a merged cell going on over a page break is drawn
 again on every page, clipped (its text lands where its alignment puts it: above the break, below it, or in
-the invisible part); cells padded ~0.05 cm, so a full cell and the next are 0.3–0.5 sizes apart; and a
-sheet saved unmerged repeats its 合计 and 一级指标 in every row.
+the invisible part); cells padded ~0.05 cm, so a full cell and the next are 0.3–0.5 sizes apart; a
+sheet saved unmerged repeats its 合计 and 一级指标 in every row; and a sheet printed as saved sets its text at
+the foot of its cells with no rules (read from the foot up: extract/pdf_bottom.py).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import pytest
 from fixtures import make_calc_prints
 from test_office import assert_accounted, document, golden_misses, needs_soffice
 
-pytestmark = [needs_soffice, pytest.mark.slow]  # LibreOffice prints ten PDFs (~20 s)
+pytestmark = [needs_soffice, pytest.mark.slow]  # LibreOffice prints thirteen PDFs (~25 s)
 
 PRINTS = [f"{sheet}.{valign}.{'ruled' if ruled else 'norules'}.pdf"
           for sheet, variants in make_calc_prints.SHEETS.items() for valign, ruled in variants]
