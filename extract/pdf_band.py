@@ -18,6 +18,8 @@ BAND_REACH = 10  # lines a header band may take (two header rows of labels wrapp
 MIN_BAND_TOPS = 3  # heights at which a centred band's labels begin (parents, spanning labels, children)
 SAME_TOP = 1.0  # points: labels beginning closer than this begin at one height
 MIDDLE_TOL = 0.3  # font sizes: a label whose centre is this close to the band's middle spans both rows
+LEVEL_GAP = 0.5  # font sizes: label centres further apart than this are at different heights (one row's labels
+# centre within a glyph's rounding; the rows of a band are 1.4+ sizes apart)
 # (Chromium centres to the pixel; a label wrapped over lines of two fonts drifts ~0.05)
 
 # ---------------------------------------------------------------- the header band
@@ -102,8 +104,25 @@ def band_header(lines: list[Line], i: int, min_words: int) -> int | None:
     return i + 1 + max(lb.last for lb in words)
 
 
+def centre_levels(labels: list[Label], size: float) -> list[list[Label]]:
+    """The labels grouped by the height of their centres, top to bottom: a new level wherever two centres
+    (in order) are more than LEVEL_GAP sizes apart."""
+    levels: list[list[Label]] = []
+    for lb in sorted(labels, key=lambda lb: lb.centre):
+        if levels and lb.centre - levels[-1][-1].centre <= LEVEL_GAP * size:
+            levels[-1].append(lb)
+        else:
+            levels.append([lb])
+    return levels
+
+
 def band_rows(labels: list[Label], size: float) -> tuple[list[Label], list[Label], list[Label]]:
-    """(parents, labels spanning the band, children), by where each label's centre sits in the band."""
+    """(parents, labels spanning the band, children), by where each label's centre sits in the band: with
+    three heights of centres, the top, the middle and the bottom ones (the rows of a spreadsheet's header need
+    not be alike tall: Calc's spanning 项目 sits 0.4 sizes below the band's middle); else by the middle."""
+    levels = centre_levels(labels, size)
+    if len(levels) == 3:
+        return levels[0], levels[1], levels[2]
     middle = (min(lb.top for lb in labels) + max(lb.bottom for lb in labels)) / 2
     children = [lb for lb in labels if lb.centre > middle + MIDDLE_TOL * size]
     parents = [lb for lb in labels if lb.centre < middle - MIDDLE_TOL * size]

@@ -5,6 +5,7 @@ fallback font put back on their line. The geometry is that of Chromium's prints 
 from __future__ import annotations
 
 from kaoping.extract.pdf_band import band_header, band_labels, centred_header_matrix
+from kaoping.extract.pdf_centred import interleaved
 from kaoping.extract.pdf_centred_cuts import Strip, split_centred
 from kaoping.extract.pdf_lines import Line, begins_header_word, cut_at_bounds, is_header_word
 from kaoping.extract.pdf_text import chars_to_lines
@@ -287,3 +288,25 @@ def test_a_section_line_is_taken_out_of_its_columns_runs() -> None:
 
     assert without([[1, 2, 3, 4, 5], [8]], {3}) == [[1, 2], [4, 5], [8]]
     assert without([[3], [4, 5]], {3}) == [[4, 5]]
+
+
+def test_three_heights_of_label_centres_are_parents_spanning_labels_and_children() -> None:
+    """Calc centres each header cell in its own row, and its two header rows are not alike tall: 项目, 权重 and
+    完成时限 (spanning both) sit 0.34 sizes below the band's middle — by the middle alone they were children
+    of 目标内容, which then went over 项目's column. Three heights of centres say which is which."""
+    band = [line(("目标内容", 178), ("责任分解", 963), top=105.4),
+            line(("项目", 83), ("权重", 873), ("完成时限", 915), top=119.3),
+            line(("序号", 178), ("文件依据", 228), ("一级指标", 395), ("二级指标", 633), ("分管领导", 963),
+                 ("责任部门", 1013), ("责任人", 1063), top=128.5)]
+    bounds = [60, 170, 220, 390, 630, 860, 910, 960, 1010, 1060, 1110]
+    top, low = centred_header_matrix(band, bounds)
+    assert top == ["项目", "目标内容", "", "", "", "权重", "完成时限", "责任分解", "", ""]
+    assert low == ["", "序号", "文件依据", "一级指标", "二级指标", "", "", "分管领导", "责任部门", "责任人"]
+
+
+def test_interleaved_lines_say_cells_are_centred() -> None:
+    """Cells centred in their rows print their lines half a pitch apart from their neighbours' (Calc: 0.4-0.7
+    of the steps under 0.9 sizes); set at the top or the foot, lines keep the pitch (1.2-1.6 sizes)."""
+    centred = [line(("甲", 40 + 100 * (k % 3)), top=100 + 3.5 * k) for k in range(12)]
+    aligned = [line(("甲", 40), ("乙", 140), top=100 + 10 * k) for k in range(12)]
+    assert interleaved(centred) and not interleaved(aligned)
