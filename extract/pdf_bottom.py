@@ -31,6 +31,10 @@ FOOT_SHARE = 0.2  # ... and those running on below it at most this share of them
 # foot 67-242 above / 0-2 below; set at the top 0-60 above / 9-131 below (a top-set row's text filling its
 # row ends full on the line before the next 序号: 60 of 113 in a print of narrow columns); centred 0-13 / 0-39
 # (read by pdf_centred first)
+#: the fields whose cells a 考评表 merges over rows (normalize reads their blanks "as above": the project columns,
+#: 文件依据 and 一级指标 within a block, the responsibility columns within a group); an item, weight, deadline,
+#: criterion or remark is each row's own
+MERGED_ROLES = frozenset({"project", "group", "basis", "level1", "leaders", "departments", "owners"})
 UNENDED = "。；;！？!?）)"  # a line ending with one of these ended its text there
 MIRROR = 10_000.0  # points: a page's glyphs are turned over about this height (any height above the page's)
 
@@ -97,9 +101,9 @@ def indicator_rows(cells: Cells, grid: Grid) -> set[int]:
 
 
 def row_blocks(cells: Cells, grid: Grid, rows: set[int]) -> dict[int, str | None]:
-    """Each indicator row's 一级指标 block: the parent of its 序号 (1-2 of 1-2-1); a row whose 序号 was left
-    blank right under a row of a three-part code is that row's sibling (as normalize infers its code);
-    otherwise None."""
+    """Each indicator row's 一级指标 block: the parent of its 序号 (1-2 of 1-2-1); a plain 序号's row is a block
+    of its own (as normalize inherits no 一级指标 between 2 and 3); a row whose 序号 was left blank right under a
+    row of a three-part code is that row's sibling (as normalize infers its code); otherwise None."""
     codes = {r: "".join(piece_text(grid.pieces[i][c]) for i in lines) for (r, c), lines in cells.items()
              if c == grid.code_col}
     out: dict[int, str | None] = {}
@@ -108,17 +112,20 @@ def row_blocks(cells: Cells, grid: Grid, rows: set[int]) -> dict[int, str | None
         above = out.get(r - 1)
         if CODE.match(code):
             out[r] = parent_code(code)
+        elif code:  # a plain 序号 (1, 2, 3 under a group label): a block of its own row
+            out[r] = f"{r}:{code}"
         else:
             out[r] = above if above is not None and CODE.match(above) else None
     return out
 
 
-def merged_to_top(cells: Cells, grid: Grid) -> Cells:
+def merged_to_top(cells: Cells, grid: Grid, movable: set[int]) -> Cells:
     """Each text of a column moved up over the blank cells above it, as a merged cell set at its foot covers
     them: left of the 序号, up to the row after the previous text of its column or after the last row that is
     no indicator's; right of it, only over the rows of its own 一级指标 block (1-2-1 above 1-2-2) — a column
     left blank for a whole section (行政能力 items have no 文件依据) is blank, and a total row's 合计 or a
-    block's first text goes nowhere. The 序号 and weight stay; so does a text spanning columns."""
+    block's first text goes nowhere. Only ``movable`` columns move (those whose field a merged cell fills:
+    a 备注 printed on one row of three is that row's); a text spanning columns stays."""
     rows = indicator_rows(cells, grid)
     blocks = row_blocks(cells, grid, rows)
     n_rows = max((r for r, _ in cells), default=-1) + 1
@@ -129,8 +136,7 @@ def merged_to_top(cells: Cells, grid: Grid) -> Cells:
         for r in range(n_rows):
             lines = cells.get((r, c))
             if lines is not None:
-                moves = (r in rows and c not in (grid.code_col, grid.weight_col)
-                         and cell_reach(grid, lines, c) == c)
+                moves = r in rows and c in movable and cell_reach(grid, lines, c) == c
                 out[(top if moves else r, c)] = lines
             if lines is not None or r not in rows or not (hierarchy or r + 1 in rows and same_block(blocks, r, r + 1)):
                 top = r + 1
@@ -142,16 +148,21 @@ def same_block(blocks: dict[int, str | None], a: int, b: int) -> bool:
     return blocks.get(a) == blocks.get(b)
 
 
-def foot_cells(body: list[Line], make_grid: GridMaker) -> tuple[list[int], Cells, Grid]:
+def movable_columns(roles: list[str | None]) -> set[int]:
+    return {c for c, role in enumerate(roles) if role in MERGED_ROLES}
+
+
+def foot_cells(body: list[Line], make_grid: GridMaker, roles: list[str | None]) -> tuple[list[int], Cells, Grid]:
     """Row of each body line, the lines of each (row, column) cell, and the grid their texts are read on (its
-    lines in the body's order) of a table set at the foot."""
+    lines in the body's order) of a table set at the foot; ``roles``: each column's field by its header label
+    (schema/data/headers.csv), None where unknown."""
     turned = mirror_lines(body)
     grid, starts = make_grid(turned)
     grid.turned = True
     row_of, cells = table_cells(turned, grid, starts, False)
     row_of, cells = turn_back(row_of, cells, len(body))
     grid = replace(grid, pieces=grid.pieces[::-1], reach=grid.reach[::-1], page_tops={}, turned=False)
-    return row_of, merged_to_top(cells, grid), grid
+    return row_of, merged_to_top(cells, grid, movable_columns(roles)), grid
 
 
 __all__ = ["foot_cells", "is_foot_set"]

@@ -7,7 +7,7 @@ tests/test_calc_prints.py (``*.bottom.norules.pdf``).
 
 from __future__ import annotations
 
-from kaoping.extract.pdf_borderless import parents_above
+from kaoping.extract.pdf_borderless import label_role, parents_above
 from kaoping.extract.pdf_bottom import merged_to_top, mirror_lines, turn_back
 from kaoping.extract.pdf_grid import Grid
 from kaoping.extract.pdf_header_rows import header_to_cells
@@ -95,19 +95,20 @@ def grid_of(n_cols: int, code_col: int | None, weight_col: int | None, pieces: l
 
 
 def test_merged_text_moves_up_over_blanks_of_its_block_and_a_total_row_stops_it() -> None:
-    """Columns: 0 项目 (left of the 序号), 1 序号, 2 一级指标, 3 权重. A group label set at its merge's foot goes
+    """Columns: 0 项目 (left of the 序号), 1 序号, 2 一级指标, 3 权重, 4 备注. A group label set at its merge's foot goes
     to the group's first row; a 一级指标 only within its block; the 合计 row (a weight, no item) is no
     indicator's row: nothing crosses it, its own 合计 stays."""
-    pieces = [{1: "1-1-1", 3: "2"}, {1: "1-1-2", 3: "1"}, {0: "重点工作", 1: "1-2-1", 2: "资产监管", 3: "1"},
+    pieces = [{1: "1-1-1", 3: "2"}, {1: "1-1-2", 3: "1", 4: "一票否决"}, {0: "重点工作", 1: "1-2-1", 2: "资产监管", 3: "1"},
               {0: "合计", 3: "4"}, {1: "2-1-1", 3: "1"}, {0: "常规工作", 1: "2-2-1", 2: "安全", 3: "1"}]
-    grid = grid_of(4, 1, 3, pieces)
+    grid = grid_of(5, 1, 3, pieces)
     cells = {(r, c): [r] for r, p in enumerate(pieces) for c in p}
-    moved = merged_to_top(cells, grid)
+    moved = merged_to_top(cells, grid, {0, 2})
     assert moved[(0, 0)] == [2] and (2, 0) not in moved  # 重点工作 to the group's first row
     assert moved[(2, 2)] == [2]  # 资产监管: its block (1-2) begins at its own row
     assert moved[(3, 0)] == [3]  # 合计 stays
     assert moved[(4, 0)] == [5]  # 常规工作: up to the row after the total row, not over it
     assert moved[(5, 2)] == [5]  # 安全 (block 2-2) does not move into 2-1-1's blank
+    assert moved[(1, 4)] == [1]  # a remark (column 4: not movable) is its own row's
 
 
 def test_a_parent_label_line_just_above_the_header_line_is_the_header_s() -> None:
@@ -123,3 +124,8 @@ def test_a_leaf_label_spans_only_the_columns_no_header_cell_covers() -> None:
         ("目标内容", 0, 2, 2, 1), ("项目", 1, 0, 2, 1), ("序号", 1, 2, 1, 1), ("一级指标", 1, 3, 1, 1)]
     cells = header_to_cells([["", "权重", ""], ["二级指标", "", "完成时限"]], 0, 1)
     assert [(c.text, c.colspan) for c in cells] == [("权重", 2), ("二级指标", 1), ("完成时限", 1)]
+
+
+def test_a_label_with_a_body_piece_glued_on_keeps_its_field() -> None:
+    assert label_role("文件依据省政府工") == "basis" and label_role("一级指标") == "level1"
+    assert label_role("备注") == "extra" and label_role("人") is None
