@@ -270,17 +270,17 @@ def same_block(codes: tuple[str, str]) -> bool:
 
 def goes_on(grid: Grid, body: list[Line], p: int, c: int, text_above: str, codes: tuple[str, str]) -> bool:
     """Column ``c``'s text after line ``p``, past a row start, is the rest of a merged cell from the row
-    above: the column wraps text at all, line ``p`` was forced to wrap and did not end the text, the
-    row did not end there only because of this column (another column has text on line ``p``), and,
-    right of the 序号, both rows are in one block (a merged 一级指标 goes on only inside its block)."""
+    above: the column wraps text at all and merges somewhere, line ``p`` was forced to wrap and did not end
+    the text, and, right of the 序号, both rows are in one block (a merged 一级指标 goes on only inside its
+    block). The line need not share the row's last line with another column: a merged 文件依据 over 1-6-1 and
+    1-6-2 is often the only text in 1-6-1's last lines (Calc's print without rules split it there)."""
     if c in (grid.code_col, grid.weight_col) or c not in grid.wraps & grid.merging:
         return False
     if not grid.turned and ended_in(grid, c, text_above):  # turned, the text read so far is the cell's end
         return False
     if grid.code_col is not None and c > grid.code_col and not same_block(codes):
         return False
-    # turned (pdf_bottom), a row's own cells end on its 序号 line: text wrapped on past it is a merged cell's
-    return runs_on(grid, body, p, c) and (grid.turned or any(d != c for d in grid.pieces[p]))
+    return runs_on(grid, body, p, c)
 
 
 def wrapping_columns(body: list[Line], grid: Grid, starts: list[bool]) -> set[int]:

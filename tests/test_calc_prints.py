@@ -29,9 +29,7 @@ def prints(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 
 #: known gaps, each failing strictly (it must fail until the rule is there)
-GAPS = {"notice_2022_merged.top.norules.pdf": (
-    "without rules a merged 文件依据 whose text runs on into the next row's lines (top-aligned, 1-6-1/1-6-2) is read "
-    "as two cells: nothing tells its rest from the next row's own text but the cut mid-phrase (pdf_grid)"),
+GAPS = {
     "notice_2022_merged.center.norules.pdf": (
     "without rules, centred: the names of a 分管领导/责任人 cell merged over a whole group (5-1 … 5-5, 8-1) land in "
     "no row, and the category merged over four pages is missed by its first two rows (pdf_centred's merged "
