@@ -173,7 +173,11 @@ def is_prose(line: Line, size: float, left: float, width: float, inner: float = 
     widest = max(line.runs, key=lambda r: r.x1 - r.x0, default=None)
     wide = widest is not None and widest.x1 - widest.x0 > PROSE_WIDTH * width
     sized = sum(1 for ch in line.chars if ch[0].strip()) >= PROSE_MIN_GLYPHS and len(line.runs) <= PROSE_MAX_RUNS
-    return ((sized and abs(line.size - size) > PROSE_SIZE * size) or line.x0 < left - line.size
+    # left of the table: of its header and of its body so far — a header centred over its columns begins right
+    # of the table's edge (项目 over the category and group columns), where the body's lines begin; and three
+    # runs apart are cells of a row wherever they begin (the body's first line)
+    outside = line.x0 < min(left, inner) - line.size and len(line.runs) <= PROSE_MAX_RUNS
+    return ((sized and abs(line.size - size) > PROSE_SIZE * size) or outside
             or (wide and widest.x0 < inner + PROSE_INDENT * line.size))
 
 

@@ -143,8 +143,11 @@ def starts_figure(body: list[Line], grid: Grid, i: int, col: int | None, full: r
     if col is None:
         return False
     text = piece_text(grid.pieces[i].get(col, []))
-    prev = piece_text(grid.pieces[i - 1].get(col, [])) if i else ""
-    if prev[:1].isdigit() and adjacent(body, grid, i - 1, i) and (prev[-1:] in JOINERS or set(grid.pieces[i]) == {col}):
+    p = i - 1
+    while p > 0 and not grid.pieces[p]:  # a line emptied by rejoin_split_pieces (its digits, set lower, went
+        p -= 1  # back up to their printed line) is no line between
+    prev = piece_text(grid.pieces[p].get(col, [])) if i else ""
+    if prev[:1].isdigit() and adjacent(body, grid, p, i) and (prev[-1:] in JOINERS or set(grid.pieces[i]) == {col}):
         return False  # the rest of a figure cut on the line above (190.5 as 19 / 0. / 5: a line with
         # nothing but a figure is no row of its own)
     if full.match(text):
