@@ -28,6 +28,7 @@ from typing import Any
 from kaoping.extract.ocr_engine import Glyph, glyph_width, recognise, recognise_crop, require_ocr
 from kaoping.extract.ocr_orient import quarter_turns, unturn_point
 from kaoping.extract.ocr_rules import binarise, deskew, page_to_tables
+from kaoping.extract.ocr_unread import read_unread
 from kaoping.schema.errors import InputError
 from kaoping.schema.raw import BBox, RawDocument, SourceInfo
 
@@ -143,6 +144,7 @@ def image_to_page(gray: Any, number: int, dpi: float) -> OcrPage:
     glyphs = recognise(clean, ink)
     glyphs = drop_doubles(glyphs)
     glyphs += [g for boxes in tables for box in boxes for g in fill_empty_cell(clean, ink, box, glyphs)]
+    glyphs += read_unread(clean, ink, glyphs)  # lone figures the detector skipped, with or without cells
     return OcrPage(number, int(gray.shape[1]), int(gray.shape[0]), dpi, skew, glyphs, tables, turns, scan_size)
 
 
