@@ -325,3 +325,18 @@ def test_one_printed_size_reads_as_one_size() -> None:
     assert one_size(10.4, measured) == 9.0
     assert one_size(12.0, measured) == 12.0
     assert one_size(30.0, measured) == 30.0  # no measured size near it: its own
+
+
+def test_ink_no_glyph_covers_is_a_blob_to_read_when_it_is_text_sized() -> None:
+    """The detector read a line (a glyph box over its ink) but skipped a lone figure beside it: that figure's ink
+    is a blob to recognise alone; a stamp-sized blot and a speck are not (extract/ocr_unread.py)."""
+    from kaoping.extract.ocr_engine import Glyph
+    from kaoping.extract.ocr_unread import unread_blobs
+
+    ink = np.zeros((600, 800), np.uint8)
+    ink[100:124, 100:300] = 255  # a line of text the detector read ...
+    read = [Glyph("某", 100.0 + 25 * k, 125.0 + 25 * k, 100.0, 124.0, 25.0, 0.99) for k in range(8)]
+    ink[102:120, 400:404] = 255  # ... a lone "1" it skipped (18 px high, 4 px wide: 72 px of ink)
+    ink[300:450, 300:450] = 255  # a stamp: six ems high
+    ink[500:503, 600:603] = 255  # a speck
+    assert unread_blobs(ink, read) == [(397, 102, 407, 120)]  # widened by the 7-px (0.3 em) joining kernel
