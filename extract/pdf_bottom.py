@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from kaoping.extract.pdf_centred import table_cells
+from kaoping.extract.pdf_centred import interleaved, table_cells
 from kaoping.extract.pdf_grid import Grid, adjacent, cell_reach, piece_text
 from kaoping.extract.pdf_lines import Line
 from kaoping.extract.pdf_pages import CODE, parent_code
@@ -30,7 +30,7 @@ FOOT_SHARE = 0.2  # ... and those running on below it at most this share of them
 # (tests/fixtures/make_calc_prints.py) and the browser and Writer prints of the channel matrix: set at the
 # foot 67-242 above / 0-2 below; set at the top 0-60 above / 9-131 below (a top-set row's text filling its
 # row ends full on the line before the next 序号: 60 of 113 in a print of narrow columns); centred 0-13 / 0-39
-# (read by pdf_centred first)
+# (and never asked: lines that interleave are centred cells, pdf_centred.interleaved)
 #: the fields whose cells a 考评表 merges over rows (normalize reads their blanks "as above": the project columns,
 #: 文件依据 and 一级指标 within a block, the responsibility columns within a group); an item, weight, deadline,
 #: criterion or remark is each row's own
@@ -66,7 +66,7 @@ def wrap_votes(body: list[Line], grid: Grid, starts: list[bool]) -> tuple[int, i
 
 
 def is_foot_set(body: list[Line], grid: Grid, starts: list[bool]) -> bool:
-    if grid.code_col is None and grid.weight_col is None:
+    if (grid.code_col is None and grid.weight_col is None) or interleaved(body):
         return False
     onto, below = wrap_votes(body, grid, starts)
     return onto >= MIN_FOOT and below <= FOOT_SHARE * onto
