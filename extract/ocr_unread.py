@@ -19,6 +19,7 @@ JOIN = 0.3  # ems: strokes this close side by side are one blob (1 . 5 of 1.5; 1
 MIN_HEIGHT, MAX_HEIGHT = 0.4, 1.6  # ems: a blob of text is a glyph high (a 1 is ~0.7 em; a stamp is 5+)
 MAX_WIDTH = 3.0  # ems: a short piece of text (1.5, 12, 3.) — a longer one the detector does box
 MIN_INK = 30  # pixels of ink (as ocr.MIN_INK: a printed 1 at 150 dpi is ~20x2 px; specks are fewer)
+NEAR = 0.5  # ems: a blob this near a read glyph on its line is that glyph's ink (measured: 90% read 90%%)
 CROP_PAD = 0.3  # ems of margin around a blob for the recogniser (it wants some white around the ink)
 SURE = 0.8  # a blob read alone is kept only this sure: a lone figure reads at 0.9+, noise far lower
 
@@ -37,9 +38,19 @@ def unread_blobs(ink: Any, glyphs: list[Glyph]) -> list[tuple[int, int, int, int
     n, _, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
     out = []
     for x, y, w, h, _area in stats[1:n]:
-        if MIN_HEIGHT * em <= h <= MAX_HEIGHT * em and w <= MAX_WIDTH * em and left[y:y + h, x:x + w].sum() >= MIN_INK:
-            out.append((int(x), int(y), int(x + w), int(y + h)))
+        box = (int(x), int(y), int(x + w), int(y + h))
+        if (MIN_HEIGHT * em <= h <= MAX_HEIGHT * em and w <= MAX_WIDTH * em
+                and left[y:y + h, x:x + w].sum() >= MIN_INK and not beside_a_glyph(box, glyphs, em)):
+            out.append(box)
     return out
+
+
+def beside_a_glyph(box: tuple[int, int, int, int], glyphs: list[Glyph], em: float) -> bool:
+    """The blob touches a read glyph on its line (within NEAR ems): the rest of that glyph's ink, its box cut
+    short (the right half of a % read as % again), not a figure of its own — a lone weight sits in its own
+    column, a gutter (1+ em) from any text."""
+    x0, y0, x1, y1 = box
+    return any(g.top < y1 and y0 < g.bottom and g.x0 - NEAR * em < x1 and x0 < g.x1 + NEAR * em for g in glyphs)
 
 
 def read_unread(clean: Any, ink: Any, glyphs: list[Glyph]) -> list[Glyph]:

@@ -340,3 +340,15 @@ def test_ink_no_glyph_covers_is_a_blob_to_read_when_it_is_text_sized() -> None:
     ink[300:450, 300:450] = 255  # a stamp: six ems high
     ink[500:503, 600:603] = 255  # a speck
     assert unread_blobs(ink, read) == [(397, 102, 407, 120)]  # widened by the 7-px (0.3 em) joining kernel
+
+
+def test_ink_beside_a_read_glyph_is_that_glyph_s_not_a_figure() -> None:
+    """A % boxed short of its right half: the half is the %'s ink (read alone it gave 90%%), not a lone figure."""
+    from kaoping.extract.ocr_engine import Glyph
+    from kaoping.extract.ocr_unread import unread_blobs
+
+    ink = np.zeros((300, 400), np.uint8)
+    ink[100:124, 100:160] = 255  # 90% printed; the % box ends at 150, its ink at 160
+    read = [Glyph("9", 100.0, 112.0, 100.0, 124.0, 25.0, 0.99), Glyph("0", 112.0, 124.0, 100.0, 124.0, 25.0, 0.99),
+            Glyph("%", 124.0, 150.0, 100.0, 124.0, 25.0, 0.99)]
+    assert unread_blobs(ink, read) == []
