@@ -201,3 +201,20 @@ def test_a_scan_of_a_table_printed_without_rules_reads_like_the_print(tmp_path) 
         (e["code"], e["weight"], e["deadline"]) for e in expected]
     same = sum(norm(g[k]) == norm(e[k]) for g, e in zip(got, expected, strict=True) for k in e if k != "source")
     assert same >= 565  # 570 of 570 measured on 2026-12-01
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_lone_weights_of_a_scan_without_rules_are_read(tmp_path) -> None:
+    """The sample printed without rules (serif 9 pt, landscape), scanned at 200 dpi. The text detector boxes no
+    lone 1 or 2 standing in the weight column, and without rules there is no empty cell to re-read: 13 of the
+    61 weights were missing (1-1-1, 1-4-1, 4-2 …). The ink no read glyph covers is now read blob by blob
+    (extract/ocr_unread.py): every weight."""
+    from fixtures.make_pdf import borderless_shape
+
+    from kaoping.api import extract
+
+    printed = borderless_shape(tmp_path, "notice_2022_serif9_no_rules")
+    got = extract(scanned(printed, tmp_path / "scan.pdf", 200)).indicators
+    expected = json.loads(printed.with_suffix(".expected.json").read_text(encoding="utf-8"))
+    assert len(got) == len(expected) == 61
+    assert [i.weight for i in got] == [e["weight"] for e in expected]
