@@ -43,11 +43,10 @@ from kaoping.extract.pdf_grid import (
     row_starts,
     trailing_prose,
 )
-from kaoping.extract.pdf_header_rows import ADJACENT_LINES, header_matrix, header_to_cells
+from kaoping.extract.pdf_header_rows import ADJACENT_LINES, column_roles, header_matrix, header_to_cells
 from kaoping.extract.pdf_lines import Line, header_count, is_header_word
 from kaoping.extract.pdf_text import Char, chars_to_lines, line_to_text, resolve_soft_wraps
 from kaoping.schema.raw import RawCell, RawParagraph, RawRow, RawTable
-from kaoping.schema.vocabulary import header_role
 
 MIN_HEADER_WORDS = 3  # a line is a header row when it holds this many header words ...
 MIN_MORE_HEADER_WORDS = 2  # ... and a second header row below it this many
@@ -323,23 +322,6 @@ def body_grid(body: list[Line], header: list[Line], centred: bool) -> tuple[Grid
     return grid, starts
 
 
-def label_role(text: str) -> str | None:
-    """The field of a header label, or of its longest beginning the vocabulary knows: the first body line of a
-    table set at its cells' foot holds short pieces that the header may have taken (文件依据 + 省政府工)."""
-    return next((role for n in range(len(text), 1, -1) if (role := header_role(text[:n]))), None)
-
-
-def column_roles(found: Found, bounds: list[float]) -> list[str | None]:
-    """Each column's field by the lowest header label over it that the vocabulary knows (None: no such label)."""
-    matrix = (centred_header_matrix if found.centred else header_matrix)(found.header[0], bounds)
-    roles: list[str | None] = [None] * (len(bounds) - 1)
-    for cell in sorted(header_to_cells(matrix, 0, 0), key=lambda c: c.row):
-        role = label_role(cell.text)
-        for c in range(cell.col, cell.col + cell.colspan):
-            roles[c] = role or roles[c]
-    return roles
-
-
 def found_to_table(found: Found, index: int, paragraphs_before: int) -> RawTable:
     """The table of ``found``; lines printed under its last row that are not in it (抄送：… at the
     table's width) go back to the paragraphs (taken out of ``found.body`` and ``found.used``)."""
@@ -351,7 +333,7 @@ def found_to_table(found: Found, index: int, paragraphs_before: int) -> RawTable
         grid, starts = grid_and_starts(found)
     if is_foot_set(found.body, grid, starts):  # a spreadsheet's default: read from the foot up (pdf_bottom)
         row_of, cell_lines, grid = foot_cells(found.body, lambda body: body_grid(body, found.header[0], found.centred),
-                                              column_roles(found, grid.bounds))
+                                              column_roles(found.header[0], found.centred, grid.bounds))
     else:
         row_of, cell_lines = table_cells(found.body, grid, starts, found.centred)
     first_block = list(found.header[0]) + [ln for ln, r in zip(found.body, row_of, strict=True) if r < 0]

@@ -8,8 +8,10 @@ a spreadsheet's default alignment) spans the columns no header cell labels.
 
 from __future__ import annotations
 
+from kaoping.extract.pdf_band import centred_header_matrix
 from kaoping.extract.pdf_lines import Line, column_of, ends_label
 from kaoping.schema.raw import RawCell
+from kaoping.schema.vocabulary import header_role
 
 ADJACENT_LINES = 2.0  # font sizes: lines of one wrapped label follow at most this far apart (~1.4)
 
@@ -79,3 +81,21 @@ def header_to_cells(matrix: list[list[str]], first_row: int, page: int) -> list[
 
 def unlabelled(matrix: list[list[str]], covered: set[int], c: int) -> bool:
     return c not in covered and not any(row[c] for row in matrix)
+
+
+def label_role(text: str) -> str | None:
+    """The field of a header label, or of its longest beginning the vocabulary knows: the first body line of a
+    table set at its cells' foot holds short pieces that the header may have taken (文件依据 + 省政府工)."""
+    return next((role for n in range(len(text), 1, -1) if (role := header_role(text[:n]))), None)
+
+
+def column_roles(header: list[Line], centred: bool, bounds: list[float]) -> list[str | None]:
+    """Each column's field by the lowest header label over it that the vocabulary knows (None: no such label);
+    ``centred``: the header is a centred band (pdf_band)."""
+    matrix = (centred_header_matrix if centred else header_matrix)(header, bounds)
+    roles: list[str | None] = [None] * (len(bounds) - 1)
+    for cell in sorted(header_to_cells(matrix, 0, 0), key=lambda c: c.row):
+        role = label_role(cell.text)
+        for c in range(cell.col, cell.col + cell.colspan):
+            roles[c] = role or roles[c]
+    return roles

@@ -7,10 +7,10 @@ tests/test_calc_prints.py (``*.bottom.norules.pdf``).
 
 from __future__ import annotations
 
-from kaoping.extract.pdf_borderless import label_role, parents_above
+from kaoping.extract.pdf_borderless import parents_above
 from kaoping.extract.pdf_bottom import merged_to_top, mirror_lines, turn_back
 from kaoping.extract.pdf_grid import Grid
-from kaoping.extract.pdf_header_rows import header_to_cells
+from kaoping.extract.pdf_header_rows import header_to_cells, label_role
 from kaoping.extract.pdf_lines import Line
 from test_pdf import Page, build_pdf
 from test_pdf_borderless import raw_of, table_rows
