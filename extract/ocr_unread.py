@@ -21,6 +21,8 @@ MAX_WIDTH = 3.0  # ems: a short piece of text (1.5, 12, 3.) — a longer one the
 MIN_INK = 30  # pixels of ink (as ocr.MIN_INK: a printed 1 at 150 dpi is ~20x2 px; specks are fewer)
 NEAR = 0.5  # ems: a blob this near a read glyph on its line is that glyph's ink (measured: 90% read 90%%)
 CROP_PAD = 0.3  # ems of margin around a blob for the recogniser (it wants some white around the ink)
+MAX_BLOBS = 200  # blobs a page may leave (each is one recognition, ~20 ms): a 考评表 page leaves its lone figures,
+# 0-15 on the test scans; a page with more is noise, and reading it alone would cost seconds
 SURE = 0.8  # a blob read alone is kept only this sure: a lone figure reads at 0.9+, noise far lower
 
 
@@ -59,8 +61,11 @@ def read_unread(clean: Any, ink: Any, glyphs: list[Glyph]) -> list[Glyph]:
         return []
     em = median(g.size for g in glyphs)
     height, width = ink.shape
+    blobs = unread_blobs(ink, glyphs)
+    if len(blobs) > MAX_BLOBS:  # a page speckled all over (a bad scan, a halftone): bounded time, none read
+        return []
     out: list[Glyph] = []
-    for x0, y0, x1, y1 in unread_blobs(ink, glyphs):
+    for x0, y0, x1, y1 in blobs:
         m = int(CROP_PAD * em)
         crop = (max(0, x0 - m), max(0, y0 - m), min(width, x1 + m), min(height, y1 + m))
         out += [g for g in recognise_crop(clean, crop) if g.confidence >= SURE]
