@@ -21,8 +21,8 @@ MAX_WIDTH = 3.0  # ems: a short piece of text (1.5, 12, 3.) — a longer one the
 MIN_INK = 30  # pixels of ink (as ocr.MIN_INK: a printed 1 at 150 dpi is ~20x2 px; specks are fewer)
 NEAR = 0.5  # ems: a blob this near a read glyph on its line is that glyph's ink (measured: 90% read 90%%)
 CROP_PAD = 0.3  # ems of margin around a blob for the recogniser (it wants some white around the ink)
-MAX_BLOBS = 200  # blobs a page may leave (each is one recognition, ~20 ms): a 考评表 page leaves its lone figures,
-# 0-15 on the test scans; a page with more is noise, and reading it alone would cost seconds
+MAX_BLOBS = 200  # blobs a page may leave (each is one recognition, ~20 ms): a 考评表 page leaves its lone figures
+# (0-2 a page measured on the sample's 200-dpi scans, ruled and not); a page with more is noise, read alone in seconds
 SURE = 0.8  # a blob read alone is kept only this sure: a lone figure reads at 0.9+, noise far lower
 
 
