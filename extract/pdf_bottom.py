@@ -22,7 +22,7 @@ from dataclasses import replace
 from kaoping.extract.pdf_centred import interleaved, table_cells
 from kaoping.extract.pdf_grid import Grid, adjacent, cell_reach, piece_text
 from kaoping.extract.pdf_lines import Line
-from kaoping.extract.pdf_pages import CODE, parent_code
+from kaoping.extract.pdf_pages import CODE, ENDED, parent_code
 from kaoping.extract.pdf_text import EARLY_END, Char
 
 MIN_FOOT = 3  # wrapped cells running onto their row's 序号 line from above: at least this many ...
@@ -35,7 +35,6 @@ FOOT_SHARE = 0.2  # ... and those running on below it at most this share of them
 #: 文件依据 and 一级指标 within a block, the responsibility columns within a group); an item, weight, deadline,
 #: criterion or remark is each row's own
 MERGED_ROLES = frozenset({"project", "group", "basis", "level1", "leaders", "departments", "owners"})
-UNENDED = "。；;！？!?）)"  # a line ending with one of these ended its text there
 MIRROR = 10_000.0  # points: a page's glyphs are turned over about this height (any height above the page's)
 
 GridMaker = Callable[[list[Line]], tuple[Grid, list[bool]]]
@@ -46,7 +45,7 @@ def runs_to_edge(grid: Grid, i: int, c: int) -> bool:
     """Line ``i``'s text in column ``c`` reaches the column's right edge and does not end there: it goes on."""
     chars = grid.pieces[i][c]
     right = grid.right[grid.reach[i][c]]
-    return right - max(g[2] for g in chars) < EARLY_END * chars[0][5] and piece_text(chars)[-1:] not in UNENDED
+    return right - max(g[2] for g in chars) < EARLY_END * chars[0][5] and not ENDED.search(piece_text(chars))
 
 
 def wrap_votes(body: list[Line], grid: Grid, starts: list[bool]) -> tuple[int, int]:
