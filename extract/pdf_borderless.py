@@ -88,22 +88,25 @@ class Found:
     centred: bool = False  # the header is a band of labels centred in their boxes (pdf_centred)
 
 
-def continues_header(line: Line, above: Line) -> bool:
+def continues_header(line: Line, above: list[Line]) -> bool:
     """A line carrying only the rest of header labels wrapped in narrow columns (完/成/时/限 stacked,
-    分管/领导) or the child labels of a parent: on the line just below, every piece short, one under
-    a piece of the line above, and none starting with a digit or a section ordinal (a 序号, a weight,
-    一、: the body has begun)."""
-    if line.page != above.page or not 0 < line.top - above.top < ADJACENT_LINES * line.size:
+    分管/领导) or the child labels of a parent: just below the last of the lines ``above`` (the header so
+    far), every piece short, one under a piece of one of those lines — not always the last: labels of two
+    header rows set at the top interleave (时 of 完成时限 under 成, with 分管 文件依据 … printed between) — and
+    none starting with a digit or a section ordinal (a 序号, a weight, 一、: the body has begun)."""
+    last = above[-1]
+    if line.page != last.page or not 0 < line.top - last.top < ADJACENT_LINES * line.size:
         return False
+    near = [a for ln in above if line.top - ln.top < ADJACENT_LINES * line.size for a in ln.runs]
     return all(len(r.text) <= HEADER_PIECE and not r.text[0].isdigit() and not SECTION.match(r.text)
-               for r in line.runs) and any(r.x0 < a.x1 and a.x0 < r.x1 for r in line.runs for a in above.runs)
+               for r in line.runs) and any(r.x0 < a.x1 and a.x0 < r.x1 for r in line.runs for a in near)
 
 
 def stacked_labels(lines: list[Line], i: int) -> list[str]:
     """The labels of a header beginning at ``lines[i]``, each run with the pieces wrapped below it."""
     texts = [[r.x0, r.x1, r.text] for r in lines[i].runs]
     k = i + 1
-    while k < min(len(lines), i + 1 + HEADER_REACH) and continues_header(lines[k], lines[k - 1]):
+    while k < min(len(lines), i + 1 + HEADER_REACH) and continues_header(lines[k], lines[i:k]):
         for r in lines[k].runs:
             under = next((t for t in texts if r.x0 < t[1] and t[0] < r.x1), None)
             if under is not None:
@@ -128,7 +131,7 @@ def header_block(lines: list[Line], start: int) -> int:
             break
         if header_count(lines[k]) >= MIN_MORE_HEADER_WORDS:
             end = k + 1
-    while end < len(lines) and continues_header(lines[end], lines[end - 1]):
+    while end < len(lines) and continues_header(lines[end], lines[start:end]):
         end += 1
     return end
 
