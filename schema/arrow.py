@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import array
 import datetime as dt
 import functools
 import io
@@ -123,6 +124,22 @@ def records_to_table(
     table = pa_json.read_json(io.BytesIO(payload), read_options=read, parse_options=options).combine_chunks()
     return pa.Table.from_arrays([retype(col.chunk(0), f.type) for col, f in zip(table.columns, schema, strict=True)],
                                 schema=schema)
+
+
+def repeated(value: str | int | None, typ: pa.DataType, n: int) -> pa.Array:
+    """``n`` copies of one string or int64 (or null), built from buffers.
+
+    ``pa.array`` and ``pa.repeat`` first ask whether the value is a pandas object, which imports pandas
+    (0.2 s): an ingest worker adding its notice id to every table would pay that for nothing."""
+    if value is None:
+        return pa.nulls(n, typ)
+    if pa.types.is_string(typ):
+        data = str(value).encode("utf-8")
+        offsets = array.array("i", range(0, (n + 1) * len(data), len(data))) if data else array.array("i", [0] * (n + 1))
+        return pa.Array.from_buffers(typ, n, [None, pa.py_buffer(offsets.tobytes()), pa.py_buffer(data * n)])
+    if pa.types.is_int64(typ):
+        return pa.Array.from_buffers(typ, n, [None, pa.py_buffer(array.array("q", [int(value)] * n).tobytes())])
+    raise TypeError(f"repeated: no buffer layout for {typ}")
 
 
 def retype(arr: pa.Array, typ: pa.DataType) -> pa.Array:

@@ -180,3 +180,22 @@ def test_units_run_together_and_broken_by_a_wrap_are_the_units() -> None:
     units = cells_to_vocabulary(cells)
     assert {"办公室资", "科监督科"}.isdisjoint(units) and "机关支部" in units  # (本科考核 holds no whole unit: kept)
     assert split_names("办公室资本科考核科监督科", units) == ["办公室", "资本科", "考核科", "监督科"]
+
+
+def test_a_repeated_column_is_built_without_asking_pandas() -> None:
+    """The notice id and year put on every dataset row: the values as written, and no pandas import
+    (pa.array would import it, 0.2 s in a library caller's ingest and in each worker it forks)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, pyarrow as pa\n"
+        "from kaoping.schema.arrow import repeated\n"
+        "print(repeated('泉国资办〔2022〕196号', pa.string(), 3).to_pylist() == ['泉国资办〔2022〕196号'] * 3,\n"
+        "      repeated('', pa.string(), 2).to_pylist() == ['', ''], repeated('x', pa.string(), 0).to_pylist() == [],\n"
+        "      repeated(2022, pa.int64(), 2).to_pylist() == [2022, 2022],\n"
+        "      repeated(None, pa.int64(), 2).to_pylist() == [None, None], 'pandas' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+    assert out.stdout.split() == ["True"] * 5 + ["False"]

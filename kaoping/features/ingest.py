@@ -91,9 +91,6 @@ def preload_readers() -> None:
     from kaoping.writers.labels import labels
 
     header_labels(), value_labels(), labels()
-    import pyarrow as pa
-
-    pa.array([""], pa.string())  # loads pyarrow's pandas shim (0.2 s) once here, not in every worker
     for target in sorted(set(REGISTRY.values())):
         try:
             importlib.import_module(target.split(":")[0])

@@ -23,6 +23,8 @@ from typing import Any
 
 import pyarrow as pa
 
+from kaoping.schema.arrow import repeated
+
 LIST_JOINER = "、"
 EXCEL_MAX_ROWS = 1_048_576  # Excel's sheet limit; the CSV of a longer table holds every row
 FIXED_STAMP = dt.datetime(2000, 1, 1)  # the workbook's created/modified stamp: any fixed value keeps bytes stable
@@ -110,7 +112,7 @@ def table_to_rows(name: str, table: pa.Table) -> tuple[list[str], list[list[Any]
 
 
 def _with_year(table: pa.Table, year: int | None) -> pa.Table:
-    return table.append_column(pa.field("year", pa.int64()), pa.array([year] * table.num_rows, pa.int64()))
+    return table.append_column(pa.field("year", pa.int64()), repeated(year, pa.int64(), table.num_rows))
 
 
 def _csv_text(rows: list[list[Any]]) -> str:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from kaoping.schema.arrow import records_to_table
+from kaoping.schema.arrow import records_to_table, repeated
 from kaoping.writers.tables import TABLES
 
 PARTITION = "year"
@@ -42,7 +42,7 @@ def with_notice_id(table: pa.Table, notice_id: str, model: type) -> pa.Table:
     if PARTITION in table.column_names:
         table = table.rename_columns([f"{model.__name__.lower()}_{PARTITION}" if c == PARTITION else c
                                       for c in table.column_names])
-    column = pa.array([notice_id] * table.num_rows, pa.string())
+    column = repeated(notice_id, pa.string(), table.num_rows)
     return table.add_column(0, pa.field("notice_id", pa.string(), nullable=False), column)
 
 
@@ -82,5 +82,5 @@ def read_dataset_table(dataset: Path, table: str) -> pa.Table | None:
     parts = []
     for *_, path, year in sorted(files):
         t = pq.ParquetFile(path).read()  # not pq.read_table: that imports pyarrow.dataset and pandas
-        parts.append(t.append_column(pa.field(PARTITION, pa.int64()), pa.array([year] * t.num_rows, pa.int64())))
+        parts.append(t.append_column(pa.field(PARTITION, pa.int64()), repeated(year, pa.int64(), t.num_rows)))
     return pa.concat_tables(parts) if parts else None
