@@ -253,7 +253,7 @@ def structure_issues(indicators: list[Indicator]) -> list[Issue]:
             issues.append(issue_at(ind, "error", "missing_weight", f"{indicator_ref(ind)} has no weight"))
         if not (ind.deadline or "").strip() and prints_deadlines:
             issues.append(issue_at(ind, "error", "missing_deadline", f"{indicator_ref(ind)} has no deadline"))
-        elif ind.deadline_date is None:
+        elif (ind.deadline or "").strip() and ind.deadline_date is None:  # none printed: nothing to read
             issues.append(issue_at(ind, "warning", "deadline_unparsed",
                                    f"{indicator_ref(ind)}: deadline {ind.deadline!r} could not be read as a date"))
         if ind.code_inferred:

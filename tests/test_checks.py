@@ -216,3 +216,9 @@ def test_a_merged_names_cell_counts_once_for_the_vocabulary() -> None:
             for k, r in enumerate(rows)]
     out = split_indicator_names(rows)
     assert [i.leaders for i in out[4:]] == [["刘海祥", "汪亚彬", "李维芳", "林鹏", "周俊杰"]] * 5
+
+
+def test_a_table_without_deadlines_gets_no_deadline_findings() -> None:
+    """No row prints a 完成时限 (the table has no such column): neither missing nor unreadable."""
+    rows = [ind(1, "1", deadline=None, deadline_date=None), ind(2, "2", deadline=None, deadline_date=None)]
+    assert [i.kind for i in indicators_to_check_issues(rows, [])] == []
