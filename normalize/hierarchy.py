@@ -268,7 +268,8 @@ def _row_to_indicator(w: _Walk, row: FieldRow, labels: list[Label]) -> Indicator
     if labels:
         _apply_labels(state, w.known, labels)
     apply_group_column(state, row)
-    inherited |= {"category", "group"} - printed_levels(state, row, labels)
+    # a level this row does not print is inherited from the rows above — when there is one to inherit
+    inherited |= {f for f in ("category", "group") if getattr(state, f)} - printed_levels(state, row, labels)
     v = _row_texts(row)
     if not squash(v["item"]) and not squash(v["weight"]):
         return None  # not an indicator; the caller accounts for it
