@@ -11,7 +11,7 @@ from __future__ import annotations
 from kaoping.extract.pdf_band import centred_header_matrix
 from kaoping.extract.pdf_lines import Line, column_of, ends_label
 from kaoping.schema.raw import RawCell
-from kaoping.schema.vocabulary import header_role
+from kaoping.schema.vocabulary import header_role, roles_by_level
 
 ADJACENT_LINES = 2.0  # font sizes: lines of one wrapped label follow at most this far apart (~1.4)
 
@@ -94,8 +94,9 @@ def column_roles(header: list[Line], centred: bool, bounds: list[float]) -> list
     ``centred``: the header is a centred band (pdf_band)."""
     matrix = (centred_header_matrix if centred else header_matrix)(header, bounds)
     roles: list[str | None] = [None] * (len(bounds) - 1)
+    labels: list[str | None] = [None] * (len(bounds) - 1)
     for cell in sorted(header_to_cells(matrix, 0, 0), key=lambda c: c.row):
         role = label_role(cell.text)
         for c in range(cell.col, cell.col + cell.colspan):
-            roles[c] = role or roles[c]
-    return roles
+            roles[c], labels[c] = (role, cell.text) if role else (roles[c], labels[c])
+    return roles_by_level(labels, roles)

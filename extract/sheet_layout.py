@@ -23,7 +23,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from kaoping.schema.raw import RawCell, RawParagraph, RawRow, RawTable
-from kaoping.schema.vocabulary import header_role
+from kaoping.schema.vocabulary import header_role, roles_by_level
 
 CONTENT_ROLES = frozenset({"project", "code", "basis", "level1", "item"})
 #: vertical-run columns, ranked: a run in a later role is cut where an earlier one starts a new cell
@@ -122,14 +122,15 @@ def column_roles(cells: list[Cell], header_rows: range, n_cols: int) -> list[str
     """Each column's field: the lowest header row whose label over that column names a leaf field."""
     grid = owners(cells, header_rows.stop, n_cols)
     roles: list[str | None] = [None] * n_cols
+    labels: list[str | None] = [None] * n_cols
     for k in range(n_cols):
         for r in reversed(header_rows):
             i = grid[r][k]
             role = header_role(cells[i].text) if i is not None else None
             if role in LEAF_ROLES:
-                roles[k] = role
+                roles[k], labels[k] = role, cells[i].text
                 break
-    return roles
+    return roles_by_level(labels, roles)
 
 
 # --- sheets that lost their merges ---------------------------------------------------------

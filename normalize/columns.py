@@ -9,6 +9,7 @@ from kaoping.normalize.facts import deadline_words
 from kaoping.normalize.headers import EXTRA, FAMILIES, FIELD_ORDER, LEAF_ROLES, extra_role, header_role
 from kaoping.normalize.rows import GridCell, TableRow
 from kaoping.normalize.textfold import fold_code, parse_number, squash
+from kaoping.schema.vocabulary import roles_by_level
 
 DEADLINE_RE = re.compile(r"(\d{1,2}月|季度|旬|日前|底前|\d{4}[.\-/]\d{1,2}[.\-/]\d{1,2})")
 TEXT_FIELDS = ("basis", "level1", "item")
@@ -59,7 +60,9 @@ def ragged_row_to_fields(texts: list[str], order: tuple[str, ...] = FIELD_ORDER)
         values["code"] = left[code_at]
         project, texts_part = left[:code_at], left[code_at + 1:]
     else:
-        n_text = min(len(text_roles), max(len(left) - 1, 1)) if left else 0
+        # a header without a project column (项目) puts text fields in every cell left of the weight
+        keep_project = 1 if "project" in order else 0
+        n_text = min(len(text_roles), max(len(left) - keep_project, 1)) if left else 0
         project, texts_part = left[: len(left) - n_text], left[len(left) - n_text:]
         while project and not squash(project[-1]):  # without a 序号 to anchor on, a trailing blank
             project = project[:-1]  # may be the 序号 cell itself: it says nothing about the hierarchy
@@ -149,7 +152,7 @@ def header_slots_to_roles(matrix: list[list[HeaderSlot]]) -> list[str | None]:
     column with no field, None for a column no header row labels."""
     width = max((len(r) for r in matrix), default=0)
     cols = [slots_to_column(matrix, c) for c in range(width)]
-    roles = [column_to_role(col) for col in cols]
+    roles = roles_by_level([col.label for col in cols], [column_to_role(col) for col in cols])
     roles = infer_unknown_roles(roles, columns_to_families(cols, roles))
     return [role if role is not None or not col.header else extra_role(col.header) for role, col in zip(roles, cols,
                                                                                                        strict=True)]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
+from collections.abc import Sequence
 from functools import cache
 from importlib import resources
 
@@ -35,3 +36,35 @@ def header_role(label: str | None) -> str | None:
     """'权 重' → weight; '权重（分）' → weight; None for a label the vocabulary does not know."""
     key = header_key(label)
     return header_synonyms().get(key) or header_synonyms().get(_UNIT.sub("", key))
+
+
+#: the fields indicator levels fill, deepest level first
+LEVEL_FIELDS = ("item", "level1", "group", "project")
+
+
+@cache
+def level_depths() -> dict[str, int]:
+    """header key → depth of the indicator level it names (``data/levels.csv``: 一级指标 1, 三级指标 3)."""
+    text = resources.files("kaoping.schema").joinpath("data", "levels.csv").read_text(encoding="utf-8")
+    rows = csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
+    return {header_key(r["synonym"]): int(r["depth"]) for r in rows}
+
+
+def level_depth(label: str | None) -> int | None:
+    key = header_key(label)
+    return level_depths().get(key) or level_depths().get(_UNIT.sub("", key))
+
+
+def roles_by_level(labels: Sequence[str | None], roles: Sequence[str | None]) -> list[str | None]:
+    """Columns labelled by indicator levels (一级指标 | 二级指标 | 三级指标) fill the fields by depth: the
+    deepest level printed is the item, the one above it the level-1, then the group, then the project
+    (:data:`LEVEL_FIELDS`), each skipping a field another column's label claims (beside a 考核内容 column,
+    the item, the levels are its parents). A level beyond the fields gets None (the column is kept as extra).
+    Fewer than two levels printed: the roles as they are (一级指标 alone is the level-1)."""
+    depths = {c: d for c, label in enumerate(labels) if (d := level_depth(label))}
+    if len(set(depths.values())) < 2:
+        return list(roles)
+    claimed = {r for c, r in enumerate(roles) if c not in depths and r}
+    free = [f for f in LEVEL_FIELDS if f not in claimed]
+    field_of = dict(zip(sorted(set(depths.values()), reverse=True), free, strict=False))
+    return [field_of.get(depths[c]) if c in depths else r for c, r in enumerate(roles)]
