@@ -28,6 +28,7 @@ from kaoping.extract.pdf_centred_cuts import (
     CENTRE_TOL,
     Strip,
     body_strip,
+    bracket_glued,
     column_runs,
     column_strip,
     page_end_rows,
@@ -59,6 +60,8 @@ MERGING_SHARE = 0.5  # a column with cells in no more than this share of the row
 # labels: 9 cells in 33 rows; the 一级指标 of the 2022 layout: 31 in 61)
 TOP_TOL = 0.25  # pitches: a merged cell's text beginning this near a row's text top begins at that row (the same
 # line: tops differ by a glyph's ascent at most)
+AS_CENTRED = 0.25  # pitches: a wider span is as well centred as the best one within this (a 2-line label over
+# three one-line rows: the middle row and all three miss by ~0; one row more than the cell misses by half a row)
 MIN_CENTRED_ROWS = 3  # rows needed before the layout is called centred
 STEP = 0.9  # sizes: a line this near the one before it is not the next line of a cell (a pitch is 1.2-1.6) ...
 INTERLEAVED = 0.3  # ... and this share of such steps says cells are centred. Measured: centred prints (Chromium,
@@ -137,7 +140,8 @@ def merged_span(run: list[int], strip: Strip, bounds: list[tuple[float, float]],
     centre = (strip.tops[run[0]] + strip.bottoms[run[-1]]) / 2
     spans = [(abs((bounds[s][0] + bounds[e][1]) / 2 - centre), s, e)
              for s in starts for e in range(last, max(stop, last + 1))]
-    centred = [span for span in spans if span[0] <= CENTRE_TOL * strip.pitch]
+    best = min(spans)[0]
+    centred = [span for span in spans if span[0] <= min(CENTRE_TOL, best / strip.pitch + AS_CENTRED) * strip.pitch]
     _, s, e = max(centred, key=lambda span: (span[2] - span[1], -span[0])) if widest and centred else min(spans)
     return s, e
 
@@ -231,6 +235,25 @@ def as_merged(splits: list[Split], fences: list[int]) -> list[Split]:
             and (len(split) == 1 or all(len(b) == 1 for _, b in split)) else split for split in splits]
 
 
+def held_apart(runs: list[list[int]], splits: list[Split], glued: list[frozenset[int]]
+               ) -> tuple[list[list[int]], list[Split]]:
+    """A column mostly left blank: a cut block whose lines a bracket holds together is a label of its own,
+    placed as a merged cell (merged_span) — a 2-line 教育卫生（15 / 分） over two one-line rows is centred on
+    neither, and the cut put it on the first only. The run's other blocks stay cut. New lists."""
+    out_runs: list[list[int]] = []
+    out_splits: list[Split] = []
+    for run, split, held in zip(runs, splits, glued, strict=True):
+        joined = {run[k] for k in held}
+        if split is None or not any(i in joined for _, block in split for i in block):
+            out_runs.append(run)
+            out_splits.append(split)
+            continue
+        for r, block in split:
+            out_runs.append(block)
+            out_splits.append(None if any(i in joined for i in block) else [(r, block)])
+    return out_runs, out_splits
+
+
 def row_extents(strip: Strip, rows: list[tuple[int, list[int], float]], splits: dict[int, list[Split]]
                 ) -> dict[int, tuple[float, float]]:
     """Each row's text extent: its 序号 and the blocks cut for it (a row whose line went to a merged cell, a
@@ -261,11 +284,15 @@ def centred_cells(grid: Grid, strip: Strip, rows: list[tuple[int, list[int], flo
     strips = {c: column_strip(strip, grid, c) for c in range(len(grid.bounds) - 1) if c != col}
     columns = {c: without(column_runs(grid, strips[c], c), section_lines) for c in strips}
     anchors = page_end_rows(strip, [first for first, _, _ in rows])
-    splits = {c: [split_centred(run, strips[c], cut_for, anchors) for run in runs] for c, runs in columns.items()}
+    glued = {c: [bracket_glued(grid, run, c) for run in runs] for c, runs in columns.items()}
+    splits = {c: [split_centred(run, strips[c], cut_for, anchors, glued=g) for run, g in zip(runs, glued[c], strict=True)]
+              for c, runs in columns.items()}
     merging = {c for c, runs in columns.items()
                if covered_rows(strips[c], runs, centres) <= MERGING_SHARE * len(rows)}
     fences = fence_rows(grid, rows, sections, splits)
     splits.update({c: as_merged(splits[c], fences) for c in merging})
+    for c in merging:
+        columns[c], splits[c] = held_apart(columns[c], splits[c], glued[c])
     extents = row_extents(strip, rows, splits)
     bounds = row_bounds(extents, len(rows), strip)
     facts = ([extents[r][0] for r in range(len(rows))], [strip.pages[first] for first, _, _ in rows])

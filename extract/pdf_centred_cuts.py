@@ -13,11 +13,13 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from statistics import median
 
-from kaoping.extract.pdf_grid import Grid
+from kaoping.extract.pdf_grid import Grid, piece_text
 from kaoping.extract.pdf_lines import Line
 
 ADJACENT = 1.6  # pitches: lines of one cell follow at most this far apart in one column (pdf_grid.ADJACENT)
 CENTRE_TOL = 0.5  # pitches: a block is centred on a row when the two centres differ by less than half a line
+BRACKET_REACH = 3  # lines: a bracket a cell's line opens is closed within this many more (（属… 工作） wraps
+#                    over two or three lines in a narrow column); further, it is a misread, not a cell's text
 SKIP_INSIDE = 4.0  # pitches: the cost of a row inside a run taking no block — more than a block a line or two
 # off its centre costs (a page break shifts a column's lines by up to a line), so it is only chosen when needed
 BEAM = 48  # states kept per row in best_cuts: the cheapest; a run's plausible cuts at a row are a few lines
@@ -119,8 +121,25 @@ def column_runs(grid: Grid, strip: Strip, c: int) -> list[list[int]]:
     return runs
 
 
+def bracket_glued(grid: Grid, run: list[int], c: int) -> frozenset[int]:
+    """Places ``k`` in ``run`` (a cut before ``run[k]``) where no cell ends: inside a bracket a line opens and
+    one of the next BRACKET_REACH lines closes — 教育卫生（15 / 分）, a label wrapped at its points in a cell
+    merged over two one-line rows, centres each half on a row as well as it centres the whole."""
+    glued: set[int] = set()
+    opened: list[int] = []  # the lines of the brackets still open, innermost last
+    for k, i in enumerate(run):
+        for ch in piece_text(grid.pieces[i][c]):
+            if ch in "（(":
+                opened.append(k)
+            elif ch in "）)" and opened:
+                first = opened.pop()
+                if k - first <= BRACKET_REACH:
+                    glued.update(range(first + 1, k + 1))
+    return frozenset(glued)
+
+
 def split_centred(run: list[int], strip: Strip, centres: list[float], anchors: dict[int, float] | None = None,
-                  merged: bool = True) -> list[tuple[int, list[int]]] | None:
+                  merged: bool = True, glued: frozenset[int] = frozenset()) -> list[tuple[int, list[int]]] | None:
     """Cut a column's run of lines into blocks, one per row whose centre it covers, the cuts chosen together
     so the blocks are best centred on their rows (:func:`best_cuts`; a row a page break may have cut, in
     ``anchors``, may instead begin at its 序号's top); None when the cut blocks are not centred (a merged
@@ -130,7 +149,7 @@ def split_centred(run: list[int], strip: Strip, centres: list[float], anchors: d
     anchors = anchors or {}
     top, bottom = strip.tops[run[0]], strip.bottoms[run[-1]]
     rows = [r for r, y in enumerate(centres) if top - tol <= y <= bottom + tol]
-    out = best_cuts(run, strip, [(r, centres[r], anchors.get(r)) for r in rows])
+    out = best_cuts(run, strip, [(r, centres[r], anchors.get(r)) for r in rows], glued)
     centred = sum(block_miss(strip, b[0], b[-1], centres[r], anchors.get(r)) <= tol for r, b in out)
     # one block off centre is forgiven in a long run (a line misjudged at a page break), none in two or one:
     # a merged cell over two rows cut in two has its second half off centre
@@ -174,8 +193,8 @@ def cut_cost(strip: Strip, run: list[int], j: int) -> float:
     return IN_CELL_CUT * strip.pitch if within_pitch(strip, run[j - 1], run[j]) else 0.0
 
 
-def best_cuts(run: list[int], strip: Strip, rows: list[tuple[int, float, float | None]]
-              ) -> list[tuple[int, list[int]]]:
+def best_cuts(run: list[int], strip: Strip, rows: list[tuple[int, float, float | None]],
+              glued: frozenset[int] = frozenset()) -> list[tuple[int, list[int]]]:
     """The blocks of ``run`` (consecutive, covering it) for ``rows`` (row, centre, anchor), in order, a row
     taking none when it prints nothing here, that least miss their rows (:func:`block_miss`) in sum. Chosen
     cut by cut, a long run of cells that fill their rows drifts: one block a line short is still 'centred'
@@ -197,6 +216,8 @@ def best_cuts(run: list[int], strip: Strip, rows: list[tuple[int, float, float |
             for j in range(k + 1, n + 1):
                 if strip.bottoms[run[j - 1]] > limit and j > k + 1:
                     break
+                if j in glued:
+                    continue  # a block cannot end inside a bracket (bracket_glued)
                 total = cost + block_miss(strip, run[k], run[j - 1], y, anchor) + cut_cost(strip, run, j)
                 if j not in new or total < new[j][0]:
                     new[j] = (total, (chain, (r, k, j)))
@@ -218,5 +239,5 @@ def page_end_rows(strip: Strip, firsts: list[int]) -> dict[int, float]:
             if strip.pages and strip.pages[b] > strip.pages[a]}
 
 
-__all__ = ["ADJACENT", "CENTRE_TOL", "Strip", "best_cuts", "body_strip", "column_runs", "column_strip", "page_end_rows",
+__all__ = ["ADJACENT", "CENTRE_TOL", "Strip", "best_cuts", "bracket_glued", "body_strip", "column_runs", "column_strip", "page_end_rows",
            "split_centred"]

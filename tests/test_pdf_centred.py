@@ -310,3 +310,42 @@ def test_interleaved_lines_say_cells_are_centred() -> None:
     centred = [line(("甲", 40 + 100 * (k % 3)), top=100 + 3.5 * k) for k in range(12)]
     aligned = [line(("甲", 40), ("乙", 140), top=100 + 10 * k) for k in range(12)]
     assert interleaved(centred) and not interleaved(aligned)
+
+
+def _grid_of(texts: list[str]):
+    from kaoping.extract.pdf_grid import Grid
+
+    pieces = [{0: glyphs(t, 100, 10.0 * k)} for k, t in enumerate(texts)]
+    return Grid([90.0, 300.0], pieces, [{0: 0} for _ in texts], {0: 300.0}, {0: 100.0}, 10.0, None, None)
+
+
+def test_a_label_wrapped_inside_its_brackets_is_never_cut_between_its_lines() -> None:
+    """教育卫生（15 / 分）: the bracket the first line opens, the next closes — one cell's text, though each line
+    sits on the centre of a one-line row (a label merged over two rows, as a browser centres it)."""
+    from kaoping.extract.pdf_centred_cuts import bracket_glued
+
+    grid = _grid_of(["财政收入（8分）", "教育卫生（15", "分）", "社会保障（20", "分）"])
+    assert bracket_glued(grid, [0, 1, 2, 3, 4], 0) == {2, 4}
+    assert bracket_glued(_grid_of(["（未闭合", "甲", "乙", "丙", "丁）"]), [0, 1, 2, 3, 4], 0) == set()  # too far: a misread
+    strip = strip_of([30, 40])  # each line on its own row's centre
+    centres = [30 + SIZE / 2, 40 + SIZE / 2]
+    assert split_centred([0, 1], strip, centres, merged=False) == [(0, [0]), (1, [1])]
+    assert split_centred([0, 1], strip, centres, merged=False, glued=frozenset({1})) != [(0, [0]), (1, [1])]
+
+
+def test_in_a_column_mostly_blank_a_bracketed_block_is_placed_as_a_merged_label_of_its_own() -> None:
+    from kaoping.extract.pdf_centred import held_apart
+
+    runs, splits = held_apart([[4, 5, 6], [9]], [[(4, [4]), (5, [5, 6])], [(7, [9])]], [frozenset({2}), frozenset()])
+    assert runs == [[4], [5, 6], [9]] and splits == [[(4, [4])], None, [(7, [9])]]
+
+
+def test_the_widest_span_is_taken_only_among_spans_as_well_centred_as_the_best() -> None:
+    """A 2-line label centred on rows 0–1 (one line each): rows 0–2 miss it by under half a line, but by far
+    more than rows 0–1 do; the widest of the spans centred alike is rows 0–1."""
+    from kaoping.extract.pdf_centred import merged_span
+
+    bounds = [(0.0, 18.0), (18.0, 36.0), (36.0, 52.0), (52.0, 70.0)]
+    strip = Strip([5.9, 23.1], [12.9, 30.1], 17.2, pages=[1, 1])
+    facts = ([0.5, 18.5, 36.5, 52.5], [1, 1, 1, 1])
+    assert merged_span([0, 1], strip, bounds, (0, 4), facts, widest=True) == (0, 1)
