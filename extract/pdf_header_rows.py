@@ -11,7 +11,7 @@ from __future__ import annotations
 from kaoping.extract.pdf_band import centred_header_matrix
 from kaoping.extract.pdf_lines import Line, column_of, ends_label
 from kaoping.schema.raw import RawCell
-from kaoping.schema.vocabulary import header_role, roles_by_level
+from kaoping.schema.vocabulary import header_role, level_roles
 
 ADJACENT_LINES = 2.0  # font sizes: lines of one wrapped label follow at most this far apart (~1.4)
 
@@ -99,4 +99,4 @@ def column_roles(header: list[Line], centred: bool, bounds: list[float]) -> list
         role = label_role(cell.text)
         for c in range(cell.col, cell.col + cell.colspan):
             roles[c], labels[c] = (role, cell.text) if role else (roles[c], labels[c])
-    return roles_by_level(labels, roles)
+    return level_roles(labels, roles)

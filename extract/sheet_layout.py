@@ -23,7 +23,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from kaoping.schema.raw import RawCell, RawParagraph, RawRow, RawTable
-from kaoping.schema.vocabulary import header_role, roles_by_level
+from kaoping.schema.vocabulary import header_role, level_roles
 
 CONTENT_ROLES = frozenset({"project", "code", "basis", "level1", "item"})
 #: vertical-run columns, ranked: a run in a later role is cut where an earlier one starts a new cell
@@ -130,7 +130,7 @@ def column_roles(cells: list[Cell], header_rows: range, n_cols: int) -> list[str
             if role in LEAF_ROLES:
                 roles[k], labels[k] = role, cells[i].text
                 break
-    return roles_by_level(labels, roles)
+    return level_roles(labels, roles)
 
 
 # --- sheets that lost their merges ---------------------------------------------------------

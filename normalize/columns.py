@@ -9,7 +9,7 @@ from kaoping.normalize.facts import deadline_words
 from kaoping.normalize.headers import EXTRA, FAMILIES, FIELD_ORDER, LEAF_ROLES, extra_role, header_role
 from kaoping.normalize.rows import GridCell, TableRow
 from kaoping.normalize.textfold import fold_code, parse_number, squash
-from kaoping.schema.vocabulary import roles_by_level
+from kaoping.schema.vocabulary import POINTS, level_roles
 
 DEADLINE_RE = re.compile(r"(\d{1,2}月|季度|旬|日前|底前|\d{4}[.\-/]\d{1,2}[.\-/]\d{1,2})")
 TEXT_FIELDS = ("basis", "level1", "item")
@@ -53,7 +53,9 @@ def ragged_row_to_fields(texts: list[str], order: tuple[str, ...] = FIELD_ORDER)
         left, right = texts[:w], texts[w + 1:]
     for name, text in zip(right_roles, right, strict=False):
         values[name] = text
-    code_at = next((i for i, t in enumerate(left) if fold_code(t)), None)
+    # a header printing its levels' points (分值 beside 一级指标) and no 序号: a bare number there is points
+    pointed = "code" not in order and any(r.startswith(POINTS) for r in order)
+    code_at = None if pointed else next((i for i, t in enumerate(left) if fold_code(t)), None)
     if code_at is None and order[0] == "code" and left and squash(left[0]).isdigit():
         code_at = 0  # a 序号 printed as a bare number ('1') in the first column is the code, not a weight
     if code_at is not None:
@@ -73,6 +75,8 @@ def ragged_row_to_fields(texts: list[str], order: tuple[str, ...] = FIELD_ORDER)
     if extra and text_roles:
         first = text_roles[len(text_roles) - len(texts_part)] if texts_part else text_roles[0]
         values[first] = "\n".join([*extra, values.get(first, "")]).strip()
+    for role in [r for r in order if r.startswith(POINTS) and r in values]:
+        fold_points(role[len(POINTS):], values.pop(role), project, values)
     return project, values
 
 
@@ -152,7 +156,7 @@ def header_slots_to_roles(matrix: list[list[HeaderSlot]]) -> list[str | None]:
     column with no field, None for a column no header row labels."""
     width = max((len(r) for r in matrix), default=0)
     cols = [slots_to_column(matrix, c) for c in range(width)]
-    roles = roles_by_level([col.label for col in cols], [column_to_role(col) for col in cols])
+    roles = level_roles([col.label for col in cols], [column_to_role(col) for col in cols])
     roles = infer_unknown_roles(roles, columns_to_families(cols, roles))
     return [role if role is not None or not col.header else extra_role(col.header) for role, col in zip(roles, cols,
                                                                                                        strict=True)]
@@ -207,6 +211,27 @@ def repeated_end(row: TableRow, cells: list[GridCell], roles: list[str | None], 
     return end
 
 
+POINTS_PRINTED = re.compile(r"\d\s*分")
+
+
+def fold_points(level: str, text: str, project: list[str], values: dict[str, str]) -> None:
+    """A level's points printed in a column of their own (一级指标 | 分值) join its label as the label would print
+    them ('投入' + '20' → '投入（20分）'), so that one rule reads points however they are printed. A label that
+    prints points already, or a points cell that is no number, keeps the cell as ``extra:分值``."""
+    number = parse_number(text)
+    label = (project[-1] if project else "") if level == "project" else values.get(level, "")
+    if not squash(text):
+        return
+    if number is None or not squash(label) or POINTS_PRINTED.search(label):
+        values[extra_role("分值")] = "\n".join(t for t in (values.get(extra_role("分值")), text.strip()) if t)
+        return
+    joined = f"{label.strip()}（{number:g}分）"
+    if level == "project":
+        project[-1] = joined
+    else:
+        values[level] = joined
+
+
 def grid_row_to_fields(
     row: TableRow, cells: list[GridCell], roles: list[str | None]
 ) -> tuple[list[str], dict[str, str], set[str]]:
@@ -225,6 +250,9 @@ def grid_row_to_fields(
         seen.update(s.cell for s in row.slots[cell.col + cell.colspan:end] if s is not None)  # the repeats only
         covered = {roles[k] for k in range(cell.col, min(end, len(roles)))}
         target = "item" if "item" in covered and role in TEXT_FIELDS else role
+        if target.startswith(POINTS):
+            fold_points(target[len(POINTS):], cell.text, project, values)
+            continue
         if target == "project":
             first = len(project)
             project.append(cell.text)  # a cell spanning every project column is the top level: it holds

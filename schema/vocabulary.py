@@ -68,3 +68,26 @@ def roles_by_level(labels: Sequence[str | None], roles: Sequence[str | None]) ->
     free = [f for f in LEVEL_FIELDS if f not in claimed]
     field_of = dict(zip(sorted(set(depths.values()), reverse=True), free, strict=False))
     return [field_of.get(depths[c]) if c in depths else r for c, r in enumerate(roles)]
+
+
+def level_roles(labels: Sequence[str | None], roles: Sequence[str | None]) -> list[str | None]:
+    """:func:`roles_by_level`, then :func:`points_beside_levels`: the roles of a header's columns."""
+    return points_beside_levels(roles_by_level(labels, roles))
+
+
+#: the levels whose points a weight column printed beside them holds (一级指标 | 分值 | 二级指标 | 分值 | …)
+POINTED_LEVELS = ("project", "group", "level1")
+POINTS = "points:"
+
+
+def points_beside_levels(roles: Sequence[str | None]) -> list[str | None]:
+    """A table printing several weight columns (分值) gives each level its own: every weight column but the
+    last that follows a level column (category, group, level-1; blank columns between skipped) holds that
+    level's points (``points:group``); the last is the item's weight. One weight column: as it is."""
+    weights = [c for c, r in enumerate(roles) if r == "weight"]
+    out = list(roles)
+    for c in weights[:-1]:
+        left = next((r for r in reversed(roles[:c]) if r), None)
+        if left in POINTED_LEVELS:
+            out[c] = POINTS + left
+    return out

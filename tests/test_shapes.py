@@ -27,7 +27,7 @@ SHAPES_DIR = Path(__file__).resolve().parent / "fixtures" / "shapes"
 FIELDS = ["code", "category", "category_points", "group", "group_points", "level1_code", "level1", "level1_points",
           "level1_note", "item", "weight", "criteria", "deadline", "deadline_date", "leaders", "departments", "owners",
           "basis", "extra"]
-NOTES = {"office7": 0, "reworded2022": 1, "twolevel": 1, "threelevel": 0}
+NOTES = {"office7": 0, "reworded2022": 1, "twolevel": 1, "threelevel": 0, "levelpoints": 0}
 #: the code a note names (注：4-2项…, 第5项…), or None
 NOTE_CODES = {"reworded2022": "4-2", "twolevel": "5"}
 MIN_ACCURACY = 0.99
