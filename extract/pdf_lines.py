@@ -212,7 +212,9 @@ def gutters_to_bounds(lines: list[Line], header: list[list[Run]], left: float, r
         for a, b in zip(runs, runs[1:], strict=False):
             k, j = int((a.x1 - left) / GRID_STEP) + 1, int((b.x0 - left) / GRID_STEP)
             ca, cb = (int(((r.x0 + r.x1) / 2 - left) / GRID_STEP) for r in (a, b))
-            if j > k and not any(ca <= m < cb for m in slots):  # no boundary parts the two labels yet
+            # no boundary parts the two labels yet — one under label a itself (a gutter inside its column: a
+            # short label set left over figures set right) does not
+            if j > k and not any(ca <= m < cb and m >= k - 1 for m in slots):
                 slots.append(label_gap_slot(cover, edges[0], k, j))
     slots = label_set_apart(sorted(set(slots)), cover, labels)
     return [left, *(left + m * GRID_STEP for m in slots), right]

@@ -308,3 +308,19 @@ def test_a_header_of_narrow_cells_counts_its_words_and_a_weight_set_right_stays_
              Run("考评标准", 220.0, 260.0)]]
     bounds = gutters_to_bounds(body, runs, 99.0, 300.0)
     assert [round(b) for b in bounds if 182.0 < b < 220.0] == [187, 216]  # before the weights and after them
+
+
+def test_a_gutter_under_a_short_label_over_right_aligned_figures_does_not_part_it_from_the_next_label() -> None:
+    """一级指标 | 分值 | 二级指标 as a spreadsheet prints it without rules: 分值 set left, its points right-aligned
+    0.2 sizes before the next column's left-aligned labels, and a long 一级指标 reaching under 分值. The blank
+    under 分值 is a gutter inside its column; the boundary before 二级指标 is still the tight gap after the points."""
+    from kaoping.extract.pdf_lines import Run, gutters_to_bounds
+
+    size = 10.0
+    rows = [("投入", "20", "预算编制"), ("", "", "预算执行"), ("过程", "30", "资金管理"), ("", "", "项目管理"),
+            ("产出与效益", "50", "履职产出"), ("", "", "履职效益")]
+    body = [_line([p for p in ((57.7, top_), (144.4 - size * len(pts), pts), (146.5, second)) if p[1]], size,
+                  top=100.0 + 14 * k) for k, (top_, pts, second) in enumerate(rows)]
+    header = [[Run("一级指标", 57.7, 97.7), Run("分值", 102.1, 122.1), Run("二级指标", 146.5, 186.5)]]
+    bounds = gutters_to_bounds(body, header, 56.7, 190.0)
+    assert [b for b in bounds if 122.1 < b < 146.5] and all(144.4 <= b <= 146.5 for b in bounds if 122.1 < b < 146.5)
