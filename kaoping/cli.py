@@ -168,14 +168,15 @@ def parse_formats(text: str) -> tuple[str, ...]:
 def _hierarchy_alarms(doc: NoticeDocument) -> list[str]:
     """One line per category or group whose items do not sum to its printed points, naming its rows (by
     dashed code; by seq where the notice prints ordinals that restart, or nothing)."""
-    from kaoping.normalize.checks import category_subtotals, format_points, group_subtotals
+    from kaoping.normalize.checks import category_subtotals, format_points, group_subtotals, level_names
     from kaoping.normalize.textfold import CODE_RE
 
     out = []
+    names = level_names({c.field: c.header for c in reversed(doc.notice.columns)})
     for sub in [*category_subtotals(doc.indicators, doc.totals), *group_subtotals(doc.indicators)]:
         if sub.ok is False and sub.printed is not None:
             rows = ", ".join(i.code if CODE_RE.match(i.code or "") else f"#{i.seq}" for i in sub.items)
-            out.append(f"{sub.level} {sub.label} prints {format_points(sub.printed)} but its items sum to "
+            out.append(f"{names.get(sub.level, sub.level)} {sub.label} prints {format_points(sub.printed)} but its items sum to "
                        f"{format_points(sub.weight_sum)} (rows {rows})")
     return out
 

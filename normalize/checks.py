@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from kaoping.normalize.issues import indicator_ref, issue_at
 from kaoping.normalize.textfold import CODE_RE, fold_code, format_number
 from kaoping.schema.models import Indicator, Issue, TotalRow
+from kaoping.schema.vocabulary import level_depth
 
 log = logging.getLogger(__name__)
 
@@ -142,10 +143,28 @@ def _sum_issue(sub: Subtotal, what: str, printed_text: str) -> Issue:
     return issue.model_copy(update={"code": None})
 
 
-def arithmetic_issues(indicators: list[Indicator], totals: list[TotalRow]) -> list[Issue]:
+#: how a finding names a level, unless the table prints the level under a level label of its own (三级指标 …)
+LEVEL_NAMES = {"level1": "一级指标", "group": "group", "category": "category"}
+
+
+def level_names(printed: dict[str, str] | None = None) -> dict[str, str]:
+    """:data:`LEVEL_NAMES`, a level the header labels as an indicator level (一级指标, 二级指标 …) named so: in a
+    三级指标 table the level-1 field holds the 二级指标, and a finding says 二级指标."""
+    names = dict(LEVEL_NAMES)
+    for name, header in (printed or {}).items():
+        leaf = header.split(" / ")[-1]
+        if name in names and level_depth(leaf):
+            names[name] = leaf
+    return names
+
+
+def arithmetic_issues(indicators: list[Indicator], totals: list[TotalRow],
+                      names: dict[str, str] | None = None) -> list[Issue]:
     """Points and totals at every level, one rule each: printed points vs item weights (level-1, group,
-    category), then printed 小计/合计/得分 rows vs the weights they close."""
-    return [*level1_sum_issues(indicators), *group_sum_issues(indicators), *category_sum_issues(indicators, totals),
+    category), then printed 小计/合计/得分 rows vs the weights they close; ``names``: :func:`level_names`."""
+    names = names or LEVEL_NAMES
+    return [*level1_sum_issues(indicators, names["level1"]), *group_sum_issues(indicators, names["group"]),
+            *category_sum_issues(indicators, totals, names["category"]),
             *group_total_row_issues(indicators, totals), *other_total_row_issues(indicators, totals)]
 
 
@@ -154,21 +173,22 @@ def _points_issues(subtotals: list[Subtotal], what: str) -> list[Issue]:
             for s in subtotals if s.ok is False and s.printed is not None]
 
 
-def level1_sum_issues(indicators: list[Indicator]) -> list[Issue]:
+def level1_sum_issues(indicators: list[Indicator], name: str = LEVEL_NAMES["level1"]) -> list[Issue]:
     """A 一级指标's printed points differ from its items' weights."""
-    return _points_issues(level1_blocks(indicators), "一级指标 ")
+    return _points_issues(level1_blocks(indicators), f"{name} ")
 
 
-def group_sum_issues(indicators: list[Indicator]) -> list[Issue]:
+def group_sum_issues(indicators: list[Indicator], name: str = LEVEL_NAMES["group"]) -> list[Issue]:
     """A group's printed points differ from its items' weights."""
-    return _points_issues(group_subtotals(indicators), "group ")
+    return _points_issues(group_subtotals(indicators), f"{name} ")
 
 
-def category_sum_issues(indicators: list[Indicator], totals: list[TotalRow]) -> list[Issue]:
+def category_sum_issues(indicators: list[Indicator], totals: list[TotalRow],
+                        name: str = LEVEL_NAMES["category"]) -> list[Issue]:
     """A category's printed points, and the 合计 row that closes it, against its items' weights."""
     issues: list[Issue] = []
     for cat in category_subtotals(indicators, totals):
-        issues.extend(_points_issues([cat], "category "))
+        issues.extend(_points_issues([cat], f"{name} "))
         row = cat.total
         if row is not None and row.value is not None and cat.complete and cat.items \
                 and not points_equal(cat.weight_sum, row.value):
@@ -301,9 +321,11 @@ def sequence_issues(indicators: list[Indicator]) -> list[Issue]:
 # ---------------------------------------------------------------- entry point
 
 
-def indicators_to_check_issues(indicators: list[Indicator], totals: list[TotalRow]) -> list[Issue]:
-    """Arithmetic and structure findings, in that order. People findings come from
+def indicators_to_check_issues(indicators: list[Indicator], totals: list[TotalRow],
+                               printed: dict[str, str] | None = None) -> list[Issue]:
+    """Arithmetic and structure findings, in that order; ``printed``: field → the header its column printed
+    (the notice's columns), for naming levels. People findings come from
     :func:`normalize.people.indicators_to_people`."""
-    issues = arithmetic_issues(indicators, totals) + structure_issues(indicators)
+    issues = arithmetic_issues(indicators, totals, level_names(printed)) + structure_issues(indicators)
     log.debug("checks: %d findings on %d indicators", len(issues), len(indicators))
     return issues

@@ -6,7 +6,15 @@ import re
 from dataclasses import dataclass
 
 from kaoping.normalize.facts import deadline_words
-from kaoping.normalize.headers import EXTRA, FAMILIES, FIELD_ORDER, LEAF_ROLES, extra_role, header_role
+from kaoping.normalize.headers import (
+    EXTRA,
+    FAMILIES,
+    FIELD_ORDER,
+    LEAF_ROLES,
+    extra_role,
+    header_role,
+    is_extra,
+)
 from kaoping.normalize.rows import GridCell, TableRow
 from kaoping.normalize.textfold import fold_code, parse_number, squash
 from kaoping.schema.vocabulary import POINTS, level_roles
@@ -192,6 +200,37 @@ def header_rows_to_roles(header_rows: list[TableRow], cells: list[GridCell]) -> 
     matrix = [[HeaderSlot(cells[s.cell].text, (s.cell, 0), cells[s.cell].text) if s else HeaderSlot("")
                for s in r.slots] for r in header_rows]
     return header_slots_to_roles(matrix)
+
+
+def roles_to_printed(roles: list[str | None], headers: list[str]) -> list[tuple[str, str]]:
+    """(field, header as printed) of each column that fills a field, left to right: 项目 columns are the
+    category, then the group; a level's own 分值 is its points (``group_points``); extra columns are left
+    out (their header is with their text)."""
+    out: list[tuple[str, str]] = []
+    projects = iter(("category", "group"))
+    for role, header in zip(roles, headers, strict=False):
+        if role is None or is_extra(role) or not squash(header):
+            continue
+        name: str | None = role
+        if role == "project":
+            name = next(projects, None)
+        elif role.startswith(POINTS):
+            level = role[len(POINTS):]
+            name = f"{'category' if level == 'project' else level}_points"
+        if name is not None:
+            out.append((name, squash(header) if " / " not in header else header))
+    return out
+
+
+def header_rows_to_printed(header_rows: list[TableRow], cells: list[GridCell], ragged: bool) -> list[tuple[str, str]]:
+    """:func:`roles_to_printed` of a header block (a text export's by its ragged cells)."""
+    if ragged:
+        matrix = [ragged_header_slots(r.texts, k) for k, r in enumerate(header_rows)]
+    else:
+        matrix = [[HeaderSlot(cells[s.cell].text, (s.cell, 0), cells[s.cell].text) if s else HeaderSlot("")
+                   for s in r.slots] for r in header_rows]
+    width = max((len(r) for r in matrix), default=0)
+    return roles_to_printed(header_slots_to_roles(matrix), [slots_to_column(matrix, c).header for c in range(width)])
 
 
 def covered_roles(cell: GridCell, roles: list[str | None]) -> list[str | None]:

@@ -18,6 +18,7 @@ from kaoping.normalize.columns import (
     find_weight_index,
     grid_row_to_fields,
     header_rows_to_order,
+    header_rows_to_printed,
     header_rows_to_roles,
     is_deadline,
     ragged_row_to_fields,
@@ -51,6 +52,7 @@ class GridResult:
     issues: list[Issue] = field(default_factory=list)
     accounting: Accounting = field(default_factory=Accounting)
     tables_read: list[int] = field(default_factory=list)  # raw table indexes read as a 考评表
+    columns: list[tuple[str, str]] = field(default_factory=list)  # (field, printed header): the first header
 
 
 def table_to_grid(table: RawTable) -> tuple[list[TableRow], list[GridCell]]:
@@ -221,6 +223,8 @@ def _take_header(st: _TableState, i: int, row: TableRow) -> bool:
         return False
     st.acc.header_rows += 1
     st.header_block.append(row)
+    if not st.result.tables_read or st.result.tables_read == [st.table.index]:  # the first table's header
+        st.result.columns = header_rows_to_printed(st.header_block, st.cells, st.table.ragged) or st.result.columns
     if st.table.ragged:
         st.order = header_rows_to_order(st.header_block)
     else:

@@ -34,6 +34,7 @@ from kaoping.schema.models import (
     Notice,
     NoticeDocument,
     Person,
+    PrintedColumn,
     Reference,
     TotalRow,
 )
@@ -100,7 +101,8 @@ def step_notice(d: Draft) -> Draft:
     before = join_wrapped_paragraphs(d.raw.paragraphs[: first.paragraphs_before])
     after = join_wrapped_paragraphs(d.raw.paragraphs[first.paragraphs_before:])
     notice = paragraphs_to_notice(before, after, d.raw.source)
-    return replace(d, notice=notice, before=before, after=after)
+    columns = [PrintedColumn(field=name, header=header) for name, header in d.grid.columns]
+    return replace(d, notice=notice.model_copy(update={"columns": columns}), before=before, after=after)
 
 
 def step_hierarchy(d: Draft) -> Draft:
@@ -170,7 +172,7 @@ def step_targets(d: Draft) -> Draft:
 
 def step_checks(d: Draft) -> Draft:
     people, people_issues = indicators_to_people(d.indicators)
-    issues = indicators_to_check_issues(d.indicators, d.grid.totals)
+    issues = indicators_to_check_issues(d.indicators, d.grid.totals, dict(reversed(d.grid.columns)))
     return replace(d, people=people, issues=[*d.issues, *issues, *people_issues])
 
 

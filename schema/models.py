@@ -12,7 +12,7 @@ from typing import Literal
 from kaoping.schema.raw import Format
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "2.0"
+SCHEMA_VERSION = "2.1"
 
 Severity = Literal["error", "warning", "info"]
 
@@ -106,6 +106,11 @@ class Role(Record):
     position: str | None = None
 
 
+class PrintedColumn(Record):
+    field: str = Field(description="the indicator field the column fills (level1, item_points …)")
+    header: str = Field(description="the column's header as printed (parent / child joined by ' / ')")
+
+
 class Notice(Record):
     """The notice itself: the GB/T 9704 elements present, the body as data, and the source."""
 
@@ -126,6 +131,9 @@ class Notice(Record):
     parts: list[BodyPart] = Field(default_factory=list)
     steps: list[Step] = Field(default_factory=list)
     leadership: list[Role] = Field(default_factory=list)
+    columns: list[PrintedColumn] = Field(
+        default_factory=list, description="the 考评表's columns as its header prints them and the field each "
+        "fills (the first table read; a 三级指标 table's 二级指标 is level1)")
     source_file: str
     source_format: Format
     sha256: str

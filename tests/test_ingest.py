@@ -236,3 +236,28 @@ def test_a_dataset_from_before_per_notice_state_is_taken_over(inbox: Path, tmp_p
     assert "0 extracted" in out and "3 unchanged" in out
     assert {k: v for k, v in digests(ds).items() if k in tables} == tables
     assert sorted(json.loads((ds / MANIFEST).read_text(encoding="utf-8"))["notices"]) == sorted(manifest["notices"])
+
+
+def test_notices_an_older_kaoping_ingested_stay_readable_beside_new_ones(tmp_path: Path) -> None:
+    """A dataset written under an older contract (its notices table without a column the contract has since
+    gained, its rendered share without a contract version) takes new notices: the workbook and CSVs are
+    rebuilt with the older notice's missing column empty, and its share is rendered once, then kept."""
+    import pyarrow.parquet as pq
+
+    first, second, ds = tmp_path / "a", tmp_path / "b", tmp_path / "ds"
+    first.mkdir()
+    second.mkdir()
+    (first / "n2022.txt").write_text(TEXT_2022, encoding="utf-8")
+    (second / "n2023.txt").write_text(later_year_text(), encoding="utf-8")
+    assert main(["ingest", str(first), "-o", str(ds), "-j", "1"]) == 0
+    [notices] = (ds / "notices").glob("year=2022/*.parquet")
+    pq.write_table(pq.read_table(notices).drop(["columns"]), notices)  # as kaoping 2.0 wrote it
+    [share] = (ds / "_state" / "views").glob("*.json")
+    old = json.loads(share.read_text(encoding="utf-8"))
+    del old["schema_version"]
+    share.write_text(json.dumps(old, ensure_ascii=False), encoding="utf-8")
+    assert main(["ingest", str(second), "-o", str(ds), "-j", "1"]) == 0
+    table = pd.read_csv(ds / "csv" / "notices.csv", encoding="utf-8-sig")
+    assert list(table["发文字号"]) == ["泉国资办〔2022〕196号", "泉国资办〔2023〕58号"]
+    assert table["表头对照"].isna().tolist() == [True, False]
+    assert json.loads(share.read_text(encoding="utf-8"))["schema_version"] == "2.1"

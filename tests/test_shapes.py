@@ -224,3 +224,21 @@ def test_blank_level1_under_a_printed_code_of_the_same_block_is_that_block_level
         ("1-1-1", "做好甲。", 4.0), ("1-1-2", "做好甲。", 4.0), ("1-2-1", "做好丙。", 3.0), ("1-2-2", "做好丙。", 3.0),
         ("1-3-1", None, None)]
     assert "level1" in inds[1].source.inherited and "level1" not in inds[4].source.inherited
+
+
+def test_the_notice_says_which_printed_column_fed_which_field(tmp_path: Path) -> None:
+    """notice.columns: a 三级指标 table's 二级指标 is level1, a level's own 分值 its points; a sum that does not
+    close names the level as the table prints it (二级指标, not 一级指标)."""
+    three = extract(SHAPES_DIR / "threelevel.docx").notice.columns
+    assert [(c.field, c.header) for c in three] == [("group", "一级指标"), ("level1", "二级指标"), ("item", "三级指标"),
+                                                    ("weight", "分值"), ("criteria", "评分标准")]
+    points = extract(SHAPES_DIR / "levelpoints.txt").notice.columns
+    assert [c.field for c in points][:5] == ["group", "group_points", "level1", "level1_points", "item"]
+    text = (SHAPES_DIR / "levelpoints.txt").read_text(encoding="utf-8")
+    bad = tmp_path / "bad.txt"
+    bad.write_text(text.replace("\t预算执行率\t10\t", "\t预算执行率\t12\t"), encoding="utf-8")
+    sums = {i.kind: i.message for i in extract(bad).issues if i.kind.endswith("_sum")}
+    assert sums["level1_sum"].startswith("二级指标 预算执行: item weights sum to 12 but 10分")
+    assert sums["group_sum"].startswith("一级指标 投入: item weights sum to 22 but 20分")
+    sample = extract(SHAPES_DIR.parents[2] / "samples" / "notice_2022.docx").notice.columns
+    assert ("level1", "目标内容 / 一级指标") in [(c.field, c.header) for c in sample]

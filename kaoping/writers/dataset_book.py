@@ -144,9 +144,12 @@ def _aggregates(tables: dict[str, pa.Table], year: int | None) -> dict[str, Any]
 def notice_fragment(tables: dict[str, pa.Table], year: int | None) -> dict[str, Any]:
     """One notice's rows of every sheet and CSV, rendered (JSON-ready): the end of an ingest run only
     concatenates these, in (year, notice) order, whatever the number of notices."""
+    from kaoping.schema.models import SCHEMA_VERSION
     from kaoping.writers.xlsx_lite import rows_xml
 
-    fragment: dict[str, Any] = {"headers": {}, "csv": {}, "sheets": {}, "rows": {}, "widths": {}}
+    # the contract it was rendered under: a dataset's older shares are rendered again (views.notice_fragments)
+    fragment: dict[str, Any] = {"headers": {}, "csv": {}, "sheets": {}, "rows": {}, "widths": {},
+                                "schema_version": SCHEMA_VERSION}
     for name, table in tables.items():
         headers, rows = table_to_rows(name, _with_year(table, year))
         fragment["headers"][name] = headers

@@ -208,6 +208,9 @@ def notice_rows_zh(notice: Notice) -> Rows:
                      step.date_start, step.date_end])
     for role in notice.leadership:
         rows.append([sections["leadership"], role.role, role.name, role.position, None, None, None])
+    for col in notice.columns:  # which printed column fed which field (a 三级指标 table's 二级指标 is level1)
+        rows.append([sections["columns"], col.field, _field_label(col.field), col.header, None, None,
+                     None])
     return list(lab["notice_columns"]), rows
 
 

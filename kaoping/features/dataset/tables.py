@@ -55,6 +55,26 @@ def document_to_tables(doc, notice_id: str) -> dict[str, pa.Table]:
     return tables
 
 
+def dataset_schema(name: str) -> pa.Schema:
+    """The Arrow schema the current contract gives dataset table ``name`` (``notice_id`` first)."""
+    model, exclude, _ = TABLES[DATASET_TABLES[name]]
+    return with_notice_id(records_to_table([], model, exclude), "", model).schema
+
+
+def conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
+    """A table written under an older contract, in ``schema``'s columns: a column it lacks is null (that kaoping
+    did not record it), one the contract no longer has is left out. Types are the contract's (a column whose
+    type changed is cast)."""
+    arrays = []
+    for f in schema:
+        if f.name not in table.column_names:
+            arrays.append(pa.nulls(table.num_rows, f.type))
+            continue
+        column = table.column(f.name).combine_chunks()
+        arrays.append(column if column.type.equals(f.type) else column.cast(f.type))
+    return pa.Table.from_arrays(arrays, schema=pa.schema([f.with_nullable(True) for f in schema]))
+
+
 def sources_to_table(sources: list, notice_id: str) -> pa.Table:
     from kaoping.features.dataset.versions import IngestedSource
 
@@ -83,4 +103,4 @@ def read_dataset_table(dataset: Path, table: str) -> pa.Table | None:
     for *_, path, year in sorted(files):
         t = pq.ParquetFile(path).read()  # not pq.read_table: that imports pyarrow.dataset and pandas
         parts.append(t.append_column(pa.field(PARTITION, pa.int64()), repeated(year, pa.int64(), t.num_rows)))
-    return pa.concat_tables(parts) if parts else None
+    return pa.concat_tables(parts, promote_options="default") if parts else None  # notices of older contracts too

@@ -16,6 +16,8 @@ from kaoping.features.dataset.tables import (
     ALL_TABLES,
     DATASET_TABLES,
     SOURCES_TABLE,
+    conform,
+    dataset_schema,
     read_dataset_table,
     table_file,
 )
@@ -42,21 +44,32 @@ def state_to_manifest(notices: dict[str, dict], failed: dict[str, dict], skipped
 
 
 def notice_fragments(dataset: Path, notices: dict[str, dict]) -> list[dict]:
-    """Every notice's share of the views in (year, notice) order — the tables' order; a notice without one
-    (a dataset from before them) has it rebuilt from its Parquet files."""
-    from kaoping.writers.dataset_book import notice_fragment
+    """Every notice's share of the views in (year, notice) order — the tables' order. A notice without one (a
+    dataset from before them), or with one rendered under another contract (a notice an older kaoping
+    ingested: its columns differ), has it rebuilt from its Parquet files, conformed to the current contract,
+    and kept for the next run."""
+    from kaoping.schema.models import SCHEMA_VERSION
 
     order = sorted(notices.values(), key=lambda e: (e["year"] is None, e["year"] or 0, f"{e['stem']}.parquet"))
     fragments = []
     for entry in order:
-        path = dataset / store.VIEWS_DIR / f"{entry['stem']}.json"
-        if path.is_file():
-            fragments.append(json.loads(path.read_text(encoding="utf-8")))
-            continue
-        tables = {name: pq.ParquetFile(dataset / table_file(name, entry["year"], entry["stem"])).read()
-                  for name in DATASET_TABLES if (dataset / table_file(name, entry["year"], entry["stem"])).is_file()}
-        fragments.append(notice_fragment(tables, entry["year"]))
+        rel = f"{store.VIEWS_DIR}/{entry['stem']}.json"
+        fragment = json.loads((dataset / rel).read_text(encoding="utf-8")) if (dataset / rel).is_file() else None
+        if fragment is None or fragment.get("schema_version") != SCHEMA_VERSION:
+            fragment = rebuilt_fragment(dataset, entry)
+            store.write_atomic(dataset, rel, json.dumps(fragment, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+        fragments.append(fragment)
     return fragments
+
+
+def rebuilt_fragment(dataset: Path, entry: dict) -> dict:
+    """A notice's share rendered again from its Parquet files, each table in the current contract's columns."""
+    from kaoping.writers.dataset_book import notice_fragment
+
+    tables = {name: conform(pq.ParquetFile(dataset / table_file(name, entry["year"], entry["stem"])).read(),
+                            dataset_schema(name))
+              for name in DATASET_TABLES if (dataset / table_file(name, entry["year"], entry["stem"])).is_file()}
+    return notice_fragment(tables, entry["year"])
 
 
 def write_book_and_csv(dataset: Path, notices: dict[str, dict]) -> None:
