@@ -34,7 +34,7 @@ FOOT_SHARE = 0.2  # ... and those running on below it at most this share of them
 #: the fields whose cells a 考评表 merges over rows (normalize reads their blanks "as above": the project columns,
 #: 文件依据 and 一级指标 within a block, the responsibility columns within a group); an item, weight, deadline,
 #: criterion or remark is each row's own
-MERGED_ROLES = frozenset({"project", "group", "basis", "level1", "leaders", "departments", "owners"})
+MERGED_ROLES = frozenset({"project", "category", "group", "basis", "level1", "leaders", "departments", "owners"})
 MIRROR = 10_000.0  # points: a page's glyphs are turned over about this height (any height above the page's)
 
 GridMaker = Callable[[list[Line]], tuple[Grid, list[bool]]]

@@ -132,6 +132,13 @@ def apply_heading(state: _State, row: FieldRow, level: str) -> None:
     state.heading_level1 = (label, None, points) if level == "level1" else None
 
 
+def apply_category_column(state: _State, row: FieldRow) -> None:
+    """A category cell printed on this row (the top of four levels printed as columns) names the category."""
+    text = row.values.get("category", "")
+    if squash(text) and "category" not in row.merged:
+        state.set_category(*heading_to_label(text))
+
+
 def apply_group_column(state: _State, row: FieldRow) -> None:
     """A 考评项目 cell printed on this row (not continued from above) names the group."""
     text = row.values.get("group", "")
@@ -143,8 +150,9 @@ def printed_levels(state: _State, row: FieldRow, labels: list[Label]) -> set[str
     """Which of category/group the row prints itself; the others it inherits (from a merged cell, a heading
     above, or — a lone group's category — from where that group was printed before)."""
     texts = {text for text, _, k in labels if not _continued(row, k)}
-    if squash(group := row.values.get("group", "")) and "group" not in row.merged:
-        texts.add(heading_to_label(group)[0])
+    for level in ("category", "group"):
+        if squash(text := row.values.get(level, "")) and level not in row.merged:
+            texts.add(heading_to_label(text)[0])
     return {name for name, value in (("category", state.category), ("group", state.group)) if value in texts}
 
 
@@ -267,6 +275,7 @@ def _row_to_indicator(w: _Walk, row: FieldRow, labels: list[Label]) -> Indicator
     inherited = {m for m in row.merged if m != "group" and not m.startswith("project")}
     if labels:
         _apply_labels(state, w.known, labels)
+    apply_category_column(state, row)
     apply_group_column(state, row)
     # a level this row does not print is inherited from the rows above — when there is one to inherit
     inherited |= {f for f in ("category", "group") if getattr(state, f)} - printed_levels(state, row, labels)

@@ -39,7 +39,7 @@ def header_role(label: str | None) -> str | None:
 
 
 #: the fields indicator levels fill, deepest level first
-LEVEL_FIELDS = ("item", "level1", "group", "project")
+LEVEL_FIELDS = ("item", "level1", "group", "category")
 
 
 @cache
@@ -57,7 +57,7 @@ def level_depth(label: str | None) -> int | None:
 
 def roles_by_level(labels: Sequence[str | None], roles: Sequence[str | None]) -> list[str | None]:
     """Columns labelled by indicator levels (一级指标 | 二级指标 | 三级指标) fill the fields by depth: the
-    deepest level printed is the item, the one above it the level-1, then the group, then the project
+    deepest level printed is the item, the one above it the level-1, then the group, then the category
     (:data:`LEVEL_FIELDS`), each skipping a field another column's label claims (beside a 考核内容 column,
     the item, the levels are its parents). A level beyond the fields gets None (the column is kept as extra).
     Fewer than two levels printed: the roles as they are (一级指标 alone is the level-1)."""
@@ -76,7 +76,7 @@ def level_roles(labels: Sequence[str | None], roles: Sequence[str | None]) -> li
 
 
 #: the levels whose points a weight column printed beside them holds (一级指标 | 分值 | 二级指标 | 分值 | …)
-POINTED_LEVELS = ("project", "group", "level1")
+POINTED_LEVELS = ("project", "category", "group", "level1")
 POINTS = "points:"
 
 

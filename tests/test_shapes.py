@@ -242,3 +242,58 @@ def test_the_notice_says_which_printed_column_fed_which_field(tmp_path: Path) ->
     assert sums["group_sum"].startswith("一级指标 投入: item weights sum to 22 but 20分")
     sample = extract(SHAPES_DIR.parents[2] / "samples" / "notice_2022.docx").notice.columns
     assert ("level1", "目标内容 / 一级指标") in [(c.field, c.header) for c in sample]
+
+
+FOUR_LEVELS = """某政办〔2024〕21号
+某某县人民政府办公室关于印发2024年度绩效考评指标的通知
+2024年3月1日
+附件
+
+一级指标\t二级指标\t三级指标\t四级指标\t分值\t评分标准
+发展质量（60分）\t经济发展（40分）\t经济增长（20分）\t地区生产总值增速\t10\t完成得满分。
+\t\t\t规上工业增加值增速\t10\t完成得满分。
+\t\t项目投资（20分）\t固定资产投资增速\t20\t完成得满分。
+\t社会民生（20分）\t民生保障（20分）\t新增就业人数\t20\t完成得满分。
+党的建设（40分）\t基层党建（40分）\t组织建设（25分）\t党组织标准化建设\t25\t按细则评分。
+\t\t党风廉政（15分）\t责任制落实\t15\t按细则评分。
+合计\t\t\t\t100\t
+"""
+
+
+def test_four_levels_printed_as_columns_fill_category_group_level1_and_item(tmp_path: Path) -> None:
+    """一级 … 四级指标: the category, group, level-1 and item by depth; a second 一级指标 is a new category, not
+    a group under the first; every sum closes."""
+    path = tmp_path / "four.txt"
+    path.write_text(FOUR_LEVELS, encoding="utf-8")
+    doc = extract(path)
+    got = [(i.category, i.category_points, i.group, i.group_points, i.level1, i.level1_points, i.item, i.weight)
+           for i in doc.indicators]
+    assert got[0] == ("发展质量", 60, "经济发展", 40, "经济增长", 20, "地区生产总值增速", 10)
+    assert got[3] == ("发展质量", 60, "社会民生", 20, "民生保障", 20, "新增就业人数", 20)
+    assert got[5] == ("党的建设", 40, "基层党建", 40, "党风廉政", 15, "责任制落实", 15)
+    assert not [i for i in doc.issues if i.severity == "error"]
+    assert [c.field for c in doc.notice.columns][:4] == ["category", "group", "level1", "item"]
+
+
+def test_levels_fill_fields_by_depth_and_points_columns_follow_their_level() -> None:
+    from kaoping.schema.vocabulary import level_roles
+
+    def roles(labels: list[str], named: list[str | None]) -> list[str | None]:
+        return level_roles(labels, named)
+
+    # the 2022 layout (一级 / 二级) as it was; three levels shift by one; beside a 考核内容 column the levels are its
+    # parents; a fifth level has no field left
+    assert roles(["序号", "一级指标", "二级指标", "权重"], ["code", "level1", "item", "weight"]) == [
+        "code", "level1", "item", "weight"]
+    assert roles(["一级指标", "二级指标", "三级指标", "分值"], ["level1", "item", "item", "weight"]) == [
+        "group", "level1", "item", "weight"]
+    assert roles(["一级指标", "二级指标", "考核内容", "分值"], ["level1", "item", "item", "weight"]) == [
+        "group", "level1", "item", "weight"]
+    assert roles(["一级指标", "二级指标", "三级指标", "四级指标", "分值"], ["level1", "item", "item", "item", "weight"]) == [
+        "category", "group", "level1", "item", "weight"]
+    # a 分值 after each level is its points, the last one the item's weight; one 分值 column stays the weight
+    assert roles(["一级指标", "分值", "二级指标", "分值", "三级指标", "分值"],
+                 ["level1", "weight", "item", "weight", "item", "weight"]) == [
+        "group", "points:group", "level1", "points:level1", "item", "weight"]
+    assert roles(["项目", "分值", "考评内容", "完成时限"], ["project", "weight", "item", "deadline"]) == [
+        "project", "weight", "item", "deadline"]
