@@ -128,9 +128,13 @@ def in_block(col: int, code_col: int | None, same_block: bool) -> bool:
 
 
 def box_continues(above: RawCell, below: RawCell, above_room: float | None, col: int, code_col: int | None,
-                  same_block: bool, level1_block: bool = False) -> bool:
-    """Is the box below the break the rest of the (merged) cell above it? See the module docstring."""
+                  same_block: bool, level1_block: bool = False, merges: bool = False) -> bool:
+    """Is the box below the break the rest of the (merged) cell above it? See the module docstring.
+    ``merges``: the column merges cells over rows elsewhere (merged_body_columns) — where no 序号 column says
+    which columns are the hierarchy's (levels printed as columns, 一级指标 | 二级指标 | 三级指标), a blank box
+    against the break in such a column is a merged cell's blank part."""
     upper = code_col is not None and col < code_col  # a hierarchy column left of the 序号
+    upper = upper or (code_col is None and merges)
     if not above.text.strip():
         # a cell merged over rows on both sides of the break, its text centred or set at the bottom: a
         # spreadsheet's print shows the text on the page where it falls, the boxes above are the same cell's
@@ -250,6 +254,7 @@ def rejoin_page_breaks(cells: list[RawCell], rooms: list[float | None], breaks: 
                 continue
             if one_box_per_row(cells[a], below, new_row, merging, fits[a] == SNUG):
                 continue
-            if box_continues(cells[a], below, rooms[a], below.col, code_col, same_block, level1_block):
+            if box_continues(cells[a], below, rooms[a], below.col, code_col, same_block, level1_block,
+                             below.col in merging):
                 join_box(cells, a, b, dropped, [rooms, fits])
     return [c for i, c in enumerate(cells) if i not in dropped]

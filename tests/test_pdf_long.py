@@ -57,6 +57,20 @@ def test_blank_box_left_of_the_code_is_as_above() -> None:
     assert got[(0, 0)] == ("职能工作目标（75分）", 2)
 
 
+def test_without_a_code_column_a_blank_box_in_a_merging_column_is_as_above() -> None:
+    """Levels printed as columns, no 序号 (一级指标 | 二级指标 | 三级指标 | 分值): a spreadsheet's print splits a
+    二级指标 merged over two rows at the break — its text above, a blank box below. That column merges cells
+    elsewhere, so the blank box is the merged cell's rest; a column that merges nowhere keeps its blank."""
+    rows = [("经济增长", "甲", "5"), ("", "乙", "5"), ("项目投资", "丙", "5"), ("", "丁", "5"), ("财政收入", "戊", "5")]
+    cs = [RawCell(row=r, col=c, text=t, rowspan=2 if (r, c) == (2, 0) else 1) for r, row in enumerate(rows)
+          for c, t in enumerate(row) if (r, c) != (3, 0)]
+    cs += [RawCell(row=0, col=3, text="备注"), RawCell(row=1, col=3, text="")]
+    out = rejoin_page_breaks(cs, [None] * len(cs), [PageBreak(last_row=0, first_row=1)], header_rows=set())
+    got = {(c.row, c.col): (c.text, c.rowspan) for c in out}
+    assert got[(0, 0)] == ("经济增长", 2) and (1, 0) not in got
+    assert got[(1, 3)] == ("", 1)  # 备注 merges nowhere: its blank is its own
+
+
 def test_text_printed_below_a_blank_box_is_the_merged_cell_s_own() -> None:
     """A spreadsheet's print sets a merged cell's text where its alignment puts it (centred, at the bottom):
     over a page break the box above is blank and the text is below. Left of the 序号, and right of it inside one
