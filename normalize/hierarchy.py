@@ -306,6 +306,14 @@ def _row_to_indicator(w: _Walk, row: FieldRow, labels: list[Label]) -> Indicator
     )
 
 
+def _weight_unparsed(row: FieldRow, ind: Indicator) -> Issue:
+    """A weight cell that prints something other than a figure ('5分/项', '酌情'): kept here with the row's
+    cells, since no field holds it (the checks add missing_weight)."""
+    text = row.values["weight"].strip()
+    return Issue(severity="warning", kind="weight_unparsed", code=ind.code, page=row.page, line=row.line, row=row.row,
+                 message=f"#{ind.seq}: weight {text!r} is not a figure", cells=row.cells)
+
+
 def _missing_item(row: FieldRow, code: str | None) -> Issue:
     return Issue(severity="warning", kind="missing_item", code=code, page=row.page, line=row.line, row=row.row,
                  message="row has a weight but no item text", cells=row.cells)
@@ -327,6 +335,8 @@ def rows_to_indicators(rows: list[FieldRow], fmt: Format, file: str) -> tuple[li
             continue
         if not squash(ind.item):  # an unreadable weight is reported by the checks (missing_weight)
             w.issues.append(_missing_item(row, ind.code))
+        if ind.weight is None and squash(row.values.get("weight", "")):
+            w.issues.append(_weight_unparsed(row, ind))
         w.out.append(ind)
     return _set_level1_codes(_backfill_points(w.out)), w.issues
 

@@ -58,8 +58,14 @@ def format_number(value: float) -> str:
     return str(int(rounded)) if rounded == int(rounded) else f"{rounded:g}"
 
 
+#: a figure as weights and points print it: 5, 5分, （5分）, 10% (a weight given as a share of the whole)
+FIGURE_RE = re.compile(r"^[（(]?(\d+(?:\.\d+)?)\s*(?:分|%|％)?[）)]?$")
+
+
 def parse_number(text: str | None) -> float | None:
+    """'5' / '5分' / '（5分）' / '10%' → the figure; None for anything else ('5分/项', '约5')."""
     s = squash(text)
-    if s.endswith("分"):
-        s = s[:-1]
-    return float(s) if NUMBER_RE.match(s) else None
+    m = FIGURE_RE.match(s)
+    if m is None or (s[0] in "（(") != (s[-1] in "）)"):
+        return None
+    return float(m.group(1))

@@ -297,3 +297,17 @@ def test_levels_fill_fields_by_depth_and_points_columns_follow_their_level() -> 
         "group", "points:group", "level1", "points:level1", "item", "weight"]
     assert roles(["项目", "分值", "考评内容", "完成时限"], ["project", "weight", "item", "deadline"]) == [
         "project", "weight", "item", "deadline"]
+
+
+def test_weights_printed_as_shares_or_in_brackets_are_figures_and_other_text_is_kept(tmp_path: Path) -> None:
+    """权重 15% (a share of the whole) and （10分） are the figures; '5分/项' is no figure: the record has no weight
+    (missing_weight) and the text is kept, with the row's cells, in a weight_unparsed finding."""
+    notice = make_shapes.twolevel_notice()
+    body = [r for r in notice.table.rows if r[0].isdigit()]
+    for row, weight in zip(body, ["15%", "（10分）", "5分/项"], strict=False):
+        row[3] = weight
+    doc = extract(make_shapes.notice_to_docx(notice, tmp_path / "weights.docx"))
+    assert [i.weight for i in doc.indicators[:4]] == [15, 10, None, 10]
+    [unparsed] = [i for i in doc.issues if i.kind == "weight_unparsed"]
+    assert "'5分/项'" in unparsed.message and "5分/项" in unparsed.cells
+    assert any(i.kind == "missing_weight" and i.code == "3" for i in doc.issues)
