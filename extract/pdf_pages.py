@@ -255,8 +255,9 @@ def rejoin_page_breaks(cells: list[RawCell], rooms: list[float | None], breaks: 
             if one_box_per_row(cells[a], below, new_row, merging, fits[a] == SNUG):
                 continue
             # without a 序号 column, rows known by their weights (levels printed as columns) say a merging
-            # column's blank box is a merged cell's part; with neither, nothing says what a row is
+            # column's blank box left of the weights (the hierarchy's side: 考核单位, 备注 are right of them) is a
+            # merged cell's part; with neither, nothing says what a row is
             if box_continues(cells[a], below, rooms[a], below.col, code_col, same_block, level1_block,
-                             below.col in merging and weight_col is not None):
+                             below.col in merging and weight_col is not None and below.col < weight_col):
                 join_box(cells, a, b, dropped, [rooms, fits])
     return [c for i, c in enumerate(cells) if i not in dropped]

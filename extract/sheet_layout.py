@@ -27,7 +27,9 @@ from kaoping.schema.vocabulary import header_role, level_roles
 
 CONTENT_ROLES = frozenset({"project", "code", "basis", "level1", "item"})
 #: vertical-run columns, ranked: a run in a later role is cut where an earlier one starts a new cell
-HIERARCHY_RANK = ("project", "level1", "basis")
+HIERARCHY_RANK = ("project", "category", "group", "level1", "basis")
+#: the levels above the 一级指标 block: cut only where a level above them starts a cell, not by 序号 blocks
+TOP_LEVELS = frozenset({"project", "category", "group"})
 LEAF_ROLES = frozenset({"project", "code", "basis", "level1", "item", "weight", "deadline", "leaders",
                         "departments", "owners"})
 #: without a header row, the table starts at the first row with this many filled cells (a title or a
@@ -227,7 +229,7 @@ def unflatten(cells: list[Cell], header: range, n_rows: int, n_cols: int) -> lis
     for role in HIERARCHY_RANK:
         for col in (k for k, r in enumerate(roles) if r == role):
             if not has_real_vertical_merge(cells, col, body):
-                col_cuts = cuts | starts_in(cells, ranked, body) if role != "project" else starts_in(cells, ranked, body)
+                col_cuts = starts_in(cells, ranked, body) if role in TOP_LEVELS else cuts | starts_in(cells, ranked, body)
                 cells = merge_down(cells, body, [col], col_cuts)
             ranked.append(col)
     return cells

@@ -16,7 +16,7 @@ from kaoping.normalize.headers import (
     is_extra,
 )
 from kaoping.normalize.rows import GridCell, TableRow
-from kaoping.normalize.textfold import fold_code, parse_number, squash
+from kaoping.normalize.textfold import fold_code, parse_number, parse_weight, squash
 from kaoping.schema.vocabulary import POINTS, level_roles
 
 DEADLINE_RE = re.compile(r"(\d{1,2}月|季度|旬|日前|底前|\d{4}[.\-/]\d{1,2}[.\-/]\d{1,2})")
@@ -39,6 +39,21 @@ def find_weight_index(texts: list[str], deadline_after: bool = True) -> int | No
     return numbers[-1] if numbers else None
 
 
+def pointed_row_in_place(texts: list[str], order: tuple[str, ...]) -> bool:
+    """A text-export row of a table printing its levels' points (分值 beside each level) with one cell per
+    header column: every cell is where its column is — anchoring on a figure would take a level's points
+    for the weight when the item's weight prints no figure (5分/项) or none."""
+    return len(texts) == len(order) and any(r.startswith(POINTS) for r in order)
+
+
+def cells_in_place(texts: list[str], order: tuple[str, ...]) -> tuple[list[str], dict[str, str]]:
+    values = dict(zip(order, texts, strict=True))
+    project = [values.pop("project")] if "project" in values else []
+    for role in [r for r in order if r.startswith(POINTS)]:
+        fold_points(role[len(POINTS):], values.pop(role), project, values)
+    return project, values
+
+
 def ragged_row_to_fields(texts: list[str], order: tuple[str, ...] = FIELD_ORDER) -> tuple[list[str], dict[str, str]]:
     """Content-based placement for a plain-text row whose merged cells were dropped or shifted.
 
@@ -49,6 +64,8 @@ def ragged_row_to_fields(texts: list[str], order: tuple[str, ...] = FIELD_ORDER)
     """
     if "weight" not in order:
         order = FIELD_ORDER
+    if pointed_row_in_place(texts, order):
+        return cells_in_place(texts, order)
     w_at = order.index("weight")
     right_roles = order[w_at + 1:]
     text_roles = [r for r in order[:w_at] if r not in ("project", "code")]
@@ -257,7 +274,7 @@ def fold_points(level: str, text: str, project: list[str], values: dict[str, str
     """A level's points printed in a column of their own (一级指标 | 分值) join its label as the label would print
     them ('投入' + '20' → '投入（20分）'), so that one rule reads points however they are printed. A label that
     prints points already, or a points cell that is no number, keeps the cell as ``extra:分值``."""
-    number = parse_number(text)
+    number = parse_weight(text)
     label = (project[-1] if project else "") if level == "project" else values.get(level, "")
     if not squash(text):
         return

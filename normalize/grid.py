@@ -32,7 +32,7 @@ from kaoping.normalize.headers import (
 )
 from kaoping.normalize.rowkinds import Filled, heading_of, note_text
 from kaoping.normalize.rows import FieldRow, GridCell, Slot, TableRow
-from kaoping.normalize.textfold import fold_code, parse_number, squash
+from kaoping.normalize.textfold import fold_code, parse_weight, squash
 from kaoping.schema.models import Accounting, Issue, TotalRow
 from kaoping.schema.raw import RawTable
 
@@ -89,7 +89,7 @@ def _total_kind(row: TableRow) -> str | None:
     if any(fold_code(t) for t in row.texts) or any(is_deadline(t) for t in row.texts):
         return None
     # distinct texts: a label repeated in every slot (a sheet's merged 合计 saved unmerged, then printed) is one
-    if len({squash(t) for t in row.texts if squash(t) and parse_number(t) is None}) > MAX_TOTAL_TEXTS:
+    if len({squash(t) for t in row.texts if squash(t) and parse_weight(t) is None}) > MAX_TOTAL_TEXTS:
         return None
     for t in row.texts:
         s = squash(t)
@@ -102,8 +102,8 @@ def _total_kind(row: TableRow) -> str | None:
 
 
 def _row_to_total(row: TableRow, kind: str) -> TotalRow:
-    label = next(squash(t) for t in row.texts if squash(t) and parse_number(t) is None)
-    value = next((parse_number(t) for t in row.texts if parse_number(t) is not None), None)
+    label = next(squash(t) for t in row.texts if squash(t) and parse_weight(t) is None)
+    value = next((parse_weight(t) for t in row.texts if parse_weight(t) is not None), None)  # 100, 100分, 100%
     return TotalRow(label=label, value=value, category=None, level=kind, table=row.table,
                     page=row.page, line=row.line, row=row.index)
 
@@ -223,7 +223,7 @@ def _take_header(st: _TableState, i: int, row: TableRow) -> bool:
         return False
     st.acc.header_rows += 1
     st.header_block.append(row)
-    if not st.result.tables_read or st.result.tables_read == [st.table.index]:  # the first table's header
+    if not st.result.tables_read and not st.body:  # the first table's first header (not a repeat after a break)
         st.result.columns = header_rows_to_printed(st.header_block, st.cells, st.table.ragged) or st.result.columns
     if st.table.ragged:
         st.order = header_rows_to_order(st.header_block)

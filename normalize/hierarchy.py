@@ -30,7 +30,7 @@ from kaoping.normalize.labels import (  # noqa: F401  (re-exported: the label ru
     text_to_labels,
 )
 from kaoping.normalize.rows import FieldRow
-from kaoping.normalize.textfold import code_depth, fold_code, parse_number, squash
+from kaoping.normalize.textfold import code_depth, fold_code, parse_weight, squash
 from kaoping.schema.models import ExtraField, Indicator, Issue, Source
 from kaoping.schema.raw import Format
 
@@ -298,7 +298,7 @@ def _row_to_indicator(w: _Walk, row: FieldRow, labels: list[Label]) -> Indicator
         category_points=state.category_points.get(state.category or ""),
         group=state.group, group_points=state.group_points.get((state.category, state.group or "")),
         level1=level1[0] or None, level1_note=level1[1], level1_points=level1[2], item=v["item"],
-        weight=parse_number(v["weight"]), criteria=v["criteria"].strip() or None, deadline=v["deadline"] or None,
+        weight=parse_weight(v["weight"]), criteria=v["criteria"].strip() or None, deadline=v["deadline"] or None,
         **{name: [resp[name]] if squash(resp[name]) else [] for name in RESPONSIBILITY},
         basis=basis or None, extra=row_extra(row),
         source=Source(format=w.fmt, file=w.file, pages=row.pages, lines=row.lines, rows=row.rows, table=row.table,

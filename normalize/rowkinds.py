@@ -16,7 +16,7 @@ from functools import cache
 
 from kaoping.normalize.facts import data_rows
 from kaoping.normalize.ordinals import leading_ordinal, ordinal_style
-from kaoping.normalize.textfold import parse_number, squash
+from kaoping.normalize.textfold import format_number, parse_number, parse_weight, squash
 
 #: ordinal styles that number a level above items (1. and (1) number the items themselves)
 HEADING_STYLES = ("cn", "paren_cn")
@@ -67,9 +67,9 @@ def _ordinal_heading(filled: list[Filled]) -> tuple[str, str] | None:
     style = ordinal_style(filled[0].text)
     if filled[0].col != 0 or style not in HEADING_STYLES or not 2 <= len(filled) <= 3 or not _is_label(filled[1].text):
         return None
-    if len(filled) == 3 and parse_number(filled[2].text) is None:
+    if len(filled) == 3 and parse_weight(filled[2].text) is None:
         return None
-    points = f"（{squash(filled[2].text).removesuffix('分')}分）" if len(filled) == 3 else ""
+    points = f"（{format_number(parse_weight(filled[2].text))}分）" if len(filled) == 3 else ""  # type: ignore[arg-type]
     return f"{squash(filled[0].text)}{filled[1].text}{points}", style  # type: ignore[return-value]
 
 

@@ -58,12 +58,21 @@ def format_number(value: float) -> str:
     return str(int(rounded)) if rounded == int(rounded) else f"{rounded:g}"
 
 
-#: a figure as weights and points print it: 5, 5分, （5分）, 10% (a weight given as a share of the whole)
+#: a figure as a weight or points cell prints it: 5, 5分, （5分）, 10% (a weight given as a share of the whole)
 FIGURE_RE = re.compile(r"^[（(]?(\d+(?:\.\d+)?)\s*(?:分|%|％)?[）)]?$")
 
 
 def parse_number(text: str | None) -> float | None:
-    """'5' / '5分' / '（5分）' / '10%' → the figure; None for anything else ('5分/项', '约5')."""
+    """'5' / '5分' → the figure: what anchors a row's weight by content (a 100% target value is no weight)."""
+    s = squash(text)
+    if s.endswith("分"):
+        s = s[:-1]
+    return float(s) if NUMBER_RE.match(s) else None
+
+
+def parse_weight(text: str | None) -> float | None:
+    """A cell the header says is a weight, points or a total: '5' / '5分' / '（5分）' / '10%' → the figure; None
+    for anything else ('5分/项', '约5')."""
     s = squash(text)
     m = FIGURE_RE.match(s)
     if m is None or (s[0] in "（(") != (s[-1] in "）)"):

@@ -65,9 +65,14 @@ def roles_by_level(labels: Sequence[str | None], roles: Sequence[str | None]) ->
     if len(set(depths.values())) < 2:
         return list(roles)
     claimed = {r for c, r in enumerate(roles) if c not in depths and r}
+    if "project" in claimed:  # a 类别/项目 column is the category: the levels are below it
+        claimed.add("category")
     free = [f for f in LEVEL_FIELDS if f not in claimed]
     field_of = dict(zip(sorted(set(depths.values()), reverse=True), free, strict=False))
-    return [field_of.get(depths[c]) if c in depths else r for c, r in enumerate(roles)]
+    out = [field_of.get(depths[c]) if c in depths else r for c, r in enumerate(roles)]
+    if "group" in field_of.values() and out.count("project") == 1:
+        out[out.index("project")] = "category"  # one 类别 column above levels down to a group: the category
+    return out
 
 
 def level_roles(labels: Sequence[str | None], roles: Sequence[str | None]) -> list[str | None]:

@@ -69,6 +69,14 @@ def test_without_a_code_column_a_blank_box_in_a_merging_column_is_as_above() -> 
     got = {(c.row, c.col): (c.text, c.rowspan) for c in out}
     assert got[(0, 0)] == ("经济增长", 2) and (1, 0) not in got
     assert got[(1, 3)] == ("", 1)  # 备注 merges nowhere: its blank is its own
+    # a column right of the weights that merges elsewhere (考核单位 over two rows) is no level: a blank box
+    # above the break and a department below stay two cells
+    units = [RawCell(row=0, col=3, text=""), RawCell(row=1, col=3, text="县教育局"),
+             RawCell(row=2, col=3, text="县卫健局", rowspan=2)]
+    out = rejoin_page_breaks([c for c in cs if c.col != 3] + units, [None] * len(cs),
+                             [PageBreak(last_row=0, first_row=1)], header_rows=set())
+    got = {(c.row, c.col): (c.text, c.rowspan) for c in out}
+    assert got[(0, 3)] == ("", 1) and got[(1, 3)] == ("县教育局", 1)
 
 
 def test_text_printed_below_a_blank_box_is_the_merged_cell_s_own() -> None:

@@ -311,3 +311,49 @@ def test_weights_printed_as_shares_or_in_brackets_are_figures_and_other_text_is_
     [unparsed] = [i for i in doc.issues if i.kind == "weight_unparsed"]
     assert "'5分/项'" in unparsed.message and "5分/项" in unparsed.cells
     assert any(i.kind == "missing_weight" and i.code == "3" for i in doc.issues)
+
+
+REVIEW_HEAD = "某财绩〔2024〕6号\n关于印发绩效评价指标的通知\n2024年2月20日\n附件\n\n"
+
+
+def _text_table(tmp_path: Path, table: str) -> Any:
+    path = tmp_path / "t.txt"
+    path.write_text(REVIEW_HEAD + table + "\n\n抄送：审计局。\n", encoding="utf-8")
+    return extract(path)
+
+
+def test_a_share_in_another_column_is_no_weight_and_heading_points_print_any_way(tmp_path: Path) -> None:
+    """A 目标值 of 100% beside the 分值 is not the weight (a share counts as a figure only where the header says
+    weight); a heading row's points in brackets or as a share are its points."""
+    doc = _text_table(tmp_path, "序号\t考核内容\t分值\t目标值\t完成时限\n1\t完成率\t10\t100%\t12月底前\n"
+                                "2\t覆盖率\t5\t95%\t11月底前")
+    assert [(i.code, i.item, i.weight, i.deadline) for i in doc.indicators] == [
+        ("1", "完成率", 10, "12月底前"), ("2", "覆盖率", 5, "11月底前")]
+    doc = _text_table(tmp_path, "序号\t考核内容\t分值\t完成时限\n（一）\t预算管理\t（14分）\t\n1\t预算编制\t14\t12月底前\n"
+                                "（二）\t资产管理\t10%\t\n2\t资产清查\t10\t12月底前")
+    assert [(i.group, i.group_points, i.item) for i in doc.indicators] == [
+        ("预算管理", 14, "预算编制"), ("资产管理", 10, "资产清查")]
+
+
+def test_a_category_column_above_four_levels_stays_the_category(tmp_path: Path) -> None:
+    """类别 | 一级 … 四级指标: 类别 is the category; the levels fill group, level-1 and item, and the one level left
+    over is kept under its header."""
+    doc = _text_table(tmp_path, "类别\t一级指标\t二级指标\t三级指标\t四级指标\t分值\n"
+                                "共性\t发展（20分）\t经济（20分）\t增长（20分）\t增速\t20\n"
+                                "个性\t民生（10分）\t保障（10分）\t就业（10分）\t就业人数\t10")
+    assert [(i.category, i.group, i.level1, i.item) for i in doc.indicators] == [
+        ("共性", "经济", "增长", "增速"), ("个性", "保障", "就业", "就业人数")]
+    assert [(e.header, e.text) for e in doc.indicators[1].extra] == [("一级指标", "民生（10分）")]
+
+
+def test_a_points_table_exported_as_text_keeps_its_cells_in_place(tmp_path: Path) -> None:
+    """一级指标 | 分值 | 二级指标 | 分值 | 三级指标 | 分值: a row printing every cell is read in place, so an item
+    weight with no figure (5分/项) is neither replaced by a level's points nor lost."""
+    doc = _text_table(tmp_path, "一级指标\t分值\t二级指标\t分值\t三级指标\t分值\t评分标准\n"
+                                "投入\t20\t预算编制\t10\t预算编制科学性\t5分/项\t好得5分\n"
+                                "\t\t\t\t预算编制合理性\t5\t好\n\t\t预算执行\t10\t预算执行率\t10\t好")
+    got = [(i.group, i.group_points, i.level1, i.level1_points, i.item, i.weight) for i in doc.indicators]
+    assert got[0] == ("投入", 20, "预算编制", 10, "预算编制科学性", None)
+    assert got[2] == ("投入", 20, "预算执行", 10, "预算执行率", 10)
+    assert [i.kind for i in doc.issues if i.kind in ("weight_unparsed", "missing_weight")] == [
+        "weight_unparsed", "missing_weight"]
