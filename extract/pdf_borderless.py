@@ -70,6 +70,8 @@ MIN_BODY_LINES = 3  # body lines from which the table's own size is taken (befor
 #                     three already outvotes one odd line (a scan's tall box around brackets)
 SIZE_SAMPLE = 50  # ... of at most its first this many lines: the size is settled by then, and the check stays
 #                   linear on a hostile file of a hundred thousand lines
+UNDER_LABEL = 1.0  # sizes: a run whose centre is this near the first header label's is centred under it (a
+#                   browser centres both in the column; prose beginning at the margin is rarely centred there)
 PROSE_WIDTH = 0.7  # one run of text wider than this share of the table is prose (a cell spanning the
 # three text columns of a row without 一级指标 reaches 0.45 in the 2022 layout) ...
 PROSE_INDENT = 3.0  # ... when it begins within this many sizes of the body's left edge (a paragraph's first
@@ -167,7 +169,18 @@ def repeated_header(lines: list[Line], i: int, first: list[Line]) -> int | None:
     return i + len(head)
 
 
-def is_prose(line: Line, size: float, left: float, width: float, inner: float = float("-inf")) -> bool:
+def under_first_label(line: Line, first_label: tuple[float, float] | None) -> bool:
+    """The line's first run is centred under the header's leftmost label (within UNDER_LABEL sizes): a centred
+    first-column cell wider than its label (发展质量（60分） under 一级指标) begins left of the header, in its
+    column all the same."""
+    if first_label is None or not line.runs:
+        return False
+    run = line.runs[0]
+    return abs((run.x0 + run.x1) / 2 - sum(first_label) / 2) < UNDER_LABEL * line.size
+
+
+def is_prose(line: Line, size: float, left: float, width: float, inner: float = float("-inf"),
+             first_label: tuple[float, float] | None = None) -> bool:
     """A line in another size (three glyphs or more in at most two runs), or left of the table (``left``), or
     with a run wider than PROSE_WIDTH of the table beginning at the table's left edge (a paragraph under it;
     ``inner``: the body's leftmost glyph so far) — a wide run beginning further in is a cell spanning the
@@ -178,7 +191,8 @@ def is_prose(line: Line, size: float, left: float, width: float, inner: float = 
     # left of the table: of its header and of its body so far — a header centred over its columns begins right
     # of the table's edge (项目 over the category and group columns), where the body's lines begin; and three
     # runs apart are cells of a row wherever they begin (the body's first line)
-    outside = line.x0 < min(left, inner) - line.size and len(line.runs) <= PROSE_MAX_RUNS
+    outside = (line.x0 < min(left, inner) - line.size and len(line.runs) <= PROSE_MAX_RUNS
+               and not under_first_label(line, first_label))
     return ((sized and abs(line.size - size) > PROSE_SIZE * size) or outside
             or (wide and widest.x0 < inner + PROSE_INDENT * line.size))
 
@@ -265,6 +279,8 @@ def find_table(lines: list[Line], marginal: Callable[[str], bool]) -> Found | No
     size = median(ln.size for ln in headers[0])
     left = min(ln.x0 for ln in headers[0])
     width = max(ln.x1 for ln in headers[0]) - left
+    first = min((r for ln in headers[0] for r in ln.runs), key=lambda r: r.x0, default=None)
+    first_label = (first.x0, first.x1) if first is not None else None
     if centred:  # a label centred in its column says nothing of where the column begins, nor does a
         left = float("-inf")  # centred cell line (能工作 under 职 under 项目): prose is told by size and width
     body: list[Line] = []
@@ -285,7 +301,7 @@ def find_table(lines: list[Line], marginal: Callable[[str], bool]) -> Found | No
         if marginal(line.text) and at_page_edge(lines, i, marginal) and not in_flow(lines, i):
             i += 1
             continue
-        if is_prose(line, body_size(body, size), left, width, inner):
+        if is_prose(line, body_size(body, size), left, width, inner, first_label):
             break
         body.append(line)
         inner = min(inner, line.x0)

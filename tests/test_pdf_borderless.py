@@ -324,3 +324,17 @@ def test_a_gutter_under_a_short_label_over_right_aligned_figures_does_not_part_i
     header = [[Run("一级指标", 57.7, 97.7), Run("分值", 102.1, 122.1), Run("二级指标", 146.5, 186.5)]]
     bounds = gutters_to_bounds(body, header, 56.7, 190.0)
     assert [b for b in bounds if 122.1 < b < 146.5] and all(144.4 <= b <= 146.5 for b in bounds if 122.1 < b < 146.5)
+
+
+def test_a_centred_first_column_cell_wider_than_its_label_is_no_prose_left_of_the_table() -> None:
+    """A browser centres 发展质量（60分） in the first column under 一级指标: it begins left of the header, yet is
+    centred under its label — a cell; a short line at the page margin (抄送) is left of the table."""
+    from kaoping.extract.pdf_borderless import is_prose
+
+    size = 7.0
+    label = (58.0, 86.0)  # 一级指标, centred at 72
+    cell = _line([(72.0 - 4.5 * size, "发展质量（60分）")], size)
+    margin = _line([(30.0, "抄送：县审计局。")], size)
+    assert not is_prose(cell, size, 58.0, 480.0, inner=148.0, first_label=label)
+    assert is_prose(cell, size, 58.0, 480.0, inner=148.0)  # without the label: taken for prose, as before
+    assert is_prose(margin, size, 58.0, 480.0, inner=148.0, first_label=label)
