@@ -125,9 +125,6 @@ def test_an_empty_sub_folder_of_the_output_is_the_users(tmp_path: Path) -> None:
 
 
 def test_arrow_tables_do_not_depend_on_the_json_block_size() -> None:
-    import subprocess
-    import sys
-
     # a row far larger than Arrow's 1 MB JSON block, in a fresh process to see what gets imported
     code = (
         "import sys\n"
@@ -139,9 +136,7 @@ def test_arrow_tables_do_not_depend_on_the_json_block_size() -> None:
         "assert t.schema.field('severity').nullable is False\n"
         "print('pandas' in sys.modules, 'pyarrow.compute' in sys.modules)\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
-    assert out.stdout.split() == ["False", "False"]
+    assert fresh_process(code) == ["False", "False"]
 
 
 def test_names_a_narrow_column_ran_together_once_are_split() -> None:
@@ -185,9 +180,6 @@ def test_units_run_together_and_broken_by_a_wrap_are_the_units() -> None:
 def test_a_repeated_column_is_built_without_asking_pandas() -> None:
     """The notice id and year put on every dataset row: the values as written, and no pandas import
     (pa.array would import it, 0.2 s in a library caller's ingest and in each worker it forks)."""
-    import subprocess
-    import sys
-
     code = (
         "import sys, pyarrow as pa\n"
         "from kaoping.schema.arrow import repeated\n"
@@ -196,6 +188,14 @@ def test_a_repeated_column_is_built_without_asking_pandas() -> None:
         "      repeated(2022, pa.int64(), 2).to_pylist() == [2022, 2022],\n"
         "      repeated(None, pa.int64(), 2).to_pylist() == [None, None], 'pandas' in sys.modules)\n"
     )
+    assert fresh_process(code) == ["True"] * 5 + ["False"]
+
+
+def fresh_process(code: str) -> list[str]:
+    """What ``code`` prints, run in a fresh interpreter (to see what it imports), split into words."""
+    import subprocess
+    import sys
+
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
-    assert out.stdout.split() == ["True"] * 5 + ["False"]
+    return out.stdout.split()
