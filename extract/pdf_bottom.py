@@ -24,6 +24,7 @@ from kaoping.extract.pdf_grid import Grid, adjacent, cell_reach, piece_text
 from kaoping.extract.pdf_lines import Line
 from kaoping.extract.pdf_pages import CODE, ENDED, parent_code
 from kaoping.extract.pdf_text import EARLY_END, Char
+from kaoping.schema.vocabulary import POINTS
 
 MIN_FOOT = 3  # wrapped cells running onto their row's 序号 line from above: at least this many ...
 FOOT_SHARE = 0.2  # ... and those running on below it at most this share of them. Measured on the Calc prints
@@ -148,7 +149,8 @@ def same_block(blocks: dict[int, str | None], a: int, b: int) -> bool:
 
 
 def movable_columns(roles: list[str | None]) -> set[int]:
-    return {c for c, role in enumerate(roles) if role in MERGED_ROLES}
+    """Columns merged cells fill: MERGED_ROLES, and a level's own 分值 (``points:group``), merged like its level."""
+    return {c for c, role in enumerate(roles) if role in MERGED_ROLES or (role or "").startswith(POINTS)}
 
 
 def foot_cells(body: list[Line], make_grid: GridMaker, roles: list[str | None]) -> tuple[list[int], Cells, Grid]:
