@@ -28,9 +28,14 @@ def is_deadline(text: str) -> bool:
     return bool(s) and len(s) <= 16 and (bool(DEADLINE_RE.search(s)) or any(w in s for w in deadline_words()))
 
 
-def find_weight_index(texts: list[str], deadline_after: bool = True) -> int | None:
-    """The weight cell: a bare number next to a deadline (or, failing that, the last bare number)."""
-    numbers = [i for i, t in enumerate(texts) if parse_number(t) is not None and fold_code(t) is None]
+def find_weight_index(texts: list[str], deadline_after: bool = True, code_first: bool = False) -> int | None:
+    """The weight cell: a bare number next to a deadline (or, failing that, the last bare number); in a row
+    with no bare number, the same among shares (a table weighting its items 15%, 10% …) — a share beside a bare
+    number is a target value, not the weight."""
+    first = 1 if code_first else 0  # a header beginning with 序号: a bare number first is the code ('1')
+    numbers = [i for i, t in enumerate(texts) if i >= first and parse_number(t) is not None and fold_code(t) is None]
+    numbers = numbers or [i for i, t in enumerate(texts)
+                          if i >= first and parse_weight(t) is not None and fold_code(t) is None]
     for i in numbers:
         side = texts[i + 1:] if deadline_after else texts[:i][::-1]
         neighbour = next((t for t in side if squash(t)), "")
@@ -70,7 +75,7 @@ def ragged_row_to_fields(texts: list[str], order: tuple[str, ...] = FIELD_ORDER)
     right_roles = order[w_at + 1:]
     text_roles = [r for r in order[:w_at] if r not in ("project", "code")]
     values: dict[str, str] = {}
-    w = find_weight_index(texts, deadline_after="deadline" in right_roles)
+    w = find_weight_index(texts, deadline_after="deadline" in right_roles, code_first=order[0] == "code")
     if w is None:
         left, right = texts, []
     else:

@@ -357,3 +357,16 @@ def test_a_points_table_exported_as_text_keeps_its_cells_in_place(tmp_path: Path
     assert got[2] == ("投入", 20, "预算执行", 10, "预算执行率", 10)
     assert [i.kind for i in doc.issues if i.kind in ("weight_unparsed", "missing_weight")] == [
         "weight_unparsed", "missing_weight"]
+
+
+def test_a_text_export_weighting_its_items_in_shares_is_read_by_its_shares(tmp_path: Path) -> None:
+    """序号 | 一级目标 | 二级目标 | 三级目标 | 权重 (15%, 10% …): with no bare figure in a row the share is the weight,
+    and the 序号 printed first is the code, never the weight."""
+    doc = _text_table(tmp_path, "序号\t一级目标\t二级目标\t三级目标\t权重\t考核标准\t牵头单位\n"
+                                "1\t履职成效\t重点任务\t完成年度重点项目建设任务\t15%\t每延误一个节点扣1分。\t区发改局\n"
+                                "2\t\t\t落实优化营商环境改革举措\t10%\t满意率每低1个百分点扣0.5分。\t区营商办\n"
+                                "3\t\t常规工作\t按时完成统计报表\t10%\t迟报一次扣0.5分。\t区统计局")
+    assert [(i.code, i.group, i.level1, i.item, i.weight, i.departments) for i in doc.indicators] == [
+        ("1", "履职成效", "重点任务", "完成年度重点项目建设任务", 15, ["区发改局"]),
+        ("2", "履职成效", "重点任务", "落实优化营商环境改革举措", 10, ["区营商办"]),
+        ("3", "履职成效", "常规工作", "按时完成统计报表", 10, ["区统计局"])]
